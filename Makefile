@@ -1,0 +1,75 @@
+# Torino Social Factory: the two commands of the README are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The test suite runs on the real services: PostgreSQL and Redis.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tsf)
+TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
+
+.PHONY: run test install install-test messages makemessages lint check browser-deps clean
+
+$(VENV)/bin/activate:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found): set PYTHON=..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+messages: install
+	DEBUG=1 $(PY) manage.py compile_translations
+
+# For developers: extract the strings to translate (needs GNU gettext).
+makemessages: install
+	DEBUG=1 $(PY) manage.py makemessages -l en -l it --ignore=.venv --ignore=var --no-obsolete
+	DEBUG=1 $(PY) manage.py makemessages -d djangojs -l en -l it --ignore=.venv --ignore=var --no-obsolete
+
+# The portal with demo data at http://127.0.0.1:8000. SQLite and eager tasks by default; with
+# DATABASE_URL / REDIS_URL set it uses PostgreSQL and Redis and runs a worker and beat beside it.
+run: messages
+	@export DEBUG=1; \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py seed_demo && \
+	if [ -n "$$REDIS_URL" ]; then \
+	  mkdir -p var; \
+	  $(VENV)/bin/celery -A tsf worker -Q default,mail -l info --concurrency 2 > var/worker.log 2>&1 & WORKER=$$!; \
+	  $(VENV)/bin/celery -A tsf beat -l info -s var/celerybeat-schedule > var/beat.log 2>&1 & BEAT=$$!; \
+	  trap 'kill $$WORKER $$BEAT 2>/dev/null' EXIT INT TERM; \
+	  echo "Celery worker and beat running (logs in var/worker.log, var/beat.log)"; \
+	fi; \
+	echo "Serving the portal at http://$(HOST):$(PORT)  (e-mails are written to var/mail/)"; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# Every test, on PostgreSQL and Redis (see TEST_DATABASE_URL / TEST_REDIS_URL).
+test: install-test browser-deps messages
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	  $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+check: lint test
+
+clean:
+	rm -rf var/static var/test-private var/test-media .pytest_cache

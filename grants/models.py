@@ -1,0 +1,1 @@
+"""Models of this stage: filled in by the stage's issue."""

@@ -1,0 +1,2 @@
+// Loaded before Bootstrap Italia: where its fonts are served from (no CDN).
+window.__PUBLIC_PATH__ = document.currentScript.dataset.fonts;

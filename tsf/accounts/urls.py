@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("my-area/", views.my_area, name="my_area"),
+    path("profile/", views.profile, name="profile"),
+    path("staff/people/", views.people, name="people"),
+    path("staff/people/<int:pk>/roles/", views.person_roles, name="person_roles"),
+]

@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from tsf.core.exports import export_response
+
+from . import my_area as my_area_registry
+from . import services
+from .forms import ProfileForm, RolesForm
+from .models import Role, User
+from .permissions import has_mfa, staff_required
+
+
+@login_required
+def my_area(request):
+    user = request.user
+    panels = my_area_registry.panels_for(request)
+    needs_mfa = not has_mfa(user) and bool(user.roles.intersection({"staff", "assessor"}))
+    return render(request, "accounts/my_area.html", {"panels": panels, "needs_mfa": needs_mfa, "has_mfa": has_mfa(user)})
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@staff_required
+def people(request):
+    qs = User.objects.prefetch_related("role_grants").order_by("full_name", "email")
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if q:
+        qs = qs.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
+    if role in Role.values:
+        qs = qs.filter(role_grants__role=role)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        headers = [_("Full name"), _("E-mail"), _("Roles"), _("Active"), _("Joined")]
+        rows = (
+            (u.full_name, u.email, ", ".join(sorted(u.roles)), u.is_active, u.date_joined)
+            for u in qs
+        )
+        return export_response(request.GET["format"], "people", headers, rows)
+    page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/people.html", {"page_obj": page_obj, "q": q, "role": role, "roles": Role.choices})
+
+
+@staff_required
+def person_roles(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    form = RolesForm(request.POST or None, initial={"roles": sorted(person.roles)})
+    if request.method == "POST" and form.is_valid():
+        wanted = set(form.cleaned_data["roles"])
+        if person == request.user and Role.STAFF not in wanted:
+            form.add_error("roles", _("You cannot remove your own staff role: ask another staff member."))
+        else:
+            services.set_roles(person, wanted, by=request.user)
+            messages.success(request, _("The roles of %(name)s have been saved.") % {"name": person})
+            return redirect("accounts:people")
+    return render(request, "accounts/person_roles.html", {"person": person, "form": form})

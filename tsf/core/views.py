@@ -1,0 +1,119 @@
+import mimetypes
+import os
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tsf.accounts.permissions import staff_required
+
+from .exports import export_response
+from .models import AuditEntry
+
+
+def home(request):
+    return render(request, "core/home.html")
+
+
+def page(request, name):
+    templates = {
+        "accessibility": "core/pages/accessibility.html",
+        "privacy": "core/pages/privacy.html",
+        "contacts": "core/pages/contacts.html",
+    }
+    if name not in templates:
+        raise Http404
+    return render(request, templates[name])
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """The state of the database and of the broker, as JSON: 200 when the database answers."""
+    from django.conf import settings
+
+    state = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        state["database_vendor"] = connection.vendor
+    except Exception as exc:  # noqa: BLE001
+        state["database"] = f"error: {exc.__class__.__name__}"
+    if not settings.REDIS_URL:
+        state["broker"] = "eager (no broker configured)"
+    else:
+        try:
+            import redis
+
+            client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+            client.ping()
+        except Exception as exc:  # noqa: BLE001
+            state["broker"] = f"error: {exc.__class__.__name__}"
+    healthy = state["database"] == "ok" and not state["broker"].startswith("error")
+    state["status"] = "ok" if healthy else "degraded"
+    return JsonResponse(state, status=200 if healthy else 503)
+
+
+def private_file(request, app_label, model_name, pk, field):
+    """Serve a private upload after checking `<app>.view_<model>` on the object (rules)."""
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as exc:
+        raise Http404 from exc
+    try:
+        file_field = model._meta.get_field(field)
+    except Exception as exc:  # noqa: BLE001
+        raise Http404 from exc
+    if file_field.get_internal_type() != "FileField":
+        raise Http404
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    perm = f"{app_label}.view_{model._meta.model_name}"
+    if not request.user.is_authenticated or not request.user.has_perm(perm, obj):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    fieldfile = getattr(obj, field)
+    if not fieldfile:
+        raise Http404
+    try:
+        handle = fieldfile.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = os.path.basename(fieldfile.name)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+def audit_log(request):
+    qs = AuditEntry.objects.select_related("actor", "content_type")
+    q = request.GET.get("q", "").strip()
+    action = request.GET.get("action", "").strip()
+    if q:
+        qs = qs.filter(Q(object_repr__icontains=q) | Q(actor__email__icontains=q) | Q(note__icontains=q))
+    if action:
+        qs = qs.filter(action=action)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        rows = (
+            (e.created_at, e.actor.email if e.actor else "", e.action, e.object_repr, e.changes, e.note)
+            for e in qs.iterator(chunk_size=1000)
+        )
+        headers = [_("When"), _("Who"), _("Action"), _("Object"), _("Changes"), _("Note")]
+        return export_response(request.GET["format"], "audit-log", headers, ([*r[:4], str(r[4]), r[5]] for r in rows))
+    actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+    page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page_obj": page_obj, "q": q, "action": action, "actions": actions})

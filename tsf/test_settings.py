@@ -1,0 +1,24 @@
+"""Settings for the test suite: the real settings, with what only tests need changed."""
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
+
+from .settings import *  # noqa: E402,F403
+from .settings import BASE_DIR  # noqa: E402
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+ACCOUNT_RATE_LIMITS = {}
+STATIC_ROOT = BASE_DIR / "var" / "test-static"
+os.makedirs(STATIC_ROOT, exist_ok=True)
+# Request and unit tests run tasks eagerly; the tests that prove the real worker use Redis.
+CELERY_TASK_ALWAYS_EAGER = True

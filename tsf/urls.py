@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from tsf.core import views as core_views
+
+# Not translated: machine endpoints and the language switch.
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Pages: Italian at the root, English under /en/.
+urlpatterns += i18n_patterns(
+    path("", core_views.home, name="home"),
+    path("", include("tsf.core.urls")),
+    path("", include("tsf.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("notifications/", include("tsf.notifications.urls")),
+    path("calls/", include("calls.urls")),
+    path("projects/", include("projects.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("incubation/", include("incubation.urls")),
+    path("grants/", include("grants.urls")),
+    path("acceleration/", include("acceleration.urls")),
+    path("blog/", include("blog.urls")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("django-admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
