@@ -133,3 +133,12 @@ def assert_accessible(page, context=""):
         f"- {v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in bad
     )
     assert not bad, f"axe-core found serious/critical violations on {context or page.url}:\n{details}"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and used TOTP codes live in the cache: no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

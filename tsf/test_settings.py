@@ -22,3 +22,5 @@ STATIC_ROOT = BASE_DIR / "var" / "test-static"
 os.makedirs(STATIC_ROOT, exist_ok=True)
 # Request and unit tests run tasks eagerly; the tests that prove the real worker use Redis.
 CELERY_TASK_ALWAYS_EAGER = True
+# Each test process has its own cache (rate limits, used TOTP codes), cleared before each test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
