@@ -8,6 +8,8 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
+from django.db.models.fields.files import FieldFile
+from django.utils.functional import Promise
 
 from .models import AuditEntry
 
@@ -17,9 +19,11 @@ def _jsonable(value):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
         return str(value)
-    if isinstance(value, Model):
+    if isinstance(value, Model | Promise):  # an object, or a lazily translated string
         return str(value)
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, list | tuple | set | frozenset):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}

@@ -3,7 +3,10 @@
     return export_response(request.GET.get("format"), "proposals", headers, rows)
 """
 import csv
+import datetime
+import decimal
 import io
+import re
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -14,13 +17,21 @@ class _Echo:
         return value
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _clean(value):
+    """A cell's value: local naive times, plain types only, no control characters (openpyxl
+    refuses them), and no formula injection (a leading =, +, -, @, tab or CR is neutralised)."""
     if value is None:
         return ""
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         value = timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # no formula injection in spreadsheets
+    if isinstance(value, bool | int | float | decimal.Decimal | datetime.date | datetime.time):
+        return value
+    value = _CONTROL.sub("", str(value))
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
     return value
 
 

@@ -2,7 +2,9 @@
 permission check (see views.private_file).
 
     attachment = models.FileField(upload_to=uploads.upload_to("proposals"), storage=uploads.private_storage,
-                                  validators=[uploads.DocumentValidator()])
+                                  validators=[uploads.DocumentValidator()], max_length=255)
+
+(max_length=255: the stored path is `<prefix>/<year>/<32 hex>/<name>`, longer than the default 100.)
 """
 import os
 import re
@@ -11,8 +13,9 @@ import zipfile
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
@@ -57,7 +60,8 @@ DOCUMENT_TYPES = {
 }
 IMAGE_TYPES = {k: v for k, v in DOCUMENT_TYPES.items() if k in ("png", "jpg", "jpeg")} | {"webp": "image/webp"}
 
-_UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]|^\.|\.\.")
+# Folders (either slash), control characters, and hidden names (".htaccess", "..") are refused.
+_UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]|^\.")
 
 
 def sniff(fileobj) -> str | None:
@@ -116,9 +120,9 @@ class UploadValidator:
         limit = self.max_bytes or settings.TSF_UPLOAD_MAX_BYTES
         if file.size is not None and file.size > limit:
             raise ValidationError(
-                _("The file is too large (%(size)s MB): the limit is %(limit)s MB."),
+                _("The file is too large (%(size)s): the limit is %(limit)s. Please upload a smaller file."),
                 code="too_large",
-                params={"size": f"{file.size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"},
+                params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
             )
         if not file.size:
             raise ValidationError(_("The file is empty."), code="empty")
@@ -160,7 +164,12 @@ class upload_to:  # noqa: N801 - used like a function in model fields
         self.prefix = prefix
 
     def __call__(self, instance, filename):
-        base = get_valid_filename(os.path.basename(filename).lstrip(".")) or "file"
+        # Both separators count (a name typed on Windows), then only safe characters remain.
+        base = str(filename).replace("\\", "/").rsplit("/", 1)[-1].lstrip(".")
+        try:
+            base = get_valid_filename(base)
+        except SuspiciousFileOperation:
+            base = "file"
         return f"{self.prefix}/{timezone.now():%Y}/{uuid.uuid4().hex}/{base[-120:]}"
 
     def __eq__(self, other):

@@ -2,9 +2,9 @@ import mimetypes
 import os
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
@@ -63,26 +63,30 @@ def healthz(request):
 
 
 def private_file(request, app_label, model_name, pk, field):
-    """Serve a private upload after checking `<app>.view_<model>` on the object (rules)."""
+    """Serve a private upload after checking `<app>.view_<model>` on the object (rules).
+
+    Anonymous visitors are sent to log in before anything is looked up (so the URL does not tell
+    them whether the object exists); unknown model, field or object, or an empty field: 404;
+    a person without the permission: 403."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
     try:
         model = apps.get_model(app_label, model_name)
     except LookupError as exc:
         raise Http404 from exc
     try:
         file_field = model._meta.get_field(field)
-    except Exception as exc:  # noqa: BLE001
+    except FieldDoesNotExist as exc:
         raise Http404 from exc
-    if file_field.get_internal_type() != "FileField":
+    if not isinstance(file_field, models.FileField):  # ImageField is a FileField too
         raise Http404
     obj = model._default_manager.filter(pk=pk).first()
     if obj is None:
         raise Http404
-    perm = f"{app_label}.view_{model._meta.model_name}"
-    if not request.user.is_authenticated or not request.user.has_perm(perm, obj):
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
+    perm = f"{model._meta.app_label}.view_{model._meta.model_name}"
+    if not request.user.has_perm(perm, obj):
         raise PermissionDenied
     fieldfile = getattr(obj, field)
     if not fieldfile:

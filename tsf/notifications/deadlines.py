@@ -13,6 +13,7 @@ days sends every missed reminder once and none twice.
         for report in due_reports(now):
             yield deadlines.Reminder(key=f"report:{report.pk}:d14", users=..., event="report_due", ...)
 """
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ from django.utils import timezone
 
 from .models import DeadlineReminder
 from .services import notify
+
+logger = logging.getLogger(__name__)
 
 _providers: list[Callable] = []
 
@@ -40,30 +43,57 @@ def register(provider: Callable) -> Callable:
     return provider
 
 
+def unregister(provider: Callable) -> None:
+    """Remove a provider (tests use it to clean up after themselves)."""
+    if provider in _providers:
+        _providers.remove(provider)
+
+
 def offsets_passed(due, now, offsets_days: Iterable[int]) -> list[int]:
-    """The reminder offsets (days before `due`) whose moment has come by `now`, while `due` is
-    not past; a job that ran late still finds the ones it missed."""
-    return [d for d in offsets_days if due - timezone.timedelta(days=d) <= now <= due + timezone.timedelta(days=1)]
+    """The reminder offsets (days before `due`) whose moment has come by `now`.
+
+    An offset `d` is due from `due - d days` until one day after `due` (the grace day lets a job
+    that ran late, or the "due today" reminder at offset 0, still go out); after that the
+    escalations take over. The caller builds one key per offset, so a job that ran late finds
+    every reminder it missed and the engine sends each once.
+    """
+    one_day = timezone.timedelta(days=1)
+    if now > due + one_day:
+        return []
+    return [d for d in offsets_days if due - timezone.timedelta(days=d) <= now]
 
 
 def escalations_passed(due, now, every_days: int = 7) -> list[int]:
-    """The numbers of the escalations (1, 2, ...) that are due for an item overdue since `due`."""
+    """The numbers (1, 2, ...) of the escalations due for an item overdue since `due`: the first
+    as soon as it is overdue, then one more every `every_days` days (escalation n is due at
+    `due + (n - 1) * every_days`). Empty while `now <= due`."""
     if now <= due:
         return []
-    return list(range(1, (now - due).days // every_days + 2))
+    return list(range(1, (now - due) // timezone.timedelta(days=every_days) + 2))
 
 
 def run(now=None) -> int:
-    """Send every reminder due and never sent. Returns how many were sent."""
+    """Send every reminder due and never sent. Returns how many were sent.
+
+    Each reminder is recorded and notified in one transaction: if notifying fails, nothing is
+    recorded and the next run tries again; a provider that fails does not stop the others."""
     now = now or timezone.now()
     sent = 0
     for provider in list(_providers):
-        for item in provider(now):
+        try:
+            items = list(provider(now))
+        except Exception:
+            logger.exception("Deadline provider %r failed", provider)
+            continue
+        for item in items:
             try:
                 with transaction.atomic():
                     DeadlineReminder.objects.create(key=item.key[:200])
                     notify(list(item.users), item.event, item.context, url=item.url)
             except IntegrityError:
                 continue  # already sent
+            except Exception:
+                logger.exception("Deadline reminder %s could not be sent", item.key)
+                continue
             sent += 1
     return sent

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from .models import Notification, OutboxEmail
@@ -22,7 +22,14 @@ logger = logging.getLogger(__name__)
 
 
 def _render(event: str, part: str, context: dict) -> str:
-    return render_to_string(f"notifications/{event}/{part}", context)
+    """Render one part of an event's message. The text parts (subject, plain body) are rendered
+    without HTML escaping: an apostrophe in "L'esito" must stay an apostrophe in the e-mail."""
+    from django.template import Context
+
+    template = get_template(f"notifications/{event}/{part}")
+    if part.endswith(".txt") and hasattr(template, "template"):
+        return template.template.render(Context(context, autoescape=False))
+    return template.render(context)
 
 
 def notify(users, event: str, context: dict | None = None, *, url: str = "", email: bool = True):
@@ -32,8 +39,9 @@ def notify(users, event: str, context: dict | None = None, *, url: str = "", ema
     context = dict(context or {})
     created = []
     for user in {u.pk: u for u in users if u is not None}.values():
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            ctx = {**context, "user": user, "url": url, "site_url": settings.SITE_URL}
+        language = user.language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            ctx = {**context, "user": user, "url": url, "site_url": settings.SITE_URL, "LANGUAGE_CODE": language}
             subject = " ".join(_render(event, "subject.txt", ctx).split())
             body = _render(event, "body.txt", ctx).strip()
             try:
@@ -76,6 +84,7 @@ def enqueue_send(outbox_id: int) -> None:
 def send_outbox_row(outbox_id: int) -> bool:
     """Send one pending row, at most once: the row is locked (others skip it) while it is sent,
     and marked sent in the same transaction. Returns True if this call sent it."""
+    error = None
     with transaction.atomic():
         row = (
             OutboxEmail.objects.select_for_update(skip_locked=True)
@@ -92,16 +101,22 @@ def send_outbox_row(outbox_id: int) -> bool:
             message.connection = get_connection(fail_silently=False)
             message.send()
         except Exception as exc:  # noqa: BLE001 - the mail server's error is kept on the row
-            row.last_error = str(exc)[:2000]
+            # Keep the attempt and the error on the row (committed below), then let the caller
+            # (the task's retry, or the periodic task) know it failed.
+            error = exc
+            row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
             if row.attempts >= settings.TSF_OUTBOX_MAX_ATTEMPTS:
                 row.status = OutboxEmail.Status.FAILED
             row.save(update_fields=["attempts", "last_error", "status"])
-            raise
-        row.status = OutboxEmail.Status.SENT
-        row.sent_at = timezone.now()
-        row.last_error = ""
-        row.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-        return True
+        else:
+            row.status = OutboxEmail.Status.SENT
+            row.sent_at = timezone.now()
+            row.last_error = ""
+            row.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+    if error is not None:
+        logger.warning("Outbox e-mail %s not sent (attempt %s): %s", outbox_id, row.attempts, error)
+        raise error
+    return True
 
 
 def pending_ids(older_than_seconds: int | None = None) -> list[int]:

@@ -1,20 +1,32 @@
 """Thin Celery tasks: they call the notification services; each is safe to retry or repeat."""
+import random
+
 from celery import shared_task
+from django.conf import settings
 
 from . import deadlines, services
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(Exception,),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    retry_jitter=True,
-    max_retries=8,
-    acks_late=True,
-)
+def retry_delay(retries: int) -> float:
+    """Seconds before the next attempt: exponential backoff with jitter, capped at 30 minutes.
+    The base is `TSF_OUTBOX_RETRY_BACKOFF` (default 30 s)."""
+    base = getattr(settings, "TSF_OUTBOX_RETRY_BACKOFF", 30)
+    delay = min(base * (2**retries), 1800)
+    return delay * random.uniform(0.5, 1.0)
+
+
+@shared_task(bind=True, max_retries=8, acks_late=True)
 def send_outbox_email(self, outbox_id: int) -> bool:
-    return services.send_outbox_row(outbox_id)
+    """Send one outbox row. When the mail server fails, retry with backoff; the row stays pending
+    (with the error and the attempt counted), so the periodic task is the safety net."""
+    try:
+        return services.send_outbox_row(outbox_id)
+    except Exception as exc:
+        if self.request.is_eager:
+            # Run in the web request (no broker configured): never retry in a loop inside the
+            # request; the row stays pending for send_pending_emails.
+            return False
+        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from exc
 
 
 @shared_task
