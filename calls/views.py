@@ -1,7 +1,69 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from tsf.accounts.permissions import staff_required
+
+from . import selectors, services
+from .forms import CallForm, DocumentFormSet, FAQFormSet
+from .models import Call
 
 
 def index(request):
-    """Landing page of this stage, filled in by the stage's issue."""
-    return render(request, "core/stage_placeholder.html", {"stage": "calls", "title": _("calls".capitalize())})
+    """Every published call, the open ones and the past ones."""
+    q = request.GET.get("q", "").strip()
+    page_obj = Paginator(selectors.call_list(request.user, q), 20).get_page(request.GET.get("page"))
+    return render(request, "calls/index.html", {"page_obj": page_obj, "q": q, "now": timezone.now()})
+
+
+def detail(request, slug):
+    call = selectors.call_detail(request.user, slug)
+    if call is None:
+        raise Http404
+    hoods_by_district = {}
+    for hood in call.neighbourhoods.all():
+        hoods_by_district.setdefault(hood.district, []).append(hood)
+    return render(request, "calls/detail.html", {
+        "call": call,
+        "now": timezone.now(),
+        "is_open": call.is_open(),
+        "hoods_by_district": hoods_by_district,
+        "can_manage": request.user.has_perm("calls.manage_call", call),
+    })
+
+
+@staff_required
+def staff_list(request):
+    q = request.GET.get("q", "").strip()
+    page_obj = Paginator(selectors.call_list(request.user, q), 20).get_page(request.GET.get("page"))
+    return render(request, "calls/staff/list.html", {"page_obj": page_obj, "q": q})
+
+
+def _edit(request, call):
+    form = CallForm(request.POST or None, instance=call)
+    docs = DocumentFormSet(request.POST or None, request.FILES or None, instance=call, prefix="docs")
+    faqs = FAQFormSet(request.POST or None, instance=call, prefix="faqs")
+    if request.method == "POST":
+        if form.is_valid() and docs.is_valid() and faqs.is_valid():
+            saved = services.save_call(form, by=request.user)
+            docs.instance = saved
+            faqs.instance = saved
+            services.save_call_extras(docs, by=request.user, what="document")
+            services.save_call_extras(faqs, by=request.user, what="faq")
+            messages.success(request, _("The call has been saved."))
+            return redirect("calls:staff_edit", slug=saved.slug)
+        messages.error(request, _("Please correct the errors below."))
+    return render(request, "calls/staff/form.html", {"form": form, "docs": docs, "faqs": faqs, "call": call})
+
+
+@staff_required
+def staff_create(request):
+    return _edit(request, Call())
+
+
+@staff_required
+def staff_edit(request, slug):
+    return _edit(request, get_object_or_404(Call, slug=slug))

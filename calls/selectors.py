@@ -1,0 +1,36 @@
+from django.db.models import Prefetch, Q
+
+from .models import FAQ, Call, CallDocument
+
+
+def visible_calls(user):
+    qs = Call.objects.select_related("programme")
+    if not (user.is_authenticated and user.has_role("staff")):
+        qs = qs.published()
+    return qs
+
+
+def call_list(user, q: str = ""):
+    qs = visible_calls(user).order_by("-opens_at")
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(year__icontains=q))
+    return qs
+
+
+def call_detail(user, slug):
+    return (
+        visible_calls(user)
+        .prefetch_related(
+            "districts", "neighbourhoods__district", "themes", "target_groups",
+            Prefetch("documents", queryset=CallDocument.objects.order_by("order", "id")),
+            Prefetch("faqs", queryset=FAQ.objects.order_by("order", "id")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def current_call(when=None):
+    """The published call that is open now, else the most recent published one."""
+    calls = Call.objects.published()
+    return calls.open_at(when).order_by("closes_at").first() or calls.order_by("-opens_at").first()
