@@ -1,7 +1,245 @@
-from django.shortcuts import render
+"""Blog pages: the public list, category and tag pages and the post page (with Last-Modified and
+ETag for anonymous visitors, 304 on conditional requests), and the editors' pages."""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_POST
+
+from tsf.accounts.permissions import role_required
+
+from . import selectors, services
+from .forms import GalleryFormSet, PostForm, ScheduleForm
+from .models import Category, Post, Tag
+
+PAGE_SIZE = 12
+EDITORS = ("editor", "staff")
 
 
+# Conditional requests -----------------------------------------------------------------------
+# Only anonymous pages are the same for everyone; a logged-in person's page carries their name,
+# notifications and tokens, so it is always sent whole.
+
+
+def _list_freshness(request):
+    if not hasattr(request, "_blog_fresh"):
+        request._blog_fresh = selectors.blog_freshness()
+    return request._blog_fresh
+
+
+def _list_last_modified(request, *args, **kwargs):
+    if request.user.is_authenticated:
+        return None
+    return _list_freshness(request)[0]
+
+
+def _list_etag(request, *args, **kwargs):
+    if request.user.is_authenticated:
+        return None
+    modified, count = _list_freshness(request)
+    if modified is None:
+        return None
+    return selectors.etag_for(request, "list", modified.isoformat(), count, kwargs)
+
+
+def _post_last_modified(request, slug):
+    if request.user.is_authenticated:
+        return None
+    if not hasattr(request, "_post_fresh"):
+        request._post_fresh = selectors.post_freshness(slug)
+    return request._post_fresh
+
+
+def _post_etag(request, slug):
+    modified = _post_last_modified(request, slug)
+    if modified is None:
+        return None
+    return selectors.etag_for(request, "post", slug, modified.isoformat())
+
+
+def _public_headers(request, response):
+    if not request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+# Public pages ---------------------------------------------------------------------------------
+
+
+def _list(request, *, category=None, tag=None):
+    kind = request.GET.get("kind", "")
+    category_slug = category.slug if category else request.GET.get("category", "")
+    tag_slug = tag.slug if tag else request.GET.get("tag", "")
+    q = request.GET.get("q", "").strip()[:100]
+    posts = selectors.public_posts(kind=kind, category=category_slug, tag=tag_slug, q=q)
+    page_obj = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    if category:
+        heading = _("Category: %(name)s") % {"name": category.name}
+        description = category.description or heading
+    elif tag:
+        heading = _("Tag: %(name)s") % {"name": tag.name}
+        description = heading
+    else:
+        heading = _("Blog")
+        description = _("News, interviews, videos, photo galleries and event reports of Torino Social Factory.")
+    context = {
+        "page_obj": page_obj,
+        "posts": page_obj.object_list,
+        "heading": heading,
+        "description": description,
+        "category": category,
+        "tag": tag,
+        "kind": kind if kind in Post.Kind.values else "",
+        "category_slug": category_slug,
+        "tag_slug": tag_slug,
+        "q": q,
+        "kinds": Post.Kind.choices,
+        "categories": selectors.categories_in_use(),
+        "tags": selectors.tags_in_use(),
+        "share_links": selectors.share_links(request.path, heading),
+        "canonical_url": selectors.absolute(request.path),
+    }
+    return _public_headers(request, render(request, "blog/post_list.html", context))
+
+
+@condition(etag_func=_list_etag, last_modified_func=_list_last_modified)
 def index(request):
-    """Landing page of this stage, filled in by the stage's issue."""
-    return render(request, "core/stage_placeholder.html", {"stage": "blog", "title": _("blog".capitalize())})
+    return _list(request)
+
+
+@condition(etag_func=_list_etag, last_modified_func=_list_last_modified)
+def category(request, slug):
+    return _list(request, category=get_object_or_404(Category, slug=slug))
+
+
+@condition(etag_func=_list_etag, last_modified_func=_list_last_modified)
+def tag(request, slug):
+    return _list(request, tag=get_object_or_404(Tag, slug=slug))
+
+
+def _post_context(request, post, preview=False):
+    url = post.get_absolute_url()
+    return {
+        "post": post,
+        "preview": preview,
+        "share_links": selectors.share_links(url, post.share_title),
+        "canonical_url": selectors.absolute(url),
+        "related": [] if preview else selectors.related_posts(post),
+    }
+
+
+@condition(etag_func=_post_etag, last_modified_func=_post_last_modified)
+def post_detail(request, slug):
+    post = selectors.public_post(slug)
+    if post is None:
+        raise Http404(_("No such post."))
+    return _public_headers(request, render(request, "blog/post_detail.html", _post_context(request, post)))
+
+
+# Editors' pages -------------------------------------------------------------------------------
+
+
+@role_required(*EDITORS)
+def manage_list(request):
+    state = request.GET.get("state", "")
+    q = request.GET.get("q", "").strip()[:100]
+    page_obj = Paginator(selectors.editor_posts(state=state, q=q), 25).get_page(request.GET.get("page"))
+    states = [("draft", _("Draft")), ("scheduled", _("Scheduled")), ("published", _("Published"))]
+    return render(request, "blog/manage/post_list.html", {"page_obj": page_obj, "state": state, "q": q, "states": states})
+
+
+def _edit(request, post):
+    is_new = post.pk is None
+    if request.method == "POST":
+        form = PostForm(request.POST, request.FILES, instance=post)
+        formset = GalleryFormSet(request.POST, request.FILES, instance=post, prefix="images")
+        formset.post_kind = request.POST.get("kind")
+        if form.is_valid() and formset.is_valid():
+            post = services.save_post(form, formset, by=request.user)
+            if post.status == Post.Status.DRAFT:
+                messages.success(request, _("The draft is saved."))
+            elif post.is_scheduled:
+                messages.success(request, _("The post is scheduled: it will be public on %(when)s.")
+                                 % {"when": _local(post.publish_at)})
+            else:
+                messages.success(request, _("The post is published."))
+            return redirect("blog:manage_edit", pk=post.pk)
+        messages.error(request, _("Please correct the fields marked below."))
+    else:
+        form = PostForm(instance=post)
+        formset = GalleryFormSet(instance=post, prefix="images")
+    return render(request, "blog/manage/post_form.html", {
+        "form": form, "formset": formset, "post": post, "is_new": is_new, "schedule_form": ScheduleForm(),
+    })
+
+
+def _local(when):
+    from django.utils import formats, timezone
+
+    return formats.date_format(timezone.localtime(when), "DATETIME_FORMAT")
+
+
+@role_required(*EDITORS)
+def manage_create(request):
+    return _edit(request, Post(author=request.user))
+
+
+def _editable(request, pk, perm="blog.change_post"):
+    post = get_object_or_404(Post, pk=pk)
+    if not request.user.has_perm(perm, post):
+        raise Http404
+    return post
+
+
+@role_required(*EDITORS)
+def manage_edit(request, pk):
+    return _edit(request, _editable(request, pk))
+
+
+@role_required(*EDITORS)
+def manage_preview(request, pk):
+    _editable(request, pk, "blog.preview_post")
+    post = selectors.post_for_preview(pk)
+    response = render(request, "blog/post_detail.html", _post_context(request, post, preview=True))
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_POST
+@role_required(*EDITORS)
+def manage_publication(request, pk):
+    post = _editable(request, pk, "blog.publish_post")
+    action = request.POST.get("action")
+    if action == "publish":
+        services.publish_now(post, by=request.user)
+        messages.success(request, _("The post is published."))
+    elif action == "unpublish":
+        services.unpublish(post, by=request.user)
+        messages.success(request, _("The post is back to draft: the public no longer sees it."))
+    elif action == "schedule":
+        form = ScheduleForm(request.POST)
+        if form.is_valid():
+            services.schedule(post, form.cleaned_data["publish_at"], by=request.user)
+            messages.success(request, _("The post is scheduled: it will be public on %(when)s.")
+                             % {"when": _local(post.publish_at)})
+        else:
+            for error in form.errors.get("publish_at", []):
+                messages.error(request, error)
+    else:
+        messages.error(request, _("Unknown action."))
+    return redirect("blog:manage_edit", pk=post.pk)
+
+
+@role_required(*EDITORS)
+def manage_delete(request, pk):
+    post = _editable(request, pk, "blog.delete_post")
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        title = post.title
+        services.delete_post(post, by=request.user)
+        messages.success(request, _("“%(title)s” is deleted.") % {"title": title})
+        return redirect("blog:manage")
+    return render(request, "blog/manage/post_confirm_delete.html", {"post": post})

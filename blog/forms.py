@@ -1,0 +1,129 @@
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import RESERVED_SLUGS, Category, GalleryImage, Post
+from .services import parse_tag_names
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class PostForm(forms.ModelForm):
+    PUBLICATION_CHOICES = [
+        ("draft", _("Keep as a draft (not visible to the public)")),
+        ("now", _("Publish now")),
+        ("schedule", _("Schedule: publish at the date and time below")),
+    ]
+
+    tags_text = forms.CharField(
+        label=_("Tags"), required=False, max_length=500,
+        help_text=_("Separated by commas, for example: incubation, Barriera di Milano, interview."),
+    )
+    publication = forms.ChoiceField(
+        label=_("Publication"), choices=PUBLICATION_CHOICES, widget=forms.RadioSelect, initial="draft"
+    )
+    publish_at = forms.DateTimeField(
+        label=_("Publication date and time"), required=False, input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        help_text=_("Italian time. Only for a scheduled publication."),
+    )
+
+    class Meta:
+        model = Post
+        fields = [
+            "kind", "title", "slug", "summary", "body", "categories", "tags_text", "cover_image", "cover_alt",
+            "video_url", "event_date", "event_place", "seo_title", "seo_description",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 16}),
+            "categories": forms.CheckboxSelectMultiple,
+            "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "body": _("HTML: paragraphs, headings (h2-h4), lists, links, quotes and tables. Anything else "
+                      "(scripts, styles, event attributes) is removed when you save."),
+            "slug": _("Part of the page address; leave empty to make it from the title."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["categories"].queryset = Category.objects.order_by("name")
+        post = self.instance
+        if post.pk:
+            self.fields["tags_text"].initial = ", ".join(t.name for t in post.tags.all())
+            if post.status == Post.Status.DRAFT:
+                self.fields["publication"].initial = "draft"
+            elif post.is_scheduled:
+                self.fields["publication"].initial = "schedule"
+                self.fields["publish_at"].initial = timezone.localtime(post.publish_at)
+            else:
+                self.fields["publication"].initial = "now"
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug", "")
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This address is reserved: choose another one."))
+        return slug
+
+    def clean_tags_text(self):
+        return ", ".join(parse_tag_names(self.cleaned_data.get("tags_text", "")))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cover_image") and not (data.get("cover_alt") or "").strip():
+            self.add_error("cover_alt", _("Describe the image for people who cannot see it."))
+        kind = data.get("kind")
+        if kind == Post.Kind.VIDEO and not data.get("video_url") and "video_url" not in self.errors:
+            self.add_error("video_url", _("A video post needs the address of the video."))
+        if kind == Post.Kind.EVENT and not data.get("event_date") and "event_date" not in self.errors:
+            self.add_error("event_date", _("An event report needs the date of the event."))
+        if data.get("publication") == "schedule":
+            when = data.get("publish_at")
+            if when is None:
+                if "publish_at" not in self.errors:
+                    self.add_error("publish_at", _("Choose the date and time of publication."))
+            elif when <= timezone.now():
+                self.add_error("publish_at", _("This time has already passed: choose a future time, or publish now."))
+        return data
+
+
+class GalleryImageForm(forms.ModelForm):
+    class Meta:
+        model = GalleryImage
+        fields = ["image", "alt", "caption", "order"]
+
+
+class BaseGalleryFormSet(BaseInlineFormSet):
+    post_kind = None
+
+    def clean(self):
+        super().clean()
+        if self.post_kind != Post.Kind.GALLERY or any(self.errors):
+            return
+        kept = [
+            f for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and (f.instance.pk or f.cleaned_data.get("image"))
+        ]
+        if not kept:
+            raise forms.ValidationError(_("A photo gallery needs at least one image."))
+
+
+GalleryFormSet = inlineformset_factory(
+    Post, GalleryImage, form=GalleryImageForm, formset=BaseGalleryFormSet, extra=3, can_delete=True, max_num=60,
+)
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label=_("Publication date and time"), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+
+    def clean_publish_at(self):
+        when = self.cleaned_data["publish_at"]
+        if when <= timezone.now():
+            raise forms.ValidationError(_("This time has already passed: choose a future time, or publish now."))
+        return when
