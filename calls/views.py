@@ -16,7 +16,10 @@ def index(request):
     """Every published call, the open ones and the past ones."""
     q = request.GET.get("q", "").strip()
     page_obj = Paginator(selectors.call_list(request.user, q), 20).get_page(request.GET.get("page"))
-    return render(request, "calls/index.html", {"page_obj": page_obj, "q": q, "now": timezone.now()})
+    return render(request, "calls/index.html", {
+        "page_obj": page_obj, "q": q, "now": timezone.now(),
+        "can_manage": request.user.has_perm("calls.manage_call"),
+    })
 
 
 def detail(request, slug):

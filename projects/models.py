@@ -144,12 +144,12 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} → {self.organisation}"
 
+    def get_absolute_url(self):
+        return reverse("projects:invitation", kwargs={"token": self.token})
+
     @property
     def is_usable(self):
         return self.accepted_at is None and self.expires_at > timezone.now()
-
-    def get_absolute_url(self):
-        return reverse("projects:invitation", kwargs={"token": self.token})
 
 
 class ProposalStatus(models.TextChoices):

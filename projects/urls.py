@@ -6,4 +6,21 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("mine/", views.mine, name="mine"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/members/<int:member_pk>/remove/", views.member_remove, name="member_remove"),
+    path("join/<str:token>/", views.invitation, name="invitation"),
+    path("apply/<slug:slug>/", views.start, name="start"),
+    path("proposals/<int:pk>/", views.detail, name="proposal"),
+    path("proposals/<int:pk>/step/<slug:step>/", views.step, name="step"),
+    path("proposals/<int:pk>/attachments/<int:attachment_pk>/delete/", views.attachment_delete,
+         name="attachment_delete"),
+    path("proposals/<int:pk>/submit/", views.submit, name="submit"),
+    path("proposals/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("proposals/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("staff/calls/<slug:slug>/", views.staff_proposals, name="staff_proposals"),
+    path("staff/proposals/<int:pk>/", views.staff_proposal, name="staff_proposal"),
+    path("staff/proposals/<int:pk>/admissibility/", views.staff_admissibility, name="staff_admissibility"),
 ]

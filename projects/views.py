@@ -1,7 +1,466 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from calls.models import Call
+from tsf.accounts.permissions import staff_required
+from tsf.core.exports import export_response
+from tsf.core.files import private_file_url
+from tsf.core.models import AuditEntry
+
+from . import selectors, services
+from .forms import (
+    AdmissibilityForm,
+    AttachmentForm,
+    BudgetFormSet,
+    BudgetStepForm,
+    ImpactStepForm,
+    InvitationForm,
+    NeedStepForm,
+    OrganisationCreateForm,
+    OrganisationForm,
+    ProjectStepForm,
+    SolutionStepForm,
+    StaffFilterForm,
+    StartProposalForm,
+    TeamStepForm,
+    WithdrawForm,
+    check_budget,
+)
+from .models import Attachment, Invitation, Membership, Organisation, Proposal, ProposalStatus
+from .rules import is_proposal_member
+
+STEPS = [
+    ("project", gettext_lazy("The project"), ProjectStepForm),
+    ("need", gettext_lazy("Need and target groups"), NeedStepForm),
+    ("solution", gettext_lazy("The solution"), SolutionStepForm),
+    ("impact", gettext_lazy("Impact and indicators"), ImpactStepForm),
+    ("team", gettext_lazy("Partners and team"), TeamStepForm),
+    ("budget", gettext_lazy("Budget"), BudgetStepForm),
+    ("attachments", gettext_lazy("Attachments"), None),
+    ("review", gettext_lazy("Check and submit"), None),
+]
+STEP_KEYS = [key for key, _label, _form in STEPS]
+
+
+def _get_proposal(request, pk, perm="projects.view_proposal"):
+    proposal = selectors.proposal_detail(pk)
+    if proposal is None or not request.user.has_perm(perm, proposal):
+        raise Http404
+    return proposal
+
+
+def _safe_next(request, default):
+    nxt = request.POST.get("next") or request.GET.get("next")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return nxt
+    return default
 
 
 def index(request):
-    """Landing page of this stage, filled in by the stage's issue."""
-    return render(request, "core/stage_placeholder.html", {"stage": "projects", "title": _("projects".capitalize())})
+    """The navigation's "Projects": staff go to the proposals of the current call, promoters to
+    their proposals, visitors to the calls."""
+    if request.user.is_authenticated and request.user.has_role("staff"):
+        call = Call.objects.order_by("-opens_at").first()
+        if call:
+            return redirect("projects:staff_proposals", slug=call.slug)
+    if request.user.is_authenticated:
+        return redirect("projects:mine")
+    return redirect("calls:index")
+
+
+def next_step_for(proposal):
+    """What happens next for a proposal, and when (for "my area")."""
+    call = proposal.call
+    s = proposal.status
+    if s == ProposalStatus.DRAFT:
+        if call.is_open():
+            return _("Complete and submit the proposal"), call.closes_at
+        return _("The call closed: the draft can no longer be submitted"), None
+    if s == ProposalStatus.SUBMITTED:
+        return _("Admissibility check and first selection"), call.first_selection_results_on
+    if s == ProposalStatus.ADMISSIBLE:
+        return _("Assessment: results of the first selection"), call.first_selection_results_on
+    if s == ProposalStatus.ADMITTED_TO_INCUBATION:
+        return _("Incubation Lab, then the revised proposal"), call.revised_closes_at or call.incubation_starts_on
+    if s == ProposalStatus.REVISED_SUBMITTED:
+        return _("Final assessment"), call.final_assessment_on
+    if s == ProposalStatus.FUNDED:
+        return _("Grant and implementation"), None
+    return "", None
+
+
+@login_required
+def mine(request):
+    proposals = selectors.proposals_for(request.user)
+    page_obj = Paginator(proposals, 20).get_page(request.GET.get("page"))
+    rows = [(p, *next_step_for(p)) for p in page_obj]
+    return render(request, "projects/mine.html", {
+        "page_obj": page_obj, "rows": rows, "memberships": selectors.memberships_for(request.user),
+        "open_calls": Call.objects.published().open_at(),
+    })
+
+
+# Organisations ------------------------------------------------------------------------------
+
+@login_required
+def organisation_create(request):
+    form = OrganisationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        org = services.create_organisation(form, by=request.user)
+        messages.success(request, _("The organisation has been created. You are its administrator."))
+        return redirect(_safe_next(request, org.get_absolute_url()))
+    return render(request, "projects/organisation_form.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+def organisation_detail(request, pk):
+    org = get_object_or_404(Organisation, pk=pk)
+    if not request.user.has_perm("projects.view_organisation", org):
+        raise Http404
+    can_invite = request.user.has_perm("projects.invite_member", org)
+    form = InvitationForm(request.POST or None) if can_invite else None
+    if request.method == "POST":
+        if not can_invite:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.invite_member(org, form.cleaned_data["email"], by=request.user,
+                                       team_role=form.cleaned_data["team_role"], role=form.cleaned_data["role"])
+            except services.ProposalError as exc:
+                form.add_error("email", exc.messages[0])
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+                return redirect(org.get_absolute_url())
+    return render(request, "projects/organisation_detail.html", {
+        "org": org,
+        "members": org.memberships.select_related("user").order_by("joined_at"),
+        "invitations": org.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now()),
+        "proposals": org.proposals.select_related("call").prefetch_related("versions"),
+        "form": form, "can_edit": request.user.has_perm("projects.change_organisation", org),
+    })
+
+
+@login_required
+def organisation_edit(request, pk):
+    org = get_object_or_404(Organisation, pk=pk)
+    if not request.user.has_perm("projects.change_organisation", org):
+        raise Http404
+    form = OrganisationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        services.update_organisation(form, by=request.user)
+        messages.success(request, _("The organisation has been saved."))
+        return redirect(org.get_absolute_url())
+    return render(request, "projects/organisation_form.html", {"form": form, "org": org})
+
+
+@login_required
+@require_POST
+def member_remove(request, pk, member_pk):
+    org = get_object_or_404(Organisation, pk=pk)
+    if not request.user.has_perm("projects.change_organisation", org):
+        raise Http404
+    membership = get_object_or_404(Membership, pk=member_pk, organisation=org)
+    try:
+        services.remove_member(membership, by=request.user)
+        messages.success(request, _("The member has been removed from the team."))
+    except services.ProposalError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(org.get_absolute_url())
+
+
+def invitation(request, token):
+    inv = Invitation.objects.select_related("organisation", "invited_by").filter(token=token).first()
+    if inv is None:
+        raise Http404
+    if not request.user.is_authenticated:
+        return render(request, "projects/invitation.html", {"inv": inv, "anonymous": True})
+    if request.method == "POST":
+        try:
+            services.accept_invitation(inv, request.user)
+        except services.ProposalError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("projects:mine")
+        messages.success(request, _("You have joined %(org)s.") % {"org": inv.organisation})
+        return redirect(inv.organisation.get_absolute_url())
+    return render(request, "projects/invitation.html", {"inv": inv})
+
+
+# Proposals ----------------------------------------------------------------------------------
+
+@login_required
+def start(request, slug):
+    call = get_object_or_404(Call.objects.published(), slug=slug)
+    if not call.is_open():
+        messages.error(request, _("This call is not open: proposals cannot be started."))
+        return redirect(call.get_absolute_url())
+    organisations = Organisation.objects.filter(memberships__user=request.user).order_by("legal_name")
+    if not organisations.exists():
+        messages.info(request, _("First create your organisation: the proposal will belong to it."))
+        return redirect(reverse("projects:organisation_create") + "?next=" + request.path)
+    form = StartProposalForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.start_proposal(call, form.cleaned_data["organisation"], by=request.user)
+        except services.ProposalError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect(call.get_absolute_url())
+        return redirect("projects:step", pk=proposal.pk, step="project")
+    existing = selectors.proposals_for(request.user).filter(call=call)
+    return render(request, "projects/start.html", {"call": call, "form": form, "existing": existing})
+
+
+def _step_context(proposal, version, step):
+    index = STEP_KEYS.index(step)
+    return {
+        "proposal": proposal, "version": version, "call": proposal.call, "step": step,
+        "steps": [(i + 1, key, label) for i, (key, label, _f) in enumerate(STEPS)],
+        "step_number": index + 1, "step_count": len(STEPS), "step_label": STEPS[index][1],
+        "progress": int(100 * (index + 1) / len(STEPS)),
+        "previous_step": STEP_KEYS[index - 1] if index else None,
+        "next_step": STEP_KEYS[index + 1] if index + 1 < len(STEPS) else None,
+    }
+
+
+@login_required
+def step(request, pk, step):
+    if step not in STEP_KEYS:
+        raise Http404
+    proposal = _get_proposal(request, pk)
+    if not request.user.has_perm("projects.change_proposal", proposal):
+        if proposal.status == ProposalStatus.DRAFT and proposal.call.is_closed():
+            messages.warning(request, services._closed_message(proposal.call))
+        return redirect(proposal.get_absolute_url())
+    version = proposal.current_version
+    ctx = _step_context(proposal, version, step)
+    form_class = STEPS[STEP_KEYS.index(step)][2]
+    go_next = "next" in request.POST
+
+    def saved():
+        services.touch_draft(version, step, by=request.user)
+        messages.success(request, _("Draft saved at %(time)s.") % {"time": date_format(timezone.localtime(), "H:i")})
+        target = ctx["next_step"] if go_next and ctx["next_step"] else step
+        return redirect("projects:step", pk=proposal.pk, step=target)
+
+    if step == "attachments":
+        form = AttachmentForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            if "upload" in request.POST or request.FILES:
+                if form.is_valid():
+                    services.add_attachment(version, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"],
+                                            title=form.cleaned_data["title"], by=request.user)
+                    messages.success(request, _("The attachment has been uploaded."))
+                    return redirect("projects:step", pk=proposal.pk, step=step)
+            else:
+                return saved()
+        attachments = [(a, private_file_url(a, "file")) for a in version.attachments.all()]
+        return render(request, "projects/step_attachments.html", {**ctx, "form": form, "attachments": attachments})
+
+    if step == "review":
+        return render(request, "projects/step_review.html", {
+            **ctx, "problems": services.submission_problems(version), "step_labels": {
+                k: label for k, label, _f in STEPS},
+            "attachments": [(a, private_file_url(a, "file")) for a in version.attachments.all()],
+        })
+
+    form = form_class(request.POST or None, instance=version, call=proposal.call)
+    formset = None
+    if step == "budget":
+        formset = BudgetFormSet(request.POST or None, instance=version, prefix="lines")
+    if request.method == "POST":
+        ok = form.is_valid() and (formset is None or formset.is_valid())
+        if ok and step == "budget":
+            ok = check_budget(form, formset, proposal.call)
+        if ok:
+            with transaction.atomic():
+                services.ensure_editable(version)
+                form.save()
+                if formset is not None:
+                    for i, line in enumerate(formset.save(commit=False)):
+                        line.order = i
+                        line.save()
+                    for line in formset.deleted_objects:
+                        line.delete()
+            return saved()
+        messages.error(request, _("Please correct the errors below: nothing has been lost."))
+    budget_total = formset.total() if formset is not None and formset.is_bound and formset.is_valid() else (
+        version.budget_total())
+    return render(request, "projects/step_form.html", {**ctx, "form": form, "formset": formset,
+                                                         "budget_total": budget_total})
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    proposal = _get_proposal(request, pk, "projects.change_proposal")
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, version__proposal=proposal)
+    try:
+        services.remove_attachment(attachment, by=request.user)
+        messages.success(request, _("The attachment has been removed."))
+    except services.ProposalError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("projects:step", pk=proposal.pk, step="attachments")
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    proposal = _get_proposal(request, pk)
+    if not is_proposal_member(request.user, proposal):
+        raise Http404
+    try:
+        services.submit_proposal(proposal, request.user)
+    except services.IncompleteProposal as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("projects:step", pk=proposal.pk, step="review")
+    except services.ProposalError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(proposal.get_absolute_url())
+    messages.success(request, _("Your proposal has been submitted with protocol number %(n)s.")
+                     % {"n": proposal.protocol_number})
+    return redirect("projects:receipt", pk=proposal.pk)
+
+
+@login_required
+def detail(request, pk):
+    proposal = _get_proposal(request, pk)
+    version = proposal.current_version
+    closed_message = ""
+    if proposal.status == ProposalStatus.DRAFT and proposal.call.is_closed():
+        closed_message = services._closed_message(proposal.call)
+    return render(request, "projects/detail.html", {
+        "proposal": proposal, "version": version, "call": proposal.call, "closed_message": closed_message,
+        "can_edit": request.user.has_perm("projects.change_proposal", proposal),
+        "can_withdraw": request.user.has_perm("projects.withdraw_proposal", proposal),
+        "attachments": [(a, private_file_url(a, "file")) for a in version.attachments.all()],
+        "is_staff_view": request.user.has_perm("projects.manage_proposals"),
+    })
+
+
+@login_required
+def withdraw(request, pk):
+    proposal = _get_proposal(request, pk)
+    if not request.user.has_perm("projects.withdraw_proposal", proposal):
+        messages.error(request, _("This proposal cannot be withdrawn."))
+        return redirect(proposal.get_absolute_url())
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_proposal(proposal, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The proposal has been withdrawn."))
+        except services.ProposalError as exc:
+            messages.error(request, exc.messages[0])
+        return redirect(proposal.get_absolute_url())
+    return render(request, "projects/withdraw.html", {"proposal": proposal, "form": form})
+
+
+@login_required
+def receipt(request, pk):
+    proposal = _get_proposal(request, pk)
+    if not proposal.protocol_number:
+        raise Http404
+    version = proposal.versions.get(number=1)
+    return render(request, "projects/receipt.html", {"proposal": proposal, "version": version, "call": proposal.call})
+
+
+# Staff --------------------------------------------------------------------------------------
+
+EXPORT_HEADERS = [
+    gettext_lazy("Protocol"), gettext_lazy("Title"), gettext_lazy("Organisation"), gettext_lazy("Codice fiscale"),
+    gettext_lazy("Legal form"), gettext_lazy("District"), gettext_lazy("Themes"), gettext_lazy("Target groups"),
+    gettext_lazy("Requested grant (EUR)"), gettext_lazy("Co-financing (EUR)"), gettext_lazy("Total budget (EUR)"),
+    gettext_lazy("Status"), gettext_lazy("Submitted at"),
+]
+
+
+def _export_row(p):
+    v = p.current_version
+    return [
+        p.protocol_number, v.title if v else "", p.organisation.legal_name, p.organisation.codice_fiscale,
+        p.organisation.get_legal_form_display(), v.district.name if v and v.district else "",
+        "; ".join(t.name for t in v.themes.all()) if v else "",
+        "; ".join(g.name for g in v.target_groups.all()) if v else "",
+        v.requested_grant if v else "", v.co_financing if v else "", p.cur_budget,
+        p.get_status_display(), p.submitted_at,
+    ]
+
+
+@staff_required
+def staff_proposals(request, slug):
+    call = get_object_or_404(Call, slug=slug)
+    filters = StaffFilterForm(request.GET or None)
+    qs = selectors.staff_proposals(call, filters.params() if request.GET else {})
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        headers = [str(h) for h in EXPORT_HEADERS]
+        return export_response(fmt, f"proposals-{call.slug}", headers, (_export_row(p) for p in qs))
+    page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "projects/staff/list.html", {"call": call, "filters": filters, "page_obj": page_obj,
+                                                        "calls": Call.objects.order_by("-opens_at")})
+
+
+@staff_required
+def staff_proposal(request, pk):
+    proposal = _get_proposal(request, pk, "projects.manage_proposals")
+    ct = ContentType.objects.get_for_model(Proposal)
+    history = AuditEntry.objects.filter(content_type=ct, object_id=str(proposal.pk)).select_related("actor")
+    versions = sorted(proposal.versions.all(), key=lambda v: v.number)
+    return render(request, "projects/staff/detail.html", {
+        "proposal": proposal, "versions": versions, "version": proposal.current_version, "call": proposal.call,
+        "history": history,
+        "attachments": [(a, private_file_url(a, "file")) for a in proposal.current_version.attachments.all()],
+        "budget_total": proposal.current_version.budget_total(),
+        "admissibility": getattr(proposal, "admissibility", None),
+        "can_check": proposal.status in (ProposalStatus.SUBMITTED, ProposalStatus.ADMISSIBLE,
+                                         ProposalStatus.NOT_ADMISSIBLE),
+    })
+
+
+@staff_required
+def staff_admissibility(request, pk):
+    proposal = _get_proposal(request, pk, "projects.check_admissibility")
+    if proposal.status not in (ProposalStatus.SUBMITTED, ProposalStatus.ADMISSIBLE, ProposalStatus.NOT_ADMISSIBLE):
+        messages.error(request, _("Admissibility can be checked only for submitted proposals."))
+        return redirect("projects:staff_proposal", pk=proposal.pk)
+    existing = getattr(proposal, "admissibility", None)
+    version = proposal.versions.get(number=1)
+    initial = {}
+    if existing is None:
+        initial = {
+            "eligible_applicant": proposal.call.accepts_legal_form(proposal.organisation.legal_form),
+            "budget_within_limits": not services.grant_problems(version.requested_grant, version.budget_total(),
+                                                                proposal.call.max_grant),
+            "submitted_on_time": bool(proposal.submitted_at and proposal.submitted_at < proposal.call.closes_at),
+            "documents_complete": version.attachments.exists(),
+        }
+    form = AdmissibilityForm(request.POST or None, instance=existing, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_admissibility(
+                proposal, by=request.user, eligible_applicant=data["eligible_applicant"],
+                documents_complete=data["documents_complete"], budget_within_limits=data["budget_within_limits"],
+                submitted_on_time=data["submitted_on_time"], outcome=data["outcome"], reason=data["reason"],
+            )
+        except services.ProposalError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("The admissibility outcome has been recorded and the promoter notified."))
+            return redirect("projects:staff_proposal", pk=proposal.pk)
+    return render(request, "projects/staff/admissibility.html", {
+        "proposal": proposal, "version": version, "form": form, "call": proposal.call,
+        "budget_total": version.budget_total(),
+    })

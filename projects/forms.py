@@ -1,0 +1,235 @@
+from decimal import Decimal
+
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+from stdnum.it import codicefiscale, iva
+
+from calls.models import District, ImpactTheme, LegalForm, TargetGroup
+
+from .models import (
+    ZERO,
+    AdmissibilityCheck,
+    Attachment,
+    BudgetLine,
+    Membership,
+    Organisation,
+    ProposalStatus,
+    ProposalVersion,
+)
+from .services import grant_problems
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "legal_name", "legal_form", "codice_fiscale", "partita_iva", "runts_number", "address", "postcode",
+            "city", "province", "email", "pec", "phone", "website", "legal_representative",
+            "legal_representative_role", "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "codice_fiscale": _("11 digits for associations and companies (or 16 characters for a sole trader)."),
+            "partita_iva": _("11 digits, if the organisation has one."),
+        }
+
+    def clean_codice_fiscale(self):
+        value = self.cleaned_data["codice_fiscale"]
+        return codicefiscale.compact(value) if value else value
+
+    def clean_partita_iva(self):
+        value = self.cleaned_data.get("partita_iva") or ""
+        return iva.compact(value) if value else ""
+
+
+class OrganisationCreateForm(OrganisationForm):
+    your_role = forms.CharField(label=_("Your role in the team"), max_length=120, required=False,
+                                help_text=_("For example: project manager."))
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of the person to invite"))
+    team_role = forms.CharField(label=_("Their role in the team"), max_length=120, required=False)
+    role = forms.ChoiceField(label=_("Permissions"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+
+
+class StartProposalForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Applying organisation"),
+                                          empty_label=None)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class _VersionForm(forms.ModelForm):
+    def __init__(self, *args, call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+
+
+class ProjectStepForm(_VersionForm):
+    class Meta:
+        model = ProposalVersion
+        fields = ["title", "summary", "themes", "district", "neighbourhoods", "area_description"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "themes": forms.CheckboxSelectMultiple,
+            "neighbourhoods": forms.CheckboxSelectMultiple,
+            "area_description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        call = self.call
+        if call is not None:
+            if call.themes.exists():
+                self.fields["themes"].queryset = call.themes.all()
+            if call.districts.exists():
+                self.fields["district"].queryset = call.districts.all()
+        self.fields["neighbourhoods"].queryset = self.fields["neighbourhoods"].queryset.select_related("district")
+        self.fields["neighbourhoods"].label_from_instance = lambda n: f"{n.name} ({n.district.number})"
+        self.fields["district"].label_from_instance = lambda d: d.name
+
+    def clean(self):
+        data = super().clean()
+        district, hoods = data.get("district"), data.get("neighbourhoods")
+        if district and hoods:
+            wrong = [h.name for h in hoods if h.district_id != district.pk]
+            if wrong:
+                self.add_error("neighbourhoods", _("These neighbourhoods are not in the chosen district: %(names)s.")
+                               % {"names": ", ".join(wrong)})
+        return data
+
+
+class NeedStepForm(_VersionForm):
+    class Meta:
+        model = ProposalVersion
+        fields = ["social_need", "target_groups", "target_groups_other"]
+        widgets = {"social_need": forms.Textarea(attrs={"rows": 6}), "target_groups": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.call is not None and self.call.target_groups.exists():
+            self.fields["target_groups"].queryset = self.call.target_groups.all()
+
+
+class SolutionStepForm(_VersionForm):
+    class Meta:
+        model = ProposalVersion
+        fields = ["solution_type", "solution", "experimental_rationale", "community_rationale"]
+        widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in
+                   ("solution", "experimental_rationale", "community_rationale")}
+
+
+class ImpactStepForm(_VersionForm):
+    class Meta:
+        model = ProposalVersion
+        fields = ["expected_impacts", "indicators"]
+        widgets = {"expected_impacts": forms.Textarea(attrs={"rows": 5}), "indicators": forms.Textarea(attrs={"rows": 4})}
+
+
+class TeamStepForm(_VersionForm):
+    class Meta:
+        model = ProposalVersion
+        fields = ["partners", "team_description"]
+        widgets = {"partners": forms.Textarea(attrs={"rows": 4}), "team_description": forms.Textarea(attrs={"rows": 5})}
+
+
+class BudgetStepForm(_VersionForm):
+    class Meta:
+        model = ProposalVersion
+        fields = ["requested_grant", "co_financing"]
+
+
+class BaseBudgetFormSet(BaseInlineFormSet):
+    def total(self) -> Decimal:
+        total = ZERO
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            amount = form.cleaned_data.get("amount")
+            if amount is not None:
+                total += amount
+        return total
+
+
+BudgetFormSet = inlineformset_factory(
+    ProposalVersion, BudgetLine, formset=BaseBudgetFormSet, fields=["category", "description", "amount"],
+    extra=2, can_delete=True, max_num=60, validate_max=True,
+)
+
+
+def check_budget(step_form, formset, call) -> bool:
+    """Put grant errors next to the requested grant: at most the call's maximum and the total."""
+    if not (step_form.is_valid() and formset.is_valid()):
+        return False
+    requested = step_form.cleaned_data.get("requested_grant") or ZERO
+    if requested == ZERO:
+        return True  # a draft may leave it for later; submission requires it
+    problems = grant_problems(requested, formset.total(), call.max_grant)
+    for message in problems:
+        step_form.add_error("requested_grant", message)
+    return not problems
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["kind", "title", "file"]
+
+
+class StaffFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search (title, protocol, organisation, codice fiscale)"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All submitted")), ("all", _("All, drafts included")),
+                                        *ProposalStatus.choices])
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(), required=False,
+                                      empty_label=_("All"))
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=ImpactTheme.objects.all(), required=False,
+                                   empty_label=_("All"))
+    target_group = forms.ModelChoiceField(label=_("Target group"), queryset=TargetGroup.objects.all(), required=False,
+                                          empty_label=_("All"))
+    legal_form = forms.ChoiceField(label=_("Legal form"), required=False, choices=[("", _("All")), *LegalForm.choices])
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        ("protocol", _("Protocol number")), ("-submitted", _("Latest submitted")), ("submitted", _("First submitted")),
+        ("title", _("Title")), ("organisation", _("Organisation")), ("-grant", _("Requested grant, highest first")),
+        ("grant", _("Requested grant, lowest first")), ("status", _("Status")),
+    ])
+
+    def params(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "q": data.get("q"), "status": data.get("status"), "legal_form": data.get("legal_form"),
+            "sort": data.get("sort"),
+            "district": data["district"].pk if data.get("district") else None,
+            "theme": data["theme"].pk if data.get("theme") else None,
+            "target_group": data["target_group"].pk if data.get("target_group") else None,
+        }
+
+
+class AdmissibilityForm(forms.ModelForm):
+    class Meta:
+        model = AdmissibilityCheck
+        fields = ["eligible_applicant", "documents_complete", "budget_within_limits", "submitted_on_time", "outcome",
+                  "reason"]
+        widgets = {"outcome": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"reason": _("Required when the proposal is not admissible; the promoter will read it.")}
+
+    def clean(self):
+        data = super().clean()
+        checklist = [data.get(f) for f in ("eligible_applicant", "documents_complete", "budget_within_limits",
+                                          "submitted_on_time")]
+        if data.get("outcome") == AdmissibilityCheck.Outcome.ADMISSIBLE and not all(checklist):
+            self.add_error("outcome", _("A proposal is admissible only when every item of the checklist is met."))
+        if data.get("outcome") == AdmissibilityCheck.Outcome.NOT_ADMISSIBLE and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason why the proposal is not admissible."))
+        return data
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(label=_("I understand that a withdrawn proposal cannot be submitted again."))

@@ -1,0 +1,17 @@
+"""Panels of "my area" for promoters: their organisations and their proposals with the next step."""
+from tsf.accounts import my_area
+
+from . import selectors
+
+
+@my_area.panel("promoter", order=10)
+def my_proposals(request):
+    from .views import next_step_for
+
+    proposals = list(selectors.proposals_for(request.user)[:10])
+    memberships = list(selectors.memberships_for(request.user))
+    return {
+        "template": "projects/panels/my_proposals.html",
+        "rows": [(p, *next_step_for(p)) for p in proposals],
+        "memberships": memberships,
+    }

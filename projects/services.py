@@ -1,0 +1,418 @@
+"""Every change that matters to organisations and proposals. Atomic, audited, notifying.
+
+The proposal's status changes ONLY through `change_status` (later stages call it too):
+
+    from projects.services import change_status
+    change_status(proposal, Proposal.Status.ADMITTED_TO_INCUBATION, by=request.user, note="Ranking 2018")
+
+Allowed moves (`ALLOWED_MOVES`):
+
+    draft                  -> submitted                     (submit_proposal, while the call is open)
+    submitted              -> withdrawn                     (withdraw_proposal, before the deadline)
+    submitted              -> admissible | not_admissible   (record_admissibility, staff)
+    admissible             -> not_admissible                (staff correct an admissibility outcome)
+    not_admissible         -> admissible                    (idem, e.g. after a successful appeal)
+    admissible             -> admitted_to_incubation | not_selected   (assessment: first selection)
+    not_selected           -> admitted_to_incubation        (the ranking scrolls when a team renounces)
+    admitted_to_incubation -> revised_submitted | not_funded   (incubation: revised proposal, or dropped out)
+    revised_submitted      -> funded | not_funded           (assessment: final ranking)
+    not_funded             -> funded                        (the final ranking scrolls)
+    withdrawn, funded      -> (nothing: final)
+
+Every move writes an audit entry (`proposal.status` unless a more specific action is given) with
+`{"status": [old, new]}` and the note.
+"""
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from calls.models import Call
+from tsf.accounts.models import User
+from tsf.accounts.services import grant_role
+from tsf.core import audit
+from tsf.notifications.services import notify, queue_email
+
+from .models import (
+    ZERO,
+    AdmissibilityCheck,
+    Attachment,
+    Invitation,
+    Membership,
+    Organisation,
+    Proposal,
+    ProposalStatus,
+    ProposalVersion,
+)
+
+S = ProposalStatus
+
+ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SUBMITTED}),
+    S.SUBMITTED: frozenset({S.WITHDRAWN, S.ADMISSIBLE, S.NOT_ADMISSIBLE}),
+    S.WITHDRAWN: frozenset(),
+    S.ADMISSIBLE: frozenset({S.NOT_ADMISSIBLE, S.ADMITTED_TO_INCUBATION, S.NOT_SELECTED}),
+    S.NOT_ADMISSIBLE: frozenset({S.ADMISSIBLE}),
+    S.ADMITTED_TO_INCUBATION: frozenset({S.REVISED_SUBMITTED, S.NOT_FUNDED}),
+    S.NOT_SELECTED: frozenset({S.ADMITTED_TO_INCUBATION}),
+    S.REVISED_SUBMITTED: frozenset({S.FUNDED, S.NOT_FUNDED}),
+    S.FUNDED: frozenset(),
+    S.NOT_FUNDED: frozenset({S.FUNDED}),
+}
+
+INVITATION_DAYS = 14
+
+
+class ProposalError(Exception):
+    """A service refused an action; `messages` are for the person (already translated)."""
+
+    def __init__(self, *messages):
+        self.messages = [str(m) for m in messages]
+        super().__init__("; ".join(self.messages))
+
+
+class TransitionNotAllowed(ProposalError):
+    pass
+
+
+class CallClosed(ProposalError):
+    pass
+
+
+class IncompleteProposal(ProposalError):
+    def __init__(self, problems):
+        self.problems = problems  # [(step, message)]
+        super().__init__(*[m for _step, m in problems])
+
+
+def can_move(old: str, new: str) -> bool:
+    return new in ALLOWED_MOVES.get(old, frozenset())
+
+
+def change_status(proposal: Proposal, new_status: str, *, by, note: str = "", action: str = "proposal.status") -> Proposal:
+    """Move `proposal` to `new_status` if the table allows it; audit the move.
+
+    Locks the proposal's row, so two concurrent moves cannot both start from the same status.
+    Updates the instance passed in. Raises TransitionNotAllowed otherwise.
+    """
+    new_status = str(new_status)
+    if new_status not in S.values:
+        raise TransitionNotAllowed(_("Unknown status “%(s)s”.") % {"s": new_status})
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        old = locked.status
+        if not can_move(old, new_status):
+            raise TransitionNotAllowed(
+                _("A proposal cannot go from “%(old)s” to “%(new)s”.")
+                % {"old": S(old).label, "new": S(new_status).label}
+            )
+        now = timezone.now()
+        Proposal.objects.filter(pk=locked.pk).update(status=new_status, status_changed_at=now, updated_at=now)
+        proposal.status = new_status
+        proposal.status_changed_at = now
+        audit.record(by, action, proposal, changes={"status": [old, new_status]}, note=note)
+    return proposal
+
+
+def proposal_people(proposal) -> list:
+    """The promoters of a proposal: every member of its organisation."""
+    return list(User.objects.filter(memberships__organisation_id=proposal.organisation_id, is_active=True))
+
+
+def _forget_memberships(user):
+    if hasattr(user, "_tsf_member_org_ids"):
+        del user._tsf_member_org_ids
+
+
+# Organisations and teams ------------------------------------------------------------------
+
+ORG_FIELDS = ("legal_name", "legal_form", "codice_fiscale", "partita_iva", "runts_number", "address", "postcode",
+              "city", "legal_representative")
+
+
+@transaction.atomic
+def create_organisation(form, *, by) -> Organisation:
+    org = form.save(commit=False)
+    org.created_by = by
+    org.save()
+    Membership.objects.create(user=by, organisation=org, role=Membership.Role.ADMIN,
+                              team_role=form.cleaned_data.get("your_role", ""))
+    if not by.has_role("promoter"):
+        grant_role(by, "promoter", by=by)
+    audit.record(by, "organisation.create", org, changes={f: [None, getattr(org, f)] for f in ORG_FIELDS})
+    _forget_memberships(by)
+    return org
+
+
+@transaction.atomic
+def update_organisation(form, *, by) -> Organisation:
+    before = audit.snapshot(Organisation.objects.get(pk=form.instance.pk), ORG_FIELDS)
+    org = form.save()
+    changes = audit.diff(org, ORG_FIELDS, before)
+    if changes:
+        audit.record(by, "organisation.update", org, changes=changes)
+    return org
+
+
+@transaction.atomic
+def invite_member(organisation, email: str, *, by, team_role: str = "", role=Membership.Role.MEMBER) -> Invitation:
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ProposalError(_("%(email)s is already a member of the team.") % {"email": email})
+    invitation = Invitation.objects.create(
+        organisation=organisation, email=email, team_role=team_role, role=role, invited_by=by,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    context = {"organisation": organisation, "invited_by": by, "invitation": invitation, "days": INVITATION_DAYS}
+    url = invitation.get_absolute_url()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing:
+        notify(existing, "team_invitation", context, url=url)
+    else:
+        from django.conf import settings
+        from django.template.loader import render_to_string
+
+        ctx = {**context, "user": None, "url": url, "site_url": settings.SITE_URL}
+        subject = " ".join(render_to_string("notifications/team_invitation/subject.txt", ctx).split())
+        body = render_to_string("notifications/team_invitation/body.txt", ctx).strip()
+        queue_email(email, subject, body, event="team_invitation")
+    audit.record(by, "organisation.invite", organisation, changes={"invitation": [None, email]})
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, user) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ProposalError(_("This invitation has already been used or has expired. Ask for a new one."))
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation,
+        defaults={"role": invitation.role, "team_role": invitation.team_role},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if not user.has_role("promoter"):
+        grant_role(user, "promoter", by=invitation.invited_by)
+        user.clear_role_cache()
+    audit.record(user, "organisation.join", invitation.organisation, changes={"member": [None, user.email]})
+    _forget_memberships(user)
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, by):
+    org = membership.organisation
+    if membership.role == Membership.Role.ADMIN and not org.memberships.filter(role=Membership.Role.ADMIN).exclude(
+        pk=membership.pk
+    ).exists():
+        raise ProposalError(_("The team needs at least one administrator."))
+    email = membership.user.email
+    membership.delete()
+    audit.record(by, "organisation.remove_member", org, changes={"member": [email, None]})
+
+
+# Proposals --------------------------------------------------------------------------------
+
+def _closed_message(call) -> str:
+    return _("The call closed on %(when)s (Rome time): proposals can no longer be submitted or changed. "
+             "Your draft is kept and you can still read it.") % {
+        "when": date_format(timezone.localtime(call.closes_at), "j F Y, H:i:s")
+    }
+
+
+@transaction.atomic
+def start_proposal(call: Call, organisation: Organisation, *, by) -> Proposal:
+    if not call.is_open():
+        raise CallClosed(_closed_message(call) if call.is_closed() else _("The call is not open yet."))
+    if not Membership.objects.filter(user=by, organisation=organisation).exists():
+        raise ProposalError(_("You are not a member of this organisation."))
+    proposal = Proposal.objects.create(call=call, organisation=organisation, created_by=by)
+    ProposalVersion.objects.create(proposal=proposal, number=1, title="")
+    audit.record(by, "proposal.create", proposal, changes={"organisation": [None, organisation.legal_name]})
+    return proposal
+
+
+def ensure_editable(version: ProposalVersion):
+    """Raise unless the version can be changed now (draft, not frozen, call open)."""
+    if version.frozen:
+        raise ProposalError(_("This version has been submitted and can no longer be changed."))
+    proposal = version.proposal
+    if version.number == 1:
+        if proposal.status != S.DRAFT:
+            raise ProposalError(_("This proposal has been submitted and can no longer be changed."))
+        if not proposal.call.is_open():
+            raise CallClosed(_closed_message(proposal.call))
+
+
+def touch_draft(version: ProposalVersion, step: str, *, by) -> None:
+    """Remember where the promoter stopped (drafts are not audited field by field)."""
+    now = timezone.now()
+    ProposalVersion.objects.filter(pk=version.pk).update(last_step=step, updated_at=now)
+    Proposal.objects.filter(pk=version.proposal_id).update(updated_at=now)
+
+
+def grant_problems(requested: Decimal | None, budget_total: Decimal, max_grant: Decimal) -> list[str]:
+    """The requested grant must be positive, at most the call's maximum and at most the total budget."""
+    problems = []
+    requested = requested if requested is not None else ZERO
+    if requested <= ZERO:
+        problems.append(_("Give the requested grant."))
+    if requested > max_grant:
+        problems.append(_("The requested grant (%(req)s EUR) exceeds the call's maximum of %(max)s EUR.")
+                        % {"req": requested, "max": max_grant})
+    if requested > budget_total:
+        problems.append(_("The requested grant (%(req)s EUR) exceeds the total of the budget lines (%(tot)s EUR).")
+                        % {"req": requested, "tot": budget_total})
+    return problems
+
+
+def submission_problems(version: ProposalVersion) -> list[tuple[str, str]]:
+    """What is missing before a version can be submitted: [(step, message)]."""
+    problems = []
+    required = [
+        ("project", "title", _("Give the proposal a title.")),
+        ("project", "summary", _("Write a short summary.")),
+        ("project", "district", _("Choose the targeted city district.")),
+        ("need", "social_need", _("Describe the social need.")),
+        ("solution", "solution", _("Describe the solution.")),
+        ("solution", "experimental_rationale", _("Explain why the solution is experimental.")),
+        ("solution", "community_rationale", _("Explain why it is community-based.")),
+        ("impact", "expected_impacts", _("Describe the expected impacts.")),
+        ("impact", "indicators", _("Give at least one measurable indicator.")),
+        ("team", "team_description", _("Describe the team.")),
+    ]
+    for step, field, message in required:
+        value = getattr(version, field)
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            problems.append((step, message))
+    if not version.themes.exists():
+        problems.append(("project", _("Choose at least one impact theme.")))
+    if not version.target_groups.exists() and not version.target_groups_other.strip():
+        problems.append(("need", _("Choose at least one target group.")))
+    if not version.budget_lines.exists():
+        problems.append(("budget", _("Add at least one budget line.")))
+    call = version.proposal.call
+    for message in grant_problems(version.requested_grant, version.budget_total(), call.max_grant):
+        problems.append(("budget", message))
+    return problems
+
+
+@transaction.atomic
+def submit_proposal(proposal: Proposal, by) -> Proposal:
+    """Submit version 1: only while the call is open (server clock, to the second).
+
+    Effects: locks the call row (so protocol numbers are sequential and gapless per call even
+    when many submit in the same second), freezes version 1, gives the protocol number
+    PREFIX-YEAR-NNNN, moves draft -> submitted (audited), notifies every member of the
+    organisation (in the portal and by e-mail with the protocol number).
+    """
+    call = Call.objects.select_for_update().get(pk=proposal.call_id)
+    now = timezone.now()
+    if not call.is_open(now):
+        raise CallClosed(_closed_message(call) if call.is_closed(now) else _("The call is not open yet."))
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != S.DRAFT:
+        raise TransitionNotAllowed(_("This proposal has already been submitted."))
+    version = locked.versions.get(number=1)
+    problems = submission_problems(version)
+    if problems:
+        raise IncompleteProposal(problems)
+    seq = (Proposal.objects.filter(call=call).aggregate(m=Max("protocol_seq"))["m"] or 0) + 1
+    number = call.protocol_for(seq)
+    Proposal.objects.filter(pk=locked.pk).update(protocol_seq=seq, protocol_number=number, submitted_at=now)
+    ProposalVersion.objects.filter(pk=version.pk).update(frozen=True, frozen_at=now)
+    proposal.protocol_seq, proposal.protocol_number, proposal.submitted_at = seq, number, now
+    change_status(proposal, S.SUBMITTED, by=by, action="proposal.submit", note=number)
+    notify(proposal_people(proposal), "proposal_submitted",
+           {"proposal": proposal, "title": version.title, "protocol_number": number, "call": call,
+            "submitted_at": timezone.localtime(now)},
+           url=proposal.get_absolute_url())
+    return proposal
+
+
+@transaction.atomic
+def withdraw_proposal(proposal: Proposal, *, by, reason: str = "") -> Proposal:
+    call = Call.objects.select_for_update().get(pk=proposal.call_id)
+    if not call.is_open():
+        raise CallClosed(_("The call has closed: a submitted proposal can no longer be withdrawn."))
+    change_status(proposal, S.WITHDRAWN, by=by, action="proposal.withdraw", note=reason)
+    Proposal.objects.filter(pk=proposal.pk).update(withdrawn_at=timezone.now())
+    notify(proposal_people(proposal), "message",
+           {"subject": _("Proposal %(n)s withdrawn") % {"n": proposal.protocol_number},
+            "text": _("The proposal %(n)s has been withdrawn.") % {"n": proposal.protocol_number}},
+           url=proposal.get_absolute_url())
+    return proposal
+
+
+@transaction.atomic
+def add_attachment(version: ProposalVersion, *, file, kind, title="", by) -> Attachment:
+    ensure_editable(version)
+    attachment = Attachment(version=version, kind=kind, title=title, file=file, uploaded_by=by,
+                            original_name=getattr(file, "name", "")[:200], size=getattr(file, "size", 0) or 0)
+    attachment.save()
+    audit.record(by, "proposal.attachment_add", version.proposal, changes={"attachment": [None, str(attachment)]})
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(attachment: Attachment, *, by):
+    ensure_editable(attachment.version)
+    proposal = attachment.version.proposal
+    name = str(attachment)
+    storage, path = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    # The file is shared with later versions only when they exist; v1 drafts own theirs.
+    if not Attachment.objects.filter(file=path).exists():
+        transaction.on_commit(lambda: storage.delete(path))
+    audit.record(by, "proposal.attachment_remove", proposal, changes={"attachment": [name, None]})
+
+
+@transaction.atomic
+def start_revised_version(proposal: Proposal, *, by) -> ProposalVersion:
+    """Version 2 (the revised proposal after the Incubation Lab): a copy of the latest version,
+    which stays frozen. Returns the existing one if it was already started."""
+    latest = proposal.versions.order_by("-number").first()
+    if latest.number >= 2:
+        return latest
+    if not latest.frozen:
+        raise ProposalError(_("Version 1 must be submitted before a revised version is started."))
+    new = latest.copy_as_next()
+    audit.record(by, "proposal.revision_start", proposal, changes={"version": [latest.number, new.number]})
+    proposal.__dict__.pop("_current_version", None)
+    return new
+
+
+@transaction.atomic
+def record_admissibility(proposal: Proposal, *, by, eligible_applicant: bool, documents_complete: bool,
+                         budget_within_limits: bool, submitted_on_time: bool, outcome: str,
+                         reason: str = "") -> AdmissibilityCheck:
+    """Staff's admissibility check: the checklist and the outcome; moves the status and tells the
+    promoters. A proposal is admissible only when every item of the checklist holds; a 'not
+    admissible' outcome needs the reason."""
+    checklist = [eligible_applicant, documents_complete, budget_within_limits, submitted_on_time]
+    if outcome == AdmissibilityCheck.Outcome.ADMISSIBLE and not all(checklist):
+        raise ProposalError(_("A proposal is admissible only when every item of the checklist is met."))
+    if outcome == AdmissibilityCheck.Outcome.NOT_ADMISSIBLE and not reason.strip():
+        raise ProposalError(_("Give the reason why the proposal is not admissible."))
+    check, _created = AdmissibilityCheck.objects.update_or_create(
+        proposal=proposal,
+        defaults={
+            "eligible_applicant": eligible_applicant, "documents_complete": documents_complete,
+            "budget_within_limits": budget_within_limits, "submitted_on_time": submitted_on_time,
+            "outcome": outcome, "reason": reason.strip(), "checked_by": by, "checked_at": timezone.now(),
+        },
+    )
+    if proposal.status != outcome:
+        change_status(proposal, outcome, by=by, action="proposal.admissibility", note=reason.strip())
+    else:
+        audit.record(by, "proposal.admissibility", proposal, note=reason.strip())
+    notify(proposal_people(proposal), "proposal_admissibility",
+           {"proposal": proposal, "title": proposal.title, "check": check,
+            "admissible": outcome == AdmissibilityCheck.Outcome.ADMISSIBLE},
+           url=proposal.get_absolute_url())
+    return check
