@@ -9,6 +9,12 @@ from .services import parse_tag_names
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+class HttpsURLField(forms.URLField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 class PostForm(forms.ModelForm):
     PUBLICATION_CHOICES = [
         ("draft", _("Keep as a draft (not visible to the public)")),
@@ -35,6 +41,7 @@ class PostForm(forms.ModelForm):
             "kind", "title", "slug", "summary", "body", "categories", "tags_text", "cover_image", "cover_alt",
             "video_url", "event_date", "event_place", "seo_title", "seo_description",
         ]
+        field_classes = {"video_url": HttpsURLField}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 16}),
@@ -94,6 +101,20 @@ class GalleryImageForm(forms.ModelForm):
     class Meta:
         model = GalleryImage
         fields = ["image", "alt", "caption", "order"]
+        help_texts = {"order": _("Images are shown from the lowest number.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
+
+    def has_changed(self):
+        # An empty extra form is skipped even if its order box was cleared.
+        return any(name in self.changed_data for name in ("image", "alt", "caption")) or (
+            bool(self.instance.pk) and super().has_changed()
+        )
+
+    def clean_order(self):
+        return self.cleaned_data.get("order") or 0
 
 
 class BaseGalleryFormSet(BaseInlineFormSet):
