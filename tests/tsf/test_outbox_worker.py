@@ -169,6 +169,44 @@ def test_a_row_that_keeps_failing_is_marked_failed_and_left_alone(make_user, set
     assert row.attempts == 2
 
 
+class SlowBackend(LocmemBackend):
+    def send_messages(self, messages):
+        time.sleep(0.5)
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_senders_at_once_send_the_row_once(postgres, settings):
+    """The task and the periodic task (or two workers) reach the same row together: the row lock
+    lets one send it; the other skips it."""
+    from django.db import connection as main_connection
+    from django.db import connections
+
+    from tsf.notifications import services
+
+    settings.EMAIL_BACKEND = "tests.tsf.test_outbox_worker.SlowBackend"
+    row = OutboxEmail.objects.create(to="race@example.org", subject="Only once", body_text="B")
+    results, barrier = [], threading.Barrier(2)
+
+    def sender():
+        try:
+            barrier.wait()
+            results.append(services.send_outbox_row(row.pk))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert sorted(results) == [False, True]
+    assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert row.status == OutboxEmail.Status.SENT and row.attempts == 1
+    assert main_connection.vendor == "postgresql"
+
+
 # A real worker -------------------------------------------------------------------------------
 
 
