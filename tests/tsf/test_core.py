@@ -240,6 +240,8 @@ def test_audit_export_csv_and_xlsx_keep_the_filters(staff_client, staff_user):
     assert values[0] == ("When", "Who", "Action", "Object", "Changes", "Note")
     assert len(values) == AuditEntry.objects.count() + 1
     assert {"proposal.submit", "call.publish"} <= {v[2] for v in values[1:]}
+    submitted = next(v for v in values[1:] if v[2] == "proposal.submit")
+    assert submitted[4] == '{"status": ["draft", "submitted"]}'  # the changes as readable JSON
 
 
 def test_audit_page_is_for_staff_only(client, promoter_client, make_user):

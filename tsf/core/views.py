@@ -1,3 +1,4 @@
+import json
 import mimetypes
 import os
 
@@ -113,11 +114,18 @@ def audit_log(request):
         qs = qs.filter(action=action)
     if request.GET.get("format") in ("csv", "xlsx"):
         rows = (
-            (e.created_at, e.actor.email if e.actor else "", e.action, e.object_repr, e.changes, e.note)
+            (
+                e.created_at,
+                e.actor.email if e.actor else "",
+                e.action,
+                e.object_repr,
+                json.dumps(e.changes, ensure_ascii=False) if e.changes else "",
+                e.note,
+            )
             for e in qs.iterator(chunk_size=1000)
         )
         headers = [_("When"), _("Who"), _("Action"), _("Object"), _("Changes"), _("Note")]
-        return export_response(request.GET["format"], "audit-log", headers, ([*r[:4], str(r[4]), r[5]] for r in rows))
+        return export_response(request.GET["format"], "audit-log", headers, rows)
     actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"page_obj": page_obj, "q": q, "action": action, "actions": actions})
