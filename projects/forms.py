@@ -21,6 +21,13 @@ from .services import grant_problems
 
 
 class OrganisationForm(forms.ModelForm):
+    # Longer than the stored value: spaces, dots and the "IT" prefix are removed before checking.
+    codice_fiscale = forms.CharField(
+        label=_("Codice fiscale"), max_length=30,
+        help_text=_("11 digits for associations and companies (or 16 characters for a sole trader)."))
+    partita_iva = forms.CharField(label=_("Partita IVA"), max_length=30, required=False,
+                                  help_text=_("11 digits, if the organisation has one."))
+
     class Meta:
         model = Organisation
         fields = [
@@ -29,10 +36,6 @@ class OrganisationForm(forms.ModelForm):
             "legal_representative_role", "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {
-            "codice_fiscale": _("11 digits for associations and companies (or 16 characters for a sole trader)."),
-            "partita_iva": _("11 digits, if the organisation has one."),
-        }
 
     def clean_codice_fiscale(self):
         value = self.cleaned_data["codice_fiscale"]
@@ -197,6 +200,11 @@ class StaffFilterForm(forms.Form):
         ("title", _("Title")), ("organisation", _("Organisation")), ("-grant", _("Requested grant, highest first")),
         ("grant", _("Requested grant, lowest first")), ("status", _("Status")),
     ])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
 
     def params(self) -> dict:
         if not self.is_valid():
