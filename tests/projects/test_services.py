@@ -12,10 +12,23 @@ from django.db import connection
 from freezegun import freeze_time
 
 from projects import services
-from projects.models import Membership, Proposal, ProposalStatus, ProposalVersion, validate_codice_fiscale, validate_partita_iva
+from projects.models import (
+    Membership,
+    Proposal,
+    ProposalStatus,
+    ProposalVersion,
+    validate_codice_fiscale,
+    validate_partita_iva,
+)
 from projects.services import ALLOWED_MOVES, change_status, grant_problems, submit_proposal
 from tests.calls.factories import CallFactory
-from tests.projects.factories import MembershipFactory, OrganisationFactory, ProposalFactory, complete, partita_iva
+from tests.projects.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    ProposalFactory,
+    complete,
+    partita_iva,
+)
 from tsf.core.models import AuditEntry
 from tsf.notifications.models import Notification, OutboxEmail
 

@@ -1,0 +1,173 @@
+"""Demo: the programme, the 2018 call (closed) and an open call to try the submission."""
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from .models import (
+    FAQ,
+    Call,
+    CallDocument,
+    District,
+    ImpactTheme,
+    LegalForm,
+    Neighbourhood,
+    Programme,
+    TargetGroup,
+)
+from .reference import ensure_reference_data
+
+ROME = ZoneInfo("Europe/Rome")
+
+SUMMARY_2018 = (
+    "Torino Social Factory sostiene progetti di innovazione sociale che rispondano a bisogni emergenti nei "
+    "quartieri della città con maggiori situazioni di esclusione socio-economica: 25 idee accedono "
+    "all'Incubation Lab, fino a 12 ricevono un contributo fino a 140.000 euro."
+)
+DESCRIPTION_2018 = """Il bando si rivolge a enti del Terzo settore che propongono servizi e attività sperimentali, \
+fondati sulla prossimità e sul welfare di comunità, nelle aree di Torino dove si concentrano povertà urbana, \
+vulnerabilità sociali e disoccupazione.
+
+Le proposte ammissibili sono valutate da una commissione; le 25 migliori partecipano all'Incubation Lab \
+(marzo-maggio 2018), quattro workshop su identità e missione dell'idea, progettazione del sistema \
+prodotto-servizio, competenze, validazione e accesso al mercato, modello di business e di impatto. \
+Dopo il laboratorio ogni gruppo presenta una proposta rivista; fino a 12 progetti sono finanziati e hanno \
+due anni per realizzarsi, con un anno di accompagnamento (Social Innovation Camp, help desk, supporto alla \
+rendicontazione).
+
+Torino Social Factory è promosso dalla Città di Torino, organismo intermedio del PON Città Metropolitane \
+2014-2020, con il cofinanziamento dei fondi strutturali e di investimento europei."""
+ELIGIBILITY = (
+    "Possono partecipare gli enti del Terzo settore con sede operativa a Torino: associazioni di promozione "
+    "sociale, organizzazioni di volontariato, cooperative sociali di tipo A e B, imprese sociali, fondazioni e "
+    "altri enti del Terzo settore, anche in partenariato tra loro."
+)
+NEIGHBOURHOODS_2018 = [
+    "Barriera di Milano", "Regio Parco", "Falchera", "Rebaudengo", "Aurora", "Vallette", "Lucento",
+    "Borgo Vittoria", "Madonna di Campagna", "Mirafiori Sud", "Mirafiori Nord", "San Salvario", "Nizza Millefonti",
+    "San Donato", "Pozzo Strada",
+]
+FAQS = [
+    ("Chi può presentare una proposta?",
+     "Gli enti del Terzo settore indicati nel bando. Le persone fisiche possono partecipare come membri del team "
+     "di un ente."),
+    ("Un ente può presentare più proposte?",
+     "Sì, ma ogni proposta deve avere un team e un budget distinti."),
+    ("Qual è il contributo massimo?",
+     "140.000 euro per progetto; il contributo richiesto non può superare il totale del budget."),
+    ("Fino a quando posso modificare la proposta?",
+     "Fino all'invio. Dopo l'invio la proposta è bloccata e riceve un numero di protocollo; prima della "
+     "scadenza può essere ritirata."),
+    ("L'orario di scadenza è quello di Roma?",
+     "Sì: la scadenza è verificata dal portale, al secondo, sull'orario ufficiale italiano."),
+]
+
+
+def _pdf(title: str) -> bytes:
+    text = title.encode("latin-1", "replace")
+    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def demo_pdf(title: str) -> bytes:
+    """A small valid PDF, for demo documents and attachments."""
+    return _pdf(title)
+
+
+def _rome(y, m, d, hh=0, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=ROME)
+
+
+def seed(ctx):
+    ensure_reference_data()
+    programme, _ = Programme.objects.get_or_create(
+        slug="torino-social-factory",
+        defaults={
+            "name": "Torino Social Factory",
+            "promoter": "Città di Torino",
+            "description": "Il programma della Città di Torino per l'innovazione sociale nei quartieri.",
+            "funding": "PON Città Metropolitane 2014-2020, Agenzia per la Coesione Territoriale, fondi SIE dell'Unione europea.",
+            "website": "https://www.torinosocialfactory.it/",
+        },
+    )
+    call, created = Call.objects.get_or_create(
+        slug="torino-social-factory-2018",
+        defaults={
+            "programme": programme, "title": "Torino Social Factory 2018", "year": 2018, "protocol_prefix": "TSF",
+            "summary": SUMMARY_2018, "description": DESCRIPTION_2018, "eligibility": ELIGIBILITY,
+            "is_published": True,
+            "opens_at": _rome(2017, 11, 15, 9), "closes_at": _rome(2018, 1, 31, 12),
+            "first_selection_results_on": _rome(2018, 2, 28).date(),
+            "incubation_starts_on": _rome(2018, 3, 5).date(), "incubation_ends_on": _rome(2018, 5, 31).date(),
+            "revised_opens_at": _rome(2018, 6, 4, 9), "revised_closes_at": _rome(2018, 6, 29, 12),
+            "final_assessment_on": _rome(2018, 7, 16).date(), "results_published_on": _rome(2018, 7, 31).date(),
+            "acceleration_starts_on": _rome(2018, 9, 17).date(), "implementation_months": 24,
+            "incubation_quota": 25, "funding_quota": 12, "max_grant": Decimal("140000.00"),
+            "total_budget": Decimal("1680000.00"), "eligible_legal_forms": [c for c, _l in LegalForm.choices],
+            "reminder_offsets": [14, 3, 0],
+        },
+    )
+    if created:
+        call.districts.set(District.objects.all())
+        call.neighbourhoods.set(Neighbourhood.objects.filter(name__in=NEIGHBOURHOODS_2018))
+        call.themes.set(ImpactTheme.objects.all())
+        call.target_groups.set(TargetGroup.objects.all())
+        for i, (q, a) in enumerate(FAQS):
+            FAQ.objects.create(call=call, question=q, answer=a, order=i)
+        for i, (title, kind, name) in enumerate([
+            ("Testo del bando Torino Social Factory 2018", CallDocument.Kind.CALL_TEXT, "bando-tsf-2018.pdf"),
+            ("Modulo di domanda (facsimile)", CallDocument.Kind.FORM, "modulo-domanda-tsf-2018.pdf"),
+            ("Domande frequenti", CallDocument.Kind.FAQ, "faq-tsf-2018.pdf"),
+        ]):
+            doc = CallDocument(call=call, title=title, kind=kind, order=i)
+            doc.file.save(name, ContentFile(_pdf(title)), save=False)
+            doc.save()
+    ctx.data["programme"] = programme
+    ctx.data["call_2018"] = call
+
+    # An open call, so that a visitor can try the whole submission: dates relative to today.
+    today = timezone.localdate()
+    call_now, created = Call.objects.get_or_create(
+        slug="torino-social-factory-2027",
+        defaults={
+            "programme": programme, "title": "Torino Social Factory 2027", "year": 2027, "protocol_prefix": "TSF",
+            "summary": "La nuova edizione di Torino Social Factory: idee di innovazione sociale per i quartieri di "
+                       "Torino, con un laboratorio di incubazione e contributi fino a 140.000 euro.",
+            "description": DESCRIPTION_2018.split("\n\n")[0], "eligibility": ELIGIBILITY, "is_published": True,
+            "opens_at": datetime.combine(today - timedelta(days=7), time(9), tzinfo=ROME),
+            "closes_at": datetime.combine(today + timedelta(days=60), time(12), tzinfo=ROME),
+            "first_selection_results_on": today + timedelta(days=90),
+            "incubation_starts_on": today + timedelta(days=100), "incubation_ends_on": today + timedelta(days=190),
+            "revised_opens_at": datetime.combine(today + timedelta(days=191), time(9), tzinfo=ROME),
+            "revised_closes_at": datetime.combine(today + timedelta(days=220), time(12), tzinfo=ROME),
+            "final_assessment_on": today + timedelta(days=240),
+            "incubation_quota": 25, "funding_quota": 12, "max_grant": Decimal("140000.00"),
+            "total_budget": Decimal("1680000.00"), "reminder_offsets": [14, 3, 0],
+        },
+    )
+    if created:
+        call_now.districts.set(District.objects.all())
+        call_now.neighbourhoods.set(Neighbourhood.objects.filter(name__in=NEIGHBOURHOODS_2018))
+        call_now.themes.set(ImpactTheme.objects.all())
+        call_now.target_groups.set(TargetGroup.objects.all())
+        for i, (q, a) in enumerate(FAQS[:3]):
+            FAQ.objects.create(call=call_now, question=q, answer=a, order=i)
+    ctx.data["call_open"] = call_now
