@@ -1,15 +1,30 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
 
+from blog.sitemaps import BlogIndexSitemap, PostSitemap
+from calls.sitemaps import CallSitemap
 from tsf.core import views as core_views
+from tsf.core.sitemaps import StaticPagesSitemap
+
+# The composition root: the only module that sees every stage.
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "calls": CallSitemap,
+    "blog": BlogIndexSitemap,
+    "posts": PostSitemap,
+}
 
 # Not translated: machine endpoints and the language switch.
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 # Pages: Italian at the root, English under /en/.

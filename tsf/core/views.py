@@ -23,6 +23,26 @@ def home(request):
     return render(request, "core/home.html")
 
 
+@require_GET
+def robots_txt(request):
+    from django.conf import settings
+    from django.http import HttpResponse
+
+    lines = [
+        "User-agent: *",
+        "Disallow: /accounts/",
+        "Disallow: /en/accounts/",
+        "Disallow: /files/",
+        "Disallow: /notifications/",
+        "Disallow: /my-area/",
+        "Disallow: /staff/",
+        "Disallow: /django-admin/",
+        "Allow: /",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 def page(request, name):
     templates = {
         "accessibility": "core/pages/accessibility.html",
