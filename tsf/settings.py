@@ -200,6 +200,7 @@ CELERY_BEAT_SCHEDULE = {
 # An outbox row still pending after this many seconds is re-sent by the periodic task.
 TSF_OUTBOX_RESEND_AFTER = env.int("OUTBOX_RESEND_AFTER", default=120)
 TSF_OUTBOX_MAX_ATTEMPTS = 8
+TSF_OUTBOX_RETRY_BACKOFF = env.int("OUTBOX_RETRY_BACKOFF", default=30)
 
 CACHES = {
     "default": (
