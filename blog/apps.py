@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = _("Blog")
+
+    def ready(self):
+        from . import panels  # noqa: F401 - registers the "my area" panel

@@ -1,3 +1,5 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
@@ -58,6 +60,18 @@ class PostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         self.fields["categories"].queryset = Category.objects.order_by("name")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(_("Content"), "kind", "title", "slug", "summary", "body"),
+            Fieldset(_("Categories and tags"), "categories", "tags_text"),
+            Fieldset(_("Cover image"), "cover_image", "cover_alt"),
+            Fieldset(_("Video (video posts)"), "video_url"),
+            Fieldset(_("Event (event reports)"), "event_date", "event_place"),
+            Fieldset(_("Search engines and shares"), "seo_title", "seo_description"),
+            Fieldset(_("Publication"), "publication", "publish_at"),
+        )
         post = self.instance
         if post.pk:
             self.fields["tags_text"].initial = ", ".join(t.name for t in post.tags.all())

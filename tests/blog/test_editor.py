@@ -246,3 +246,20 @@ def test_manage_list_filters_and_query_count(editor_client):
     with CaptureQueriesContext(connection) as many:
         editor_client.get(url)
     assert len(few) == len(many)
+
+
+def test_my_area_shows_the_editor_panel(editor_client):
+    PostFactory(title="Bozza nel pannello", status=Post.Status.DRAFT, publish_at=None)
+    PostFactory(publish_at=timezone.now() + datetime.timedelta(days=1))
+    html = editor_client.get(reverse("accounts:my_area")).content.decode()
+    assert "Bozza nel pannello" in html
+    assert reverse("blog:manage_create") in html
+    assert "1 scheduled post" in html or "1 articolo programmato" in html or "?state=scheduled" in html
+
+
+def test_fake_image_is_refused_with_a_message(editor_client):
+    fake = SimpleUploadedFile("cover.png", b"this is not an image at all", content_type="image/png")
+    response = editor_client.post(reverse("blog:manage_create"), _data(cover_image=fake, cover_alt="Una foto"))
+    assert response.status_code == 200
+    assert "cover_image" in response.context["form"].errors
+    assert not Post.objects.exists()
