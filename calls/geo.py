@@ -57,9 +57,13 @@ def _rings(geometry):
     return geometry["coordinates"]  # MultiPolygon
 
 
-@lru_cache(maxsize=1)
 def shapes() -> tuple[DistrictShape, ...]:
     """The districts projected to SVG coordinates (equirectangular, scaled by cos(latitude))."""
+    return _projection()[0]
+
+
+@lru_cache(maxsize=1)
+def _projection() -> tuple[tuple[DistrictShape, ...], float]:
     data = json.loads(GEOJSON.read_text(encoding="utf-8"))
     lons, lats = [], []
     for feature in data["features"]:
@@ -90,12 +94,7 @@ def shapes() -> tuple[DistrictShape, ...]:
         props = feature["properties"]
         out.append(DistrictShape(props["number"], props["name"], " ".join(parts), round(cx, 1), round(cy, 1),
                                  tuple(props.get("neighbourhoods", ()))))
-    return tuple(out)
-
-
-def height() -> float:
-    return max(float(c) for s in shapes() for c in s.path.replace("M", " ").replace("L", " ").replace("Z", " ")
-               .replace(",", " ").split()[1::2])
+    return tuple(out), (max_lat - min_lat) * scale
 
 
 def district_map(values: dict[int, int] | None = None) -> DistrictMap:
@@ -106,10 +105,5 @@ def district_map(values: dict[int, int] | None = None) -> DistrictMap:
         v = int(values.get(s.number, 0))
         level = 0 if v <= 0 or top <= 0 else min(4, 1 + (3 * v) // max(top, 1))
         districts.append(DistrictOnMap(s.number, s.name, s.path, s.label_x, s.label_y, v, level))
-    h = _height()
+    h = math.ceil(_projection()[1]) + 2
     return DistrictMap(viewbox=f"0 0 {WIDTH:.0f} {h:.0f}", width=WIDTH, height=h, districts=districts)
-
-
-@lru_cache(maxsize=1)
-def _height() -> float:
-    return math.ceil(height()) + 2
