@@ -1,0 +1,345 @@
+"""Reads for the assessment pages, the grants app and the reminder job.
+
+For the grants app (stage 7), the single entry point is `funded_items(call)`:
+
+    from assessment.selectors import funded_items
+
+    for item in funded_items(call):
+        item.proposal               # projects.Proposal (status "funded"), organisation joined
+        item.proposal.organisation  # already loaded
+        item.grant_amount           # Decimal, EUR: the grant the committee proposed (<= call.max_grant)
+        item.rank                   # position in the final ranking
+        item.combined_score         # Decimal or None
+        item.decision.decided_at    # when the committee decided
+
+Only the decision of the call's *final* round counts; the items come in ranking order.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.utils import timezone
+
+from projects.models import Proposal, ProposalVersion
+
+from .models import (
+    AssessmentRound,
+    Assignment,
+    CommitteeMember,
+    ConflictDeclaration,
+    Criterion,
+    Decision,
+    DecisionItem,
+    Score,
+)
+
+TWO = Decimal("0.01")
+
+
+def funded_items(call):
+    """The funded DecisionItems of the call's final round, in ranking order, with their proposal
+    and organisation joined and `grant_amount` (Decimal, EUR). Empty until the final decision."""
+    return (
+        DecisionItem.objects.filter(
+            decision__round__call=call, decision__round__kind=AssessmentRound.Kind.FINAL,
+            outcome=DecisionItem.Outcome.FUNDED,
+        )
+        .select_related("proposal", "proposal__organisation", "proposal__call", "decision", "decision__round")
+        .order_by("rank")
+    )
+
+
+def rounds_of(call):
+    return (
+        AssessmentRound.objects.filter(call=call)
+        .select_related("call", "decision")
+        .annotate(
+            criteria_count=Count("criteria", distinct=True),
+            committee_count=Count("committee", distinct=True),
+            assignments_count=Count("assignments", distinct=True),
+            submitted_count=Count("assignments", filter=Q(assignments__status=Assignment.Status.SUBMITTED),
+                                  distinct=True),
+        )
+        .order_by("opens_at", "pk")
+    )
+
+
+def round_detail(pk):
+    return (
+        AssessmentRound.objects.select_related("call", "decision", "decision__decided_by")
+        .prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk")),
+            Prefetch("committee", queryset=CommitteeMember.objects.select_related("assessor")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def version_prefetch(number):
+    return Prefetch("versions", queryset=ProposalVersion.objects.filter(number=number), to_attr="round_versions")
+
+
+def round_proposals(rnd):
+    """The proposals a round assesses: those in its entry status, and every one already assigned
+    (their status moves on after the decision)."""
+    assigned = Assignment.objects.filter(round=rnd, proposal=OuterRef("pk"))
+    return (
+        Proposal.objects.filter(call_id=rnd.call_id)
+        .filter(Q(status__in=rnd.entry_statuses()) | Exists(assigned))
+        .select_related("organisation")
+        .prefetch_related(version_prefetch(rnd.version_number))
+        .order_by("protocol_seq", "pk")
+    )
+
+
+def version_title(proposal):
+    versions = getattr(proposal, "round_versions", None)
+    if versions:
+        return versions[0].title
+    return proposal.title
+
+
+def weighted_total_expression():
+    return ExpressionWrapper(F("value") * F("criterion__weight"),
+                             output_field=DecimalField(max_digits=14, decimal_places=4))
+
+
+def assignment_totals(rnd, *, submitted_only=True):
+    """{assignment_id: Decimal} weighted total of each assessment (sum of points x weight),
+    computed by the database in one query."""
+    qs = Score.objects.filter(assignment__round=rnd, value__isnull=False)
+    if submitted_only:
+        qs = qs.filter(assignment__status=Assignment.Status.SUBMITTED)
+    rows = qs.values("assignment_id").annotate(total=Sum(weighted_total_expression())).values_list(
+        "assignment_id", "total")
+    return {aid: (total or Decimal(0)).quantize(TWO, ROUND_HALF_UP) for aid, total in rows}
+
+
+def median(values):
+    values = sorted(values)
+    n = len(values)
+    if not n:
+        return None
+    mid = n // 2
+    if n % 2:
+        return values[mid]
+    return (values[mid - 1] + values[mid]) / 2
+
+
+@dataclass
+class RankingRow:
+    proposal: Proposal
+    title: str
+    totals: list = field(default_factory=list)  # [(assignment_id, assessor, Decimal)]
+    combined: Decimal | None = None
+    top_criterion: Decimal | None = None
+    spread: Decimal | None = None
+    disputed: bool = False
+    assigned: int = 0
+    submitted: int = 0
+    rank: int = 0
+    outcome: str = ""
+    outcome_label: str = ""
+    grant_amount: Decimal | None = None
+
+    @property
+    def requested_grant(self):
+        versions = getattr(self.proposal, "round_versions", None)
+        return versions[0].requested_grant if versions else None
+
+    def as_json(self):
+        return {
+            "rank": self.rank, "proposal_id": self.proposal.pk, "protocol": self.proposal.protocol_number,
+            "title": self.title, "organisation": self.proposal.organisation.legal_name,
+            "combined": str(self.combined) if self.combined is not None else None,
+            "totals": [str(t) for _a, _u, t in self.totals],
+            "spread": str(self.spread) if self.spread is not None else None, "disputed": self.disputed,
+            "top_criterion": str(self.top_criterion) if self.top_criterion is not None else None,
+            "outcome": self.outcome,
+            "grant_amount": str(self.grant_amount) if self.grant_amount is not None else None,
+        }
+
+
+def top_criterion(rnd):
+    """The criterion with the highest weight (ties: the first in order): the second key of the
+    tie-break rule."""
+    return Criterion.objects.filter(round=rnd).order_by("-weight", "order", "pk").first()
+
+
+def ranking(rnd):
+    """The round's ranking, computed from the database in a fixed number of queries.
+
+    - weighted total of each submitted assessment = sum(points x weight), by the database;
+    - combined score of a proposal = mean (by the database) or median of its submitted totals;
+    - order (the tie-break rule stated on the page): higher combined score, then higher mean
+      points on the highest-weighted criterion, then the earlier protocol number; proposals with
+      no submitted assessment come last;
+    - spread = highest total - lowest total; `disputed` when it exceeds the round's threshold.
+    """
+    weighted = weighted_total_expression()
+    submitted = Q(assignment__status=Assignment.Status.SUBMITTED, value__isnull=False)
+    mean_sq = (
+        Score.objects.filter(submitted, assignment__round=rnd, assignment__proposal=OuterRef("pk"))
+        .values("assignment__proposal")
+        .annotate(m=ExpressionWrapper(Sum(weighted) / Count("assignment", distinct=True),
+                                      output_field=DecimalField(max_digits=14, decimal_places=4)))
+        .values("m")
+    )
+    crit = top_criterion(rnd)
+    top_sq = (
+        Score.objects.filter(submitted, assignment__round=rnd, assignment__proposal=OuterRef("pk"),
+                             criterion=crit)
+        .values("assignment__proposal")
+        .annotate(m=ExpressionWrapper(Sum("value") / Count("assignment", distinct=True),
+                                      output_field=DecimalField(max_digits=14, decimal_places=4)))
+        .values("m")
+    )
+    proposals = list(
+        round_proposals(rnd).annotate(
+            mean_total=Subquery(mean_sq),
+            top_mean=Subquery(top_sq),
+            n_assigned=Count("assessment_assignments", filter=Q(assessment_assignments__round=rnd), distinct=True),
+            n_submitted=Count("assessment_assignments", filter=Q(
+                assessment_assignments__round=rnd, assessment_assignments__status=Assignment.Status.SUBMITTED),
+                distinct=True),
+        )
+    )
+    totals = assignment_totals(rnd)
+    per_proposal = defaultdict(list)
+    for a in Assignment.objects.filter(pk__in=list(totals)).select_related("assessor").order_by("pk"):
+        per_proposal[a.proposal_id].append((a.pk, a.assessor, totals[a.pk]))
+    items = {}
+    decision = Decision.objects.filter(round=rnd).first()
+    if decision is not None:
+        items = {i.proposal_id: i for i in decision.items.all()}
+    rows = []
+    for p in proposals:
+        row = RankingRow(proposal=p, title=version_title(p), totals=per_proposal.get(p.pk, []),
+                         assigned=p.n_assigned, submitted=p.n_submitted)
+        values = [t for _a, _u, t in row.totals]
+        if values:
+            if rnd.combine == AssessmentRound.Combine.MEDIAN:
+                row.combined = median(values).quantize(TWO, ROUND_HALF_UP)
+            else:
+                row.combined = Decimal(p.mean_total).quantize(TWO, ROUND_HALF_UP)
+            row.spread = max(values) - min(values)
+            row.disputed = len(values) > 1 and row.spread > rnd.disagreement_threshold
+        if p.top_mean is not None:
+            row.top_criterion = Decimal(p.top_mean).quantize(TWO, ROUND_HALF_UP)
+        item = items.get(p.pk)
+        if item is not None:
+            row.outcome, row.outcome_label, row.grant_amount = item.outcome, item.get_outcome_display(), (
+                item.grant_amount)
+        rows.append(row)
+    rows.sort(key=lambda r: (
+        r.combined is None, -(r.combined or 0), -(r.top_criterion or 0), r.proposal.protocol_seq or 0, r.proposal.pk,
+    ))
+    for i, row in enumerate(rows, start=1):
+        row.rank = i
+    return rows
+
+
+def progress(rnd):
+    """Per committee member: assigned, declared, submitted, left."""
+    members = list(CommitteeMember.objects.filter(round=rnd).select_related("assessor"))
+    counts = {
+        row["assessor_id"]: row
+        for row in Assignment.objects.filter(round=rnd).values("assessor_id").annotate(
+            assigned=Count("pk"),
+            submitted=Count("pk", filter=Q(status=Assignment.Status.SUBMITTED)),
+        )
+    }
+    conflicts = dict(
+        ConflictDeclaration.objects.filter(round=rnd, has_conflict=True).values("assessor_id")
+        .annotate(n=Count("pk")).values_list("assessor_id", "n")
+    )
+    out = []
+    for m in members:
+        c = counts.get(m.assessor_id, {"assigned": 0, "submitted": 0})
+        out.append({"assessor": m.assessor, "assigned": c["assigned"], "submitted": c["submitted"],
+                    "left": c["assigned"] - c["submitted"], "conflicts": conflicts.get(m.assessor_id, 0)})
+    return out
+
+
+def assignments_for(user):
+    """An assessor's assignments, newest round first, with the declaration and the version title."""
+    declared = ConflictDeclaration.objects.filter(round=OuterRef("round"), proposal=OuterRef("proposal"),
+                                                  assessor=OuterRef("assessor"), has_conflict=False)
+    return (
+        Assignment.objects.filter(assessor=user)
+        .select_related("round", "round__call", "proposal", "proposal__organisation")
+        .prefetch_related(Prefetch("proposal__versions", queryset=ProposalVersion.objects.only(
+            "pk", "proposal_id", "number", "title")))
+        .annotate(declared=Exists(declared))
+        .order_by("-round__opens_at", "round", "proposal__protocol_seq", "pk")
+    )
+
+
+def assessor_summary(user, now=None):
+    """[{round, assigned, done, left}] for the rounds where the user has assignments and that
+    have opened (the "my assignments" page and the my-area panel)."""
+    now = now or timezone.now()
+    rows = (
+        Assignment.objects.filter(assessor=user, round__opens_at__lte=now)
+        .values("round_id")
+        .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(status=Assignment.Status.SUBMITTED)))
+    )
+    rounds = AssessmentRound.objects.select_related("call").in_bulk([r["round_id"] for r in rows])
+    out = [{"round": rounds[r["round_id"]], "assigned": r["assigned"], "done": r["done"],
+            "left": r["assigned"] - r["done"]} for r in rows]
+    out.sort(key=lambda r: r["round"].closes_at, reverse=True)
+    return out
+
+
+def outcomes_for_proposal(proposal):
+    """The proposal's outcomes, per decided round: item, the submitted assessments' feedback."""
+    items = list(
+        DecisionItem.objects.filter(proposal=proposal).select_related("decision", "decision__round")
+        .order_by("decision__decided_at")
+    )
+    out = []
+    for item in items:
+        feedback = list(
+            Assignment.objects.filter(round=item.decision.round, proposal=proposal,
+                                      status=Assignment.Status.SUBMITTED).order_by("pk")
+            .values("strengths", "weaknesses", "feedback")
+        )
+        out.append({"item": item, "round": item.decision.round, "feedback": feedback,
+                    "total_ranked": len(item.decision.ranking or [])})
+    return out
+
+
+def outcome_items_for(user):
+    """Decision items of proposals of the user's organisations (promoter panel)."""
+    return (
+        DecisionItem.objects.filter(proposal__organisation__memberships__user=user)
+        .select_related("decision", "decision__round", "proposal", "proposal__call")
+        .prefetch_related(Prefetch("proposal__versions", queryset=ProposalVersion.objects.only(
+            "pk", "proposal_id", "number", "title")))
+        .order_by("-decision__decided_at", "rank")
+        .distinct()
+    )
+
+
+def published_rankings(call):
+    """The call's published decisions with their items (public page)."""
+    return (
+        Decision.objects.filter(round__call=call, published_at__isnull=False)
+        .select_related("round")
+        .prefetch_related(Prefetch("items", queryset=DecisionItem.objects.select_related(
+            "proposal", "proposal__organisation").order_by("rank")))
+        .order_by("round__opens_at")
+    )
