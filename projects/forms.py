@@ -196,7 +196,7 @@ class StaffFilterForm(forms.Form):
                                           empty_label=_("All"))
     legal_form = forms.ChoiceField(label=_("Legal form"), required=False, choices=[("", _("All")), *LegalForm.choices])
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
-        ("protocol", _("Protocol number")), ("-submitted", _("Latest submitted")), ("submitted", _("First submitted")),
+        ("protocol", _("Protocol number")), ("-protocol", _("Protocol number, last first")), ("-submitted", _("Latest submitted")), ("submitted", _("First submitted")),
         ("title", _("Title")), ("organisation", _("Organisation")), ("-grant", _("Requested grant, highest first")),
         ("grant", _("Requested grant, lowest first")), ("status", _("Status")),
     ])
@@ -207,8 +207,7 @@ class StaffFilterForm(forms.Form):
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
 
     def params(self) -> dict:
-        if not self.is_valid():
-            return {}
+        self.is_valid()  # invalid filters are ignored (and shown as errors); the valid ones apply
         data = self.cleaned_data
         return {
             "q": data.get("q"), "status": data.get("status"), "legal_form": data.get("legal_form"),
