@@ -20,7 +20,13 @@ from .models import AuditEntry
 
 
 def home(request):
-    return render(request, "core/home.html")
+    from . import home as home_registry
+
+    return render(
+        request,
+        "core/home.html",
+        {"sections": home_registry.sections_for(request), "figures": home_registry.figures_for(request)},
+    )
 
 
 @require_GET
