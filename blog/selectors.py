@@ -138,3 +138,8 @@ def etag_for(request, *parts) -> str:
     raw = "|".join(str(p) for p in (*parts, request.get_full_path(), request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
                                        getattr(request, "LANGUAGE_CODE", "")))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def latest_posts(limit=3, now=None):
+    """The newest public posts, for the home page (a fixed number of queries)."""
+    return list(public_posts(now=now)[:limit])

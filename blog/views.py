@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_POST
 
 from tsf.accounts.permissions import role_required
+from tsf.core.exports import export_response
 
 from . import selectors, services
 from .forms import GalleryFormSet, PostForm, ScheduleForm
@@ -146,7 +147,16 @@ def post_detail(request, slug):
 def manage_list(request):
     state = request.GET.get("state", "")
     q = request.GET.get("q", "").strip()[:100]
-    page_obj = Paginator(selectors.editor_posts(state=state, q=q), 25).get_page(request.GET.get("page"))
+    posts = selectors.editor_posts(state=state, q=q)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        headers = [_("Title"), _("Kind"), _("State"), _("Publication"), _("Author"), _("Address"), _("Updated")]
+        rows = (
+            (p.title, p.get_kind_display(), p.state_label, p.publish_at if p.status == Post.Status.PUBLISHED else None,
+             p.author.full_name if p.author else "", selectors.absolute(p.get_absolute_url()), p.updated_at)
+            for p in posts
+        )
+        return export_response(request.GET["format"], "blog-posts", headers, rows)
+    page_obj = Paginator(posts, 25).get_page(request.GET.get("page"))
     states = [("draft", _("Draft")), ("scheduled", _("Scheduled")), ("published", _("Published"))]
     return render(request, "blog/manage/post_list.html", {"page_obj": page_obj, "state": state, "q": q, "states": states})
 

@@ -117,3 +117,16 @@ def test_post_sitemap_lists_published_posts_and_nothing_else(rf=None):
     locs = [u.findtext("s:loc", namespaces=ns) for u in root.findall("s:url", ns)]
     paths = sorted(loc.split("testserver", 1)[1] for loc in locs)
     assert paths == sorted(["/blog/", "/en/blog/", public.get_absolute_url(), "/en" + public.get_absolute_url()])
+
+
+@pytest.mark.django_db
+def test_latest_posts_for_the_home_page(django_assert_max_num_queries):
+    from blog.selectors import latest_posts
+
+    PostFactory(title="Vecchio", publish_at="2018-01-01T10:00:00+01:00")
+    PostFactory(title="Nuovo", publish_at="2018-12-01T10:00:00+01:00")
+    PostFactory(title="Bozza", status=Post.Status.DRAFT, publish_at=None)
+    with django_assert_max_num_queries(3):
+        posts = latest_posts(2)
+        assert [p.title for p in posts] == ["Nuovo", "Vecchio"]
+        assert all(p.tags.all() is not None for p in posts)

@@ -263,3 +263,21 @@ def test_fake_image_is_refused_with_a_message(editor_client):
     assert response.status_code == 200
     assert "cover_image" in response.context["form"].errors
     assert not Post.objects.exists()
+
+
+def test_manage_list_exports_csv_and_xlsx(editor_client, promoter_user):
+    from django.test import Client
+
+    PostFactory(title="=HYPERLINK(\"x\")")
+    PostFactory(title="Bozza esportata", status=Post.Status.DRAFT, publish_at=None)
+    response = editor_client.get(reverse("blog:manage"), {"format": "csv", "state": "draft"})
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Bozza esportata" in text and "HYPERLINK" not in text
+    text = b"".join(editor_client.get(reverse("blog:manage"), {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text  # formulas neutralised
+    response = editor_client.get(reverse("blog:manage"), {"format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    other = Client()
+    other.force_login(promoter_user)
+    assert other.get(reverse("blog:manage"), {"format": "csv"}).status_code == 403
