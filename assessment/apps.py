@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self):
+        from . import panels, reminders  # noqa: F401

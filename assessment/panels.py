@@ -1,0 +1,20 @@
+"""Panels of "my area": an assessor's work per round, a promoter's assessment outcomes."""
+from tsf.accounts import my_area
+
+from . import selectors
+
+
+@my_area.panel("assessor", order=5)
+def my_assessments(request):
+    rows = selectors.assessor_summary(request.user)
+    if not rows:
+        return None
+    return {"template": "assessment/panels/assessor.html", "rows": rows}
+
+
+@my_area.panel("promoter", order=15)
+def my_outcomes(request):
+    items = list(selectors.outcome_items_for(request.user)[:10])
+    if not items:
+        return None
+    return {"template": "assessment/panels/outcomes.html", "items": items}
