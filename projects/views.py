@@ -249,9 +249,9 @@ def step(request, pk, step):
     go_next = "next" in request.POST
 
     def saved():
-        services.touch_draft(version, step, by=request.user)
-        messages.success(request, _("Draft saved at %(time)s.") % {"time": date_format(timezone.localtime(), "H:i")})
         target = ctx["next_step"] if go_next and ctx["next_step"] else step
+        services.touch_draft(version, target, by=request.user)  # where "continue editing" goes back to
+        messages.success(request, _("Draft saved at %(time)s.") % {"time": date_format(timezone.localtime(), "H:i")})
         return redirect("projects:step", pk=proposal.pk, step=target)
 
     if step == "attachments":
@@ -261,6 +261,7 @@ def step(request, pk, step):
                 if form.is_valid():
                     services.add_attachment(version, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"],
                                             title=form.cleaned_data["title"], by=request.user)
+                    services.touch_draft(version, step, by=request.user)
                     messages.success(request, _("The attachment has been uploaded."))
                     return redirect("projects:step", pk=proposal.pk, step=step)
             else:

@@ -166,7 +166,7 @@ def test_steps_save_drafts_and_review_lists_what_is_missing(promoter_client, ope
     })
     assert response.status_code == 302 and response.url.endswith("/step/need/")
     version = proposal.versions.get()
-    assert version.title == "Hub in Aurora" and version.last_step == "project"
+    assert version.title == "Hub in Aurora" and version.last_step == "need"
     review = promoter_client.get(reverse("projects:step", args=[proposal.pk, "review"])).content.decode()
     assert "Describe the social need." in review or "bisogno" in review
     # submitting an incomplete proposal is refused with the list
