@@ -1,0 +1,17 @@
+import pytest
+
+from tests.assessment.factories import RoundFactory, add_committee, make_criteria
+
+
+@pytest.fixture
+def assessors(make_user):
+    return [make_user(f"valutatore{i}@example.org", roles=["assessor"], full_name=f"Valutatore {i}")
+            for i in range(1, 4)]
+
+
+@pytest.fixture
+def rnd(db, assessors):
+    r = RoundFactory()
+    make_criteria(r)
+    add_committee(r, assessors)
+    return r
