@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import ProposalVersion
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 @dataclass
 class FieldDiff:
+    name: str
     label: str
     left: list  # [(op, text)] with op in "equal", "delete"
     right: list  # [(op, text)] with op in "equal", "insert"
@@ -80,9 +81,10 @@ def version_diff(old: ProposalVersion, new: ProposalVersion) -> list[FieldDiff]:
         label = str(ProposalVersion._meta.get_field(name).verbose_name)
         a, b = _value_text(old, name), _value_text(new, name)
         left, right = word_diff(a, b)
-        out.append(FieldDiff(label[:1].upper() + label[1:], left, right, a != b))
-    for label, fn in ((_("Budget lines"), _budget_text), (_("Attachments"), _attachments_text)):
+        out.append(FieldDiff(name, label[:1].upper() + label[1:], left, right, a != b))
+    for name, label, fn in (("budget_lines", _("Budget lines"), _budget_text),
+                            ("attachments", _("Attachments"), _attachments_text)):
         a, b = fn(old), fn(new)
         left, right = word_diff(a, b)
-        out.append(FieldDiff(str(label), left, right, a != b))
+        out.append(FieldDiff(name, str(label), left, right, a != b))
     return out

@@ -55,10 +55,13 @@ class SessionForm(forms.ModelForm):
 
 
 class MaterialForm(forms.ModelForm):
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+
     class Meta:
         model = Material
         fields = ["title", "description", "file", "url"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
 
     def clean(self):
         data = super().clean()
