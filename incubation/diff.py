@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import ProposalVersion
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+_TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
 
 
 @dataclass
@@ -25,7 +25,8 @@ def word_diff(old: str, new: str):
     a = _TOKEN.findall(old or "")
     b = _TOKEN.findall(new or "")
     left, right = [], []
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    # Words are compared without their trailing space, and shown with it.
+    matcher = difflib.SequenceMatcher(a=[t.rstrip() or t for t in a], b=[t.rstrip() or t for t in b], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             left.append(("equal", "".join(a[i1:i2])))

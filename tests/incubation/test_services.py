@@ -166,7 +166,7 @@ def test_revised_proposal_window_to_the_second_and_version_1_frozen():
     diff = {f.name: f for f in version_diff(v1, v2)}
     solution = diff["solution"]
     assert solution.changed
-    assert ("insert", " con sportello lavoro e baby parking serale") in solution.right
+    assert ("insert", "con sportello lavoro e baby parking serale") in solution.right
     assert all(op == "equal" for op, _t in solution.left)
     assert not diff["summary"].changed
     assert diff["budget_lines"].changed

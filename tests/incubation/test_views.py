@@ -1,0 +1,320 @@
+"""Request tests per view and role: who sees what, staff-only notes, another team's page, the
+calendar file, exports, the cohort's query count with 5 and 25 teams, the version diff."""
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from incubation import services
+from incubation.models import Attendance, ProgressEntry, Submission
+from projects.models import ProposalStatus
+from tests.incubation.factories import admitted_team, assign, make_lab, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+ENTRY = {"value_proposition": 3, "business_model": 2, "impact_design": 4, "team_readiness": 4,
+         "market_validation": 2, "notes": "Riservato: la presidente lascia l'ente a giugno.",
+         "notes_staff_only": True, "next_actions": "Preparare il canvas del modello di business."}
+
+
+@pytest.fixture
+def world(make_user, staff_user):
+    lab = make_lab()
+    tutor = make_user("tutor@example.org", roles=["tutor"], full_name="Tina Tutor")
+    other_tutor = make_user(roles=["tutor"], full_name="Oscar Tutor")
+    team, members = admitted_team(lab.call, title="Forno sociale di Mirafiori")
+    other, other_members = admitted_team(lab.call, title="Emporio solidale di Barriera")
+    assign(lab, team, tutor)
+    assign(lab, other, other_tutor)
+    ws = lab.workshops.get(number=1)
+    services.save_progress(ws, team, ENTRY, by=tutor)
+    services.save_progress(ws, other, {**ENTRY, "notes": "Note dell'altro gruppo", "notes_staff_only": False,
+                                       "next_actions": "Azioni dell'altro gruppo"}, by=other_tutor)
+    return {"lab": lab, "tutor": tutor, "other_tutor": other_tutor, "team": team, "members": members,
+            "other": other, "other_members": other_members, "ws": ws, "staff": staff_user}
+
+
+def test_team_reads_its_entry_but_never_staff_only_notes_nor_another_team(client, world):
+    client.force_login(world["members"][0])
+    page = client.get(reverse("incubation:team", kwargs={"pk": world["team"].pk}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Preparare il canvas del modello di business." in html
+    assert "Riservato" not in html
+    assert "Azioni dell'altro gruppo" not in html and "Note dell" not in html
+    assert client.get(reverse("incubation:team", kwargs={"pk": world["other"].pk})).status_code == 404
+    assert client.get(reverse("incubation:team_calendar", kwargs={"pk": world["other"].pk})).status_code == 404
+    # a team cannot log, nor see the cohort
+    assert client.get(reverse("incubation:progress", kwargs={"workshop_pk": world["ws"].pk,
+                                                             "pk": world["team"].pk})).status_code == 403
+    assert client.get(reverse("incubation:cohort", kwargs={"pk": world["lab"].pk})).status_code == 403
+
+
+def test_staff_and_tutors_read_the_staff_only_notes(client, world):
+    for user in (world["staff"], world["tutor"]):
+        client.force_login(user)
+        html = client.get(reverse("incubation:team", kwargs={"pk": world["team"].pk})).content.decode()
+        assert "Riservato" in html
+
+
+def test_tutor_cannot_log_on_a_team_not_assigned(client, world):
+    client.force_login(world["tutor"])
+    url = reverse("incubation:progress", kwargs={"workshop_pk": world["ws"].pk, "pk": world["other"].pk})
+    assert client.get(url).status_code == 404
+    assert client.post(url, {**ENTRY, "notes": "intrusione"}).status_code == 404
+    assert not ProgressEntry.objects.filter(notes="intrusione").exists()
+    # the attendance form shows and saves only the assigned teams
+    session = world["ws"].sessions.get()
+    url = reverse("incubation:session_attendance", kwargs={"pk": session.pk})
+    page = client.get(url)
+    assert "Forno sociale di Mirafiori" in page.content.decode()
+    assert "Emporio solidale di Barriera" not in page.content.decode()
+    o = world["other_members"][0]
+    client.post(url, {f"team-{world['other'].pk}": "1", "present": [f"{world['other'].pk}:{o.pk}"]})
+    assert not Attendance.objects.filter(proposal=world["other"]).exists()
+
+
+def test_tutor_records_attendance_progress_and_feedback(client, world):
+    client.force_login(world["tutor"])
+    team, members = world["team"], world["members"]
+    session = world["ws"].sessions.get()
+    r = client.post(reverse("incubation:session_attendance", kwargs={"pk": session.pk}),
+                    {f"team-{team.pk}": "1", "present": [f"{team.pk}:{members[0].pk}"]})
+    assert r.status_code == 302
+    assert list(Attendance.objects.get(session=session, proposal=team).attendees.all()) == [members[0]]
+    url = reverse("incubation:progress", kwargs={"workshop_pk": world["ws"].pk, "pk": team.pk})
+    r = client.post(url, {**ENTRY, "value_proposition": "7"})
+    assert r.status_code == 200 and "value_proposition" in r.context["form"].errors
+    r = client.post(url, {**ENTRY, "value_proposition": "5", "notes_staff_only": ""})
+    assert r.status_code == 302
+    entry = ProgressEntry.objects.get(workshop=world["ws"], proposal=team)
+    assert entry.value_proposition == 5 and not entry.notes_staff_only
+    sub = services.upload_submission(world["ws"].deliverables.get(), team, file=pdf_upload(), by=members[0])
+    url = reverse("incubation:submission_review", kwargs={"pk": sub.pk})
+    r = client.post(url, {"review": "changes_requested", "comments": ""})
+    assert r.status_code == 200 and r.context["form"].errors["comments"]
+    r = client.post(url, {"review": "changes_requested", "comments": "Aggiungere i costi del personale."})
+    assert r.status_code == 302
+    sub.refresh_from_db()
+    assert sub.review == Submission.Review.CHANGES
+    client.force_login(world["other_tutor"])
+    assert client.post(url, {"review": "accepted"}).status_code == 404
+
+
+def test_team_uploads_a_deliverable_and_a_new_version(client, world):
+    member = world["members"][1]
+    client.force_login(member)
+    d = world["ws"].deliverables.get()
+    url = reverse("incubation:deliverable_upload", kwargs={"pk": world["team"].pk, "deliverable_pk": d.pk})
+    assert client.get(url).status_code == 200
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = client.post(url, {"file": SimpleUploadedFile("canvas.pdf", b"not really a pdf"), "note": ""})
+    assert r.status_code == 200 and r.context["form"].errors["file"]
+    assert client.post(url, {"file": pdf_upload(), "note": "Prima bozza"}).status_code == 302
+    assert client.post(url, {"file": pdf_upload("v2.pdf"), "note": ""}).status_code == 302
+    subs = Submission.objects.filter(proposal=world["team"], deliverable=d).order_by("version")
+    assert [s.version for s in subs] == [1, 2]
+    # the file is private: the team and tutors read it, another team does not
+    file_url = reverse("core:private_file", kwargs={"app_label": "incubation", "model_name": "submission",
+                                                    "pk": subs[0].pk, "field": "file"})
+    assert client.get(file_url).status_code == 200
+    client.force_login(world["other_members"][0])
+    assert client.get(file_url).status_code == 403
+    assert client.post(url, {"file": pdf_upload()}).status_code == 404
+
+
+def test_calendar_ics_parses(client, world):
+    client.force_login(world["members"][0])
+    r = client.get(reverse("incubation:team_calendar", kwargs={"pk": world["team"].pk}))
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/calendar")
+    text = r.content.decode()
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    unfolded = text.replace("\r\n ", "")
+    lines = unfolded.split("\r\n")
+    assert lines.count("BEGIN:VEVENT") == 8 and lines.count("END:VEVENT") == 8  # 4 sessions + 4 due dates
+    session = world["ws"].sessions.get()
+    start = session.starts_at.astimezone(datetime.UTC).strftime("DTSTART:%Y%m%dT%H%M%SZ")
+    assert start in lines
+    assert any(line.startswith("LOCATION:Toolbox Coworking\\, Via Agostino") for line in lines)
+    assert "VERSION:2.0" in lines and any(line.startswith("PRODID:") for line in lines)
+    for line in lines:
+        if line.startswith("UID:"):
+            assert "@" in line
+
+
+def test_ical_escaping_and_folding():
+    from incubation.ical import escape_text, fold
+
+    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    folded = fold("DESCRIPTION:" + "è" * 80)
+    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == "DESCRIPTION:" + "è" * 80
+
+
+def _cohort_queries(client, lab):
+    url = reverse("incubation:cohort", kwargs={"pk": lab.pk})
+    client.get(url)  # warm the per-user caches
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url)
+    assert r.status_code == 200
+    return len(ctx.captured_queries), r
+
+
+def test_cohort_query_count_is_flat_for_5_and_25_teams(client, staff_user, make_user):
+    tutor = make_user(roles=["tutor"])
+    counts = []
+    for n in (5, 25):
+        lab = make_lab()
+        for i in range(n):
+            team, members = admitted_team(lab.call, members=1)
+            assign(lab, team, tutor)
+            ws = lab.workshops.get(number=1)
+            services.record_attendance(ws.sessions.get(), team, members, by=staff_user)
+            services.save_progress(ws, team, ENTRY, by=staff_user)
+            services.upload_submission(ws.deliverables.get(), team, file=pdf_upload(), by=members[0])
+        client.force_login(staff_user)
+        count, r = _cohort_queries(client, lab)
+        assert len(r.context["rows"]) == n
+        counts.append(count)
+    assert counts[0] == counts[1]
+
+
+def test_cohort_grid_colour_has_text_and_exports(client, world):
+    client.force_login(world["tutor"])
+    r = client.get(reverse("incubation:cohort", kwargs={"pk": world["lab"].pk}))
+    html = r.content.decode()
+    assert "Forno sociale di Mirafiori" in html and "Emporio solidale di Barriera" in html
+    assert 'data-testid="cohort-grid"' in html
+    r = client.get(reverse("incubation:cohort", kwargs={"pk": world["lab"].pk}), {"mine": "on"})
+    assert "Emporio solidale di Barriera" not in r.content.decode()
+    r = client.get(reverse("incubation:cohort", kwargs={"pk": world["lab"].pk}), {"format": "csv"})
+    body = b"".join(r.streaming_content).decode()
+    assert "Forno sociale di Mirafiori" in body and "Tina Tutor" in body
+    r = client.get(reverse("incubation:cohort", kwargs={"pk": world["lab"].pk}), {"format": "xlsx"})
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_team_page_has_the_readiness_chart_and_table(client, world):
+    client.force_login(world["staff"])
+    html = client.get(reverse("incubation:team", kwargs={"pk": world["team"].pk})).content.decode()
+    assert "<svg" in html and "<circle" in html and "<caption>" in html
+    assert "<script" not in html.split("<svg")[1].split("</svg>")[0]
+
+
+def test_pages_per_role(client, world, make_user):
+    lab, team = world["lab"], world["team"]
+    pages = {
+        "cohort": reverse("incubation:cohort", kwargs={"pk": lab.pk}),
+        "tutors": reverse("incubation:tutors", kwargs={"pk": lab.pk}),
+        "lab_edit": reverse("incubation:lab_edit", kwargs={"pk": lab.pk}),
+        "workshop": reverse("incubation:workshop", kwargs={"pk": world["ws"].pk}),
+        "team": reverse("incubation:team", kwargs={"pk": team.pk}),
+        "revised": reverse("incubation:revised", kwargs={"pk": team.pk}),
+        "diff": reverse("incubation:diff", kwargs={"pk": team.pk}),
+    }
+    expected = {
+        "staff": {"cohort": 200, "tutors": 200, "lab_edit": 200, "workshop": 200, "team": 200, "revised": 200,
+                  "diff": 200},
+        "tutor": {"cohort": 200, "tutors": 403, "lab_edit": 403, "workshop": 200, "team": 200, "revised": 200,
+                  "diff": 200},
+        "member": {"cohort": 403, "tutors": 403, "lab_edit": 403, "workshop": 403, "team": 200, "revised": 200,
+                   "diff": 200},
+        "stranger": {"cohort": 403, "tutors": 403, "lab_edit": 403, "workshop": 403, "team": 404, "revised": 404,
+                     "diff": 404},
+    }
+    people = {"staff": world["staff"], "tutor": world["tutor"], "member": world["members"][0],
+              "stranger": make_user(roles=["promoter"])}
+    for role, user in people.items():
+        client.force_login(user)
+        for name, url in pages.items():
+            assert client.get(url).status_code == expected[role][name], (role, name)
+    client.logout()
+    assert client.get(pages["team"]).status_code == 302
+    assert client.get(reverse("incubation:index")).status_code == 200
+
+
+def test_index_sends_each_person_to_their_page(client, world):
+    client.force_login(world["staff"])
+    assert client.get(reverse("incubation:index"))["Location"].endswith(
+        reverse("incubation:cohort", kwargs={"pk": world["lab"].pk}))
+    client.force_login(world["members"][0])
+    assert client.get(reverse("incubation:index"))["Location"].endswith(
+        reverse("incubation:team", kwargs={"pk": world["team"].pk}))
+
+
+def test_staff_set_up_workshop_sessions_and_tutors(client, world, make_user):
+    client.force_login(world["staff"])
+    url = reverse("incubation:workshop", kwargs={"pk": world["ws"].pk})
+    r = client.post(url, {"kind": "session", "s-date": "2030-04-02", "s-start_time": "14:00",
+                          "s-end_time": "13:00", "s-place": "Open Incet"})
+    assert r.status_code == 200 and r.context["forms"]["session"].errors["end_time"]
+    r = client.post(url, {"kind": "session", "s-date": "2030-04-02", "s-start_time": "14:00",
+                          "s-end_time": "18:00", "s-place": "Open Incet", "s-tutors": [world["tutor"].pk]})
+    assert r.status_code == 302 and world["ws"].sessions.count() == 2
+    r = client.post(url, {"kind": "material", "m-title": "Slide", "m-url": ""})
+    assert r.status_code == 200 and r.context["forms"]["material"].errors
+    r = client.post(url, {"kind": "material", "m-title": "Canvas vuoto", "m-url": "https://example.org/c.pdf"})
+    assert r.status_code == 302
+    new_tutor = make_user(roles=["tutor"])
+    team = world["team"]
+    r = client.post(reverse("incubation:tutors", kwargs={"pk": world["lab"].pk}),
+                    {"team": team.pk, f"t{team.pk}-tutors": [new_tutor.pk]})
+    assert r.status_code == 302
+    assert [a.tutor for a in team.tutor_assignments.all()] == [new_tutor]
+    client.force_login(world["tutor"])
+    assert client.post(url, {"kind": "session", "s-date": "2030-04-02"}).status_code == 403
+
+
+def test_revised_proposal_pages_and_diff(client, world):
+    call = world["lab"].call
+    now = datetime.datetime.now(datetime.UTC)
+    call.revised_opens_at, call.revised_closes_at = now - datetime.timedelta(days=1), now + datetime.timedelta(days=1)
+    call.save()
+    team, member = world["team"], world["members"][0]
+    client.force_login(member)
+    url = reverse("incubation:revised", kwargs={"pk": team.pk})
+    assert "Start version 2" in client.get(url).content.decode() or "Inizia" in client.get(url).content.decode()
+    assert client.post(url, {"start": "1"}).status_code == 302
+    step = reverse("incubation:revised_step", kwargs={"pk": team.pk, "step": "solution"})
+    page = client.get(step)
+    assert page.status_code == 200
+    v1 = team.versions.get(number=1)
+    r = client.post(step, {"solution_type": "artisan_bakery", "solution": "Un forno sociale con corsi serali.",
+                           "experimental_rationale": v1.experimental_rationale,
+                           "community_rationale": v1.community_rationale, "save": "1"})
+    assert r.status_code == 302
+    assert client.post(url, {"submit": "1"}).status_code == 302
+    team.refresh_from_db()
+    assert team.status == ProposalStatus.REVISED_SUBMITTED
+    assert client.get(step).status_code == 302  # frozen now
+    for user in (world["staff"], world["tutor"]):
+        client.force_login(user)
+        html = client.get(reverse("incubation:diff", kwargs={"pk": team.pk})).content.decode()
+        assert "<ins>" in html and "forno sociale con corsi serali" in html
+        assert "<del>" in html
+    v1.refresh_from_db()
+    assert v1.solution == "Un community hub."
+
+
+def test_an_outsider_cannot_start_or_submit(client, world, make_user):
+    call = world["lab"].call
+    now = datetime.datetime.now(datetime.UTC)
+    call.revised_opens_at, call.revised_closes_at = now - datetime.timedelta(days=1), now + datetime.timedelta(days=1)
+    call.save()
+    client.force_login(world["tutor"])
+    assert client.post(reverse("incubation:revised", kwargs={"pk": world["team"].pk}),
+                       {"start": "1"}).status_code == 403
+    assert not world["team"].versions.filter(number=2).exists()
+
+
+def test_my_area_panels(client, world):
+    client.force_login(world["tutor"])
+    html = client.get(reverse("accounts:my_area")).content.decode()
+    assert "Forno sociale di Mirafiori" in html
+    client.force_login(world["members"][0])
+    html = client.get(reverse("accounts:my_area")).content.decode()
+    assert reverse("incubation:revised", kwargs={"pk": world["team"].pk}) in html
