@@ -15,3 +15,13 @@ def rnd(db, assessors):
     make_criteria(r)
     add_committee(r, assessors)
     return r
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the source language): reverse() then gives the /en/ URLs,
+    so pages answer in English too, whatever the Italian catalogue says."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
