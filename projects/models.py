@@ -194,7 +194,7 @@ class Proposal(models.Model):
         ]
 
     def __str__(self):
-        version = self.__dict__.get("_current_version")
+        version = self.current_version if self.pk else None
         title = version.title if version is not None else ""
         return f"{self.protocol_number or _('draft')} {title}".strip()
 

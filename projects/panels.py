@@ -6,12 +6,10 @@ from . import selectors
 
 @my_area.panel("promoter", order=10)
 def my_proposals(request):
-    from .views import next_step_for
-
     proposals = list(selectors.proposals_for(request.user)[:10])
     memberships = list(selectors.memberships_for(request.user))
     return {
         "template": "projects/panels/my_proposals.html",
-        "rows": [(p, *next_step_for(p)) for p in proposals],
+        "rows": [(p, *selectors.next_step_for(p)) for p in proposals],
         "memberships": memberships,
     }

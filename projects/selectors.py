@@ -1,6 +1,7 @@
 """Reads for pages and jobs, with the joins done up front so query counts stay flat."""
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from calls.models import Call
 
@@ -121,3 +122,24 @@ def staff_proposals(call: Call, params: dict):
         )
     sort = params.get("sort") or "protocol"
     return qs.order_by(*SORTS.get(sort, SORTS["protocol"]))
+
+
+def next_step_for(proposal):
+    """What happens next for a proposal, and when (for "my area")."""
+    call = proposal.call
+    s = proposal.status
+    if s == ProposalStatus.DRAFT:
+        if call.is_open():
+            return _("Complete and submit the proposal"), call.closes_at
+        return _("The call closed: the draft can no longer be submitted"), None
+    if s == ProposalStatus.SUBMITTED:
+        return _("Admissibility check and first selection"), call.first_selection_results_on
+    if s == ProposalStatus.ADMISSIBLE:
+        return _("Assessment: results of the first selection"), call.first_selection_results_on
+    if s == ProposalStatus.ADMITTED_TO_INCUBATION:
+        return _("Incubation Lab, then the revised proposal"), call.revised_closes_at or call.incubation_starts_on
+    if s == ProposalStatus.REVISED_SUBMITTED:
+        return _("Final assessment"), call.final_assessment_on
+    if s == ProposalStatus.FUNDED:
+        return _("Grant and implementation"), None
+    return "", None

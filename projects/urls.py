@@ -20,6 +20,7 @@ urlpatterns = [
     path("proposals/<int:pk>/submit/", views.submit, name="submit"),
     path("proposals/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("proposals/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("proposals/<int:pk>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("staff/calls/<slug:slug>/", views.staff_proposals, name="staff_proposals"),
     path("staff/proposals/<int:pk>/", views.staff_proposal, name="staff_proposal"),
     path("staff/proposals/<int:pk>/admissibility/", views.staff_admissibility, name="staff_admissibility"),

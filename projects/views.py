@@ -81,32 +81,11 @@ def index(request):
     return redirect("calls:index")
 
 
-def next_step_for(proposal):
-    """What happens next for a proposal, and when (for "my area")."""
-    call = proposal.call
-    s = proposal.status
-    if s == ProposalStatus.DRAFT:
-        if call.is_open():
-            return _("Complete and submit the proposal"), call.closes_at
-        return _("The call closed: the draft can no longer be submitted"), None
-    if s == ProposalStatus.SUBMITTED:
-        return _("Admissibility check and first selection"), call.first_selection_results_on
-    if s == ProposalStatus.ADMISSIBLE:
-        return _("Assessment: results of the first selection"), call.first_selection_results_on
-    if s == ProposalStatus.ADMITTED_TO_INCUBATION:
-        return _("Incubation Lab, then the revised proposal"), call.revised_closes_at or call.incubation_starts_on
-    if s == ProposalStatus.REVISED_SUBMITTED:
-        return _("Final assessment"), call.final_assessment_on
-    if s == ProposalStatus.FUNDED:
-        return _("Grant and implementation"), None
-    return "", None
-
-
 @login_required
 def mine(request):
     proposals = selectors.proposals_for(request.user)
     page_obj = Paginator(proposals, 20).get_page(request.GET.get("page"))
-    rows = [(p, *next_step_for(p)) for p in page_obj]
+    rows = [(p, *selectors.next_step_for(p)) for p in page_obj]
     return render(request, "projects/mine.html", {
         "page_obj": page_obj, "rows": rows, "memberships": selectors.memberships_for(request.user),
         "open_calls": Call.objects.published().open_at(),
@@ -375,6 +354,41 @@ def receipt(request, pk):
         raise Http404
     version = proposal.versions.get(number=1)
     return render(request, "projects/receipt.html", {"proposal": proposal, "version": version, "call": proposal.call})
+
+
+@login_required
+def receipt_pdf(request, pk):
+    """The receipt as a PDF file (the HTML receipt also prints to PDF from the browser)."""
+    from django.http import HttpResponse
+
+    from .pdf import text_pdf
+
+    proposal = _get_proposal(request, pk)
+    if not proposal.protocol_number:
+        raise Http404
+    version = proposal.versions.get(number=1)
+    org = proposal.organisation
+    when = date_format(timezone.localtime(proposal.submitted_at), "j F Y, H:i:s")
+    rows = [
+        (_("Protocol number"), proposal.protocol_number),
+        (_("Call"), proposal.call.title),
+        (_("Proposal"), version.title),
+        (_("Organisation"), f"{org.legal_name} - C.F. {org.codice_fiscale}"),
+        (_("Legal representative"), org.legal_representative),
+        (_("Submitted at"), f"{when} ({_('Rome time')})"),
+        (_("Requested grant"), f"{version.requested_grant} EUR"),
+        (_("Total budget"), f"{version.budget_total()} EUR"),
+        (_("Attachments"), ", ".join(str(a) for a in version.attachments.all()) or "-"),
+    ]
+    content = text_pdf(
+        _("Torino Social Factory - Receipt of submission"), rows,
+        footer=_("This receipt certifies that the proposal was received by the portal at the time shown. "
+                 "The content submitted is frozen and kept as version 1."),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{proposal.protocol_number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Staff --------------------------------------------------------------------------------------

