@@ -218,6 +218,9 @@ class ReportReach(models.Model):
         ordering = ["target_group__order", "target_group__name"]
         constraints = [models.UniqueConstraint(fields=["report", "target_group"], name="grants_reach_unique")]
 
+    def __str__(self):
+        return f"{self.target_group}: {self.people}"
+
 
 class ReportIndicator(models.Model):
     """A free indicator of a report (the project's own ones)."""

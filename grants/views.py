@@ -1,7 +1,419 @@
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment.models import DecisionItem
+from calls.models import Call
+from tsf.accounts.permissions import staff_required
+from tsf.core.exports import csv_response, export_response
+from tsf.core.files import private_file_url
+
+from . import charts, giving, selectors, services
+from .forms import (
+    AwardForm,
+    BudgetLineFormSet,
+    ExpenseFormSet,
+    IndicatorFormSet,
+    PayForm,
+    ReportForm,
+    ReviewForm,
+    RevokeForm,
+    SignForm,
+    StaffFilterForm,
+    TrancheAmountsForm,
+)
+from .models import GrantStatus, ReportStatus, Tranche
+
+
+def _grant_or_404(request, pk, perm="grants.view_grant"):
+    grant = selectors.grant_detail(pk)
+    if grant is None or not request.user.has_perm(perm, grant):
+        raise Http404
+    return grant
+
+
+def _report_or_404(request, pk, perm="grants.view_report"):
+    report = selectors.report_detail(pk)
+    if report is None or not request.user.has_perm(perm, report):
+        raise Http404
+    return report
+
+
+def _call_from(request):
+    slug = request.GET.get("call")
+    if slug:
+        return Call.objects.filter(slug=slug).first()
+    return None
 
 
 def index(request):
-    """Landing page of this stage, filled in by the stage's issue."""
-    return render(request, "core/stage_placeholder.html", {"stage": "grants", "title": _("grants".capitalize())})
+    """The navigation's "Grants": staff get the portfolio, a team its grant, visitors the
+    transparency table."""
+    if request.user.is_authenticated and request.user.has_role("staff"):
+        return redirect("grants:portfolio")
+    if request.user.is_authenticated:
+        grants = list(selectors.grants_for_team(request.user)[:2])
+        if len(grants) == 1:
+            return redirect(grants[0].get_absolute_url())
+        if grants:
+            return redirect("grants:mine")
+    return redirect("grants:transparency")
+
+
+@login_required
+def mine(request):
+    page_obj = Paginator(selectors.grants_for_team(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "grants/mine.html", {"page_obj": page_obj})
+
+
+# Staff: portfolio, list, award -------------------------------------------------------------
+
+@staff_required
+def portfolio(request):
+    call = _call_from(request)
+    data = selectors.portfolio(call)
+    return render(request, "grants/staff/portfolio.html", {
+        "data": data, "call": call, "calls": Call.objects.filter(grants__isnull=False).distinct(),
+        "theme_chart": charts.bars(data["by_theme"]), "district_chart": charts.bars(data["by_district"]),
+        "timeline_chart": charts.timeline(data["timeline"]),
+    })
+
+
+@staff_required
+def staff_list(request):
+    form = StaffFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.grants_for_staff(call=filters.get("call"), status=filters.get("status", ""),
+                                    q=filters.get("q", ""), overdue=filters.get("overdue", False))
+    if request.GET.get("format") in ("csv", "xlsx"):
+        headers = [_("CUP"), _("Title"), _("Organisation"), _("Tax code"), _("Call"), _("Grant (EUR)"),
+                   _("Paid (EUR)"), _("Status"), _("Start"), _("End"), _("Next report due"), _("Overdue reports")]
+        rows = ([g.cup, g.title, g.proposal.organisation.legal_name, g.proposal.organisation.codice_fiscale,
+                 g.call.title, g.amount, g.paid, g.get_status_display(), g.start_date, g.end_date, g.next_due,
+                 g.overdue or 0] for g in qs)
+        return export_response(request.GET.get("format"), "grants", headers, rows)
+    page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "grants/staff/list.html", {"form": form, "page_obj": page_obj,
+                                                       "today": timezone.localdate()})
+
+
+@staff_required
+def award_list(request):
+    calls = list(Call.objects.order_by("-year"))
+    call = _call_from(request) or (calls[0] if calls else None)
+    items = list(selectors.awardable_items(call)) if call else []
+    committed = services.committed_amount(call.pk) if call else 0
+    return render(request, "grants/staff/award_list.html", {
+        "calls": calls, "call": call, "items": items, "committed": committed,
+        "remaining": (call.total_budget - committed) if call else 0,
+    })
+
+
+@staff_required
+def award(request, item_pk):
+    item = get_object_or_404(DecisionItem.objects.select_related("proposal", "proposal__organisation",
+                                                                 "proposal__call", "decision__round"),
+                             pk=item_pk, outcome=DecisionItem.Outcome.FUNDED)
+    if hasattr(item.proposal, "grant"):
+        messages.info(request, _("This project already has a grant."))
+        return redirect(item.proposal.grant.get_absolute_url())
+    call = item.proposal.call
+    form = AwardForm(request.POST or None, initial={"amount": item.grant_amount,
+                                                     "start_date": timezone.localdate()})
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not data.get("confirm"):
+            errors = services.award_problems(call, data["amount"], services.committed_amount(call.pk))
+            for field, msg in errors.items():
+                form.add_error(field, msg)
+            if not errors:
+                confirming = True
+        else:
+            try:
+                grant = services.award_grant(
+                    item, by=request.user, cup=data["cup"], start_date=data["start_date"],
+                    end_date=data.get("end_date"), amount=data["amount"], legal_basis=data.get("legal_basis", ""))
+            except services.GrantError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
+            else:
+                messages.success(request, _("The grant %(cup)s has been awarded; the team has been told.")
+                                 % {"cup": grant.cup})
+                return redirect(grant.get_absolute_url())
+    return render(request, "grants/staff/award.html", {
+        "item": item, "call": call, "form": form, "confirming": confirming,
+        "committed": services.committed_amount(call.pk),
+    })
+
+
+# A grant -------------------------------------------------------------------------------------
+
+@login_required
+def detail(request, pk):
+    grant = _grant_or_404(request, pk)
+    is_staff = request.user.has_perm("grants.manage_grants")
+    reports = list(grant.reports.all())
+    today = timezone.localdate()
+    next_report = next((r for r in reports if r.is_open), None)
+    ctx = {
+        "grant": grant, "org": grant.proposal.organisation, "is_staff": is_staff, "reports": reports,
+        "tranches": list(grant.tranches.all()), "next_report": next_report, "today": today,
+        "budget": selectors.budget_status(grant), "missing": selectors.what_is_missing(grant, today),
+        "paid": sum((t.amount for t in grant.tranches.all() if t.status == "paid"), 0),
+        "agreement_url": private_file_url(grant, "agreement") if grant.agreement else "",
+    }
+    if is_staff:
+        ctx["sign_form"] = SignForm() if grant.status == GrantStatus.AWARDED else None
+        ctx["pay_form"] = PayForm()
+        ctx["revoke_form"] = RevokeForm() if grant.status in (GrantStatus.AWARDED, GrantStatus.SIGNED,
+                                                               GrantStatus.ACTIVE) else None
+    return render(request, "grants/detail.html", ctx)
+
+
+@staff_required
+def budget_edit(request, pk):
+    grant = _grant_or_404(request, pk, "grants.manage_grants")
+    if not grant.is_editable_budget:
+        messages.error(request, _("The budget can no longer change: the agreement has been signed."))
+        return redirect(grant.get_absolute_url())
+    initial = [{"id": b.pk, "category": b.category, "description": b.description, "amount": b.amount}
+               for b in grant.budget_lines.all()]
+    formset = BudgetLineFormSet(request.POST or None, initial=initial, prefix="lines")
+    tranche_form = TrancheAmountsForm(request.POST or None, tranches=list(grant.tranches.all()), prefix="tr")
+    if request.method == "POST" and formset.is_valid() and tranche_form.is_valid():
+        lines = [{**f.cleaned_data, "delete": f.cleaned_data.get("DELETE", False)}
+                 for f in formset.forms if f.has_changed() or f.cleaned_data.get("id")]
+        lines = [line for line in lines if line.get("amount") is not None or line.get("delete")]
+        try:
+            services.save_budget_lines(grant, lines, by=request.user)
+            services.set_tranche_amounts(grant, tranche_form.amounts(), by=request.user)
+        except services.GrantError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("The budget and the tranches have been saved."))
+            return redirect(grant.get_absolute_url())
+    return render(request, "grants/staff/budget.html", {"grant": grant, "formset": formset,
+                                                         "tranche_form": tranche_form})
+
+
+@staff_required
+@require_POST
+def sign(request, pk):
+    grant = _grant_or_404(request, pk, "grants.manage_grants")
+    form = SignForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.sign_grant(grant, agreement=form.cleaned_data["agreement"],
+                                signed_on=form.cleaned_data["signed_on"], by=request.user)
+        except services.GrantError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("The agreement has been recorded; the first tranche is payable."))
+            return redirect(grant.get_absolute_url())
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect(grant.get_absolute_url() + "#sign")
+
+
+@staff_required
+@require_POST
+def pay(request, pk):
+    tranche = get_object_or_404(Tranche.objects.select_related("grant"), pk=pk)
+    form = PayForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mark_tranche_paid(tranche, paid_on=form.cleaned_data["paid_on"], by=request.user)
+        except services.GrantError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Tranche %(n)s has been marked as paid.") % {"n": tranche.order})
+    else:
+        messages.error(request, _("Give a valid payment date."))
+    return redirect(tranche.grant.get_absolute_url() + "#tranches")
+
+
+@staff_required
+@require_POST
+def close(request, pk):
+    grant = _grant_or_404(request, pk, "grants.manage_grants")
+    try:
+        services.close_grant(grant, by=request.user)
+        messages.success(request, _("The grant has been closed."))
+    except services.GrantError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(grant.get_absolute_url())
+
+
+@staff_required
+@require_POST
+def revoke(request, pk):
+    grant = _grant_or_404(request, pk, "grants.manage_grants")
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revoke_grant(grant, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The grant has been revoked."))
+        except services.GrantError as exc:
+            messages.error(request, exc.messages[0])
+    else:
+        messages.error(request, _("Give the reason for the revocation."))
+    return redirect(grant.get_absolute_url())
+
+
+# Reports ------------------------------------------------------------------------------------
+
+@login_required
+def report(request, pk):
+    rep = _report_or_404(request, pk)
+    review_form = None
+    if request.user.has_perm("grants.review_report", rep) and rep.status == ReportStatus.SUBMITTED:
+        review_form = ReviewForm(request.POST or None)
+        if request.method == "POST" and review_form.is_valid():
+            data = review_form.cleaned_data
+            try:
+                if data["decision"] == "approve":
+                    services.approve_report(rep, by=request.user, comment=data["comment"])
+                    messages.success(request, _("The report has been approved; the team has been told."))
+                else:
+                    services.request_changes(rep, by=request.user, comment=data["comment"])
+                    messages.success(request, _("The team has been asked for changes."))
+            except services.GrantError as exc:
+                review_form.add_error(exc.field if exc.field in review_form.fields else None, exc.messages[0])
+            else:
+                return redirect(rep.get_absolute_url())
+    elif request.method == "POST":
+        raise PermissionDenied
+    expenses = [(e, private_file_url(e, "receipt") if e.receipt else "") for e in rep.expenses.all()]
+    return render(request, "grants/report.html", {
+        "report": rep, "grant": rep.grant, "expenses": expenses, "review_form": review_form,
+        "can_edit": request.user.has_perm("grants.change_report", rep),
+        "total": sum((e.amount for e, _u in expenses), 0),
+    })
+
+
+def _expense_initial(rep):
+    return [{"id": e.pk, "budget_line": e.budget_line_id, "spent_on": e.spent_on, "amount": e.amount,
+             "supplier": e.supplier, "description": e.description} for e in rep.expenses.all()]
+
+
+@login_required
+def report_edit(request, pk):
+    rep = _report_or_404(request, pk)
+    if not request.user.has_perm("grants.change_report", rep):
+        raise Http404 if not request.user.has_perm("grants.view_report", rep) else PermissionDenied
+    grant = rep.grant
+    target_groups = list(grant.call.target_groups.all())
+    reach = {r.target_group_id: r.people for r in rep.reach.all()}
+    post = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = ReportForm(post, target_groups=target_groups, reach=reach, initial={
+        "activities": rep.activities, "jobs_created": rep.jobs_created,
+        "volunteers_involved": rep.volunteers_involved})
+    indicators = IndicatorFormSet(post, prefix="ind", initial=[{"name": i.name, "value": i.value}
+                                                               for i in rep.indicators.all()])
+    expenses = ExpenseFormSet(post, files, prefix="exp", grant=grant, initial=_expense_initial(rep))
+    receipts = {e.pk: private_file_url(e, "receipt") for e in rep.expenses.all() if e.receipt}
+    if request.method == "POST" and form.is_valid() and indicators.is_valid() and expenses.is_valid():
+        rows = []
+        row_forms = []
+        for f in expenses.forms:
+            cd = f.cleaned_data
+            if not cd or (not f.has_changed() and not cd.get("id")):
+                continue
+            if cd.get("DELETE"):
+                rows.append({"id": cd.get("id"), "delete": True})
+                continue
+            rows.append({"id": cd.get("id"), "budget_line": cd["budget_line"], "spent_on": cd["spent_on"],
+                         "amount": cd["amount"], "supplier": cd["supplier"], "description": cd.get("description", ""),
+                         "receipt": cd.get("receipt")})
+            row_forms.append(f)
+        submit = "submit" in request.POST
+        try:
+            services.save_report(
+                rep, by=request.user, activities=form.cleaned_data["activities"],
+                jobs_created=form.cleaned_data["jobs_created"],
+                volunteers_involved=form.cleaned_data["volunteers_involved"], reach=form.reach(),
+                indicators=[(f.cleaned_data.get("name", ""), f.cleaned_data.get("value", ""))
+                            for f in indicators.forms if f.cleaned_data], expenses=rows, submit=submit)
+        except services.GrantError as exc:
+            _place_errors(exc, form, row_forms)
+            messages.error(request, _("The report has not been saved: see the messages next to the fields."))
+        else:
+            if submit:
+                messages.success(request, _("The report has been submitted: staff will review it."))
+                return redirect(rep.get_absolute_url())
+            messages.success(request, _("The report has been saved as a draft."))
+            return redirect(reverse("grants:report_edit", kwargs={"pk": rep.pk}))
+    budget = selectors.budget_status(grant, exclude_report=rep)
+    return render(request, "grants/report_form.html", {
+        "report": rep, "grant": grant, "form": form, "indicators": indicators, "expenses": expenses,
+        "budget": budget, "receipts": receipts,
+    })
+
+
+def _place_errors(exc, form, row_forms):
+    """Put a service's refusal next to the field it is about."""
+    placed = False
+    for i, msg in exc.errors.get("expenses", {}).items():
+        if i < len(row_forms):
+            row_forms[i].add_error("amount", msg)
+            placed = True
+    for i, msg in exc.errors.get("receipts", {}).items():
+        if i < len(row_forms):
+            row_forms[i].add_error("receipt", msg)
+            placed = True
+    if "activities" in exc.errors:
+        form.add_error("activities", exc.errors["activities"])
+        placed = True
+    if not placed:
+        form.add_error(None, exc.messages[0])
+
+
+# Transparency ------------------------------------------------------------------------------
+
+def transparency(request):
+    call = _call_from(request)
+    rows = selectors.transparency_rows(call)
+    if request.GET.get("format") == "csv":
+        headers = ["Beneficiario", "Codice fiscale", "Importo (EUR)", "Norma o titolo a base dell'attribuzione",
+                   "Ufficio e funzionario responsabile", "Modalità di individuazione del beneficiario",
+                   "Progetto", "CUP", "Data di attribuzione", "Bando"]
+        base = settings.SITE_URL
+        data = ([g.proposal.organisation.legal_name, g.proposal.organisation.codice_fiscale, g.amount,
+                 g.legal_basis, g.responsible_office, g.selection_method,
+                 base + reverse("grants:project", kwargs={"cup": g.cup}), g.cup, timezone.localtime(g.awarded_at).date(),
+                 g.call.title] for g in rows)
+        return csv_response("amministrazione-trasparente-sovvenzioni", headers, data)
+    page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "grants/transparency.html", {
+        "page_obj": page_obj, "call": call, "calls": Call.objects.filter(grants__isnull=False).distinct(),
+        "total": selectors.total_of(rows),
+    })
+
+
+def project(request, cup):
+    """The public page of a funded project (the transparency table links here)."""
+    grant = get_object_or_404(selectors.transparency_rows().select_related("proposal__organisation"), cup=cup)
+    version = grant.proposal.current_version
+    return render(request, "grants/project.html", {"grant": grant, "version": version,
+                                                    "org": grant.proposal.organisation})
+
+
+def giving360(request):
+    grants = (selectors.transparency_rows(_call_from(request))
+              .prefetch_related("tranches"))
+    data = giving.package(grants, base_url=settings.SITE_URL)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+

@@ -1,0 +1,72 @@
+"""The grants' deadlines, declared to the deadline engine (tsf.notifications.deadlines).
+
+- Reminders to the team before each report's due date, at the call's offsets (`reminder_offsets`,
+  e.g. 14, 3 and 0 days): key `grants:report:<id>:d<offset>`. A report counts as due from the
+  start of its due day (Europe/Rome); the engine's grace day covers the whole due day.
+- Escalation to staff every 7 days while a report is overdue (its due day is over and it is
+  neither submitted nor approved): key `grants:report:<id>:esc<n>`. After a long stop of the
+  worker only the latest escalation goes out (one message saying "overdue for N days", not a
+  burst of stale ones); each number is still sent at most once.
+
+Each key names the report, the offset or escalation number: the engine sends each once, however
+often or late it runs.
+"""
+from datetime import datetime, time, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tsf.notifications import deadlines
+
+from .models import GrantStatus, Report, ReportStatus
+
+DEFAULT_OFFSETS = [14, 3, 0]
+ESCALATE_EVERY_DAYS = 7
+HORIZON_DAYS = 120  # longer than any reminder offset a call sets
+LIVE = (GrantStatus.SIGNED, GrantStatus.ACTIVE)
+
+
+def start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def offsets_for(call):
+    offsets = getattr(call, "reminder_offsets", None)
+    return sorted({int(d) for d in offsets}, reverse=True) if offsets else DEFAULT_OFFSETS
+
+
+@deadlines.register
+def report_deadlines(now):
+    from projects.services import proposal_people
+
+    from .services import staff_people
+
+    today = timezone.localtime(now).date()
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    reports = (Report.objects.filter(status__in=[ReportStatus.DUE, ReportStatus.CHANGES_REQUESTED],
+                                      grant__status__in=LIVE, due_date__lte=horizon)
+               .select_related("grant", "grant__call", "grant__proposal"))
+    staff = None
+    for report in reports:
+        grant = report.grant
+        url = reverse("grants:report", kwargs={"pk": report.pk})
+        due = start_of(report.due_date)
+        passed = deadlines.offsets_passed(due, now, offsets_for(grant.call))
+        if passed:
+            team = proposal_people(grant.proposal)
+            for offset in passed:
+                yield deadlines.Reminder(
+                    key=f"grants:report:{report.pk}:d{offset}", users=team, event="grant_report_due",
+                    context={"report": report, "grant": grant, "days": offset, "due_date": report.due_date},
+                    url=url)
+        overdue_since = start_of(report.due_date + timedelta(days=1))
+        escalations = deadlines.escalations_passed(overdue_since, now, ESCALATE_EVERY_DAYS)
+        if escalations:
+            if staff is None:
+                staff = staff_people()
+            n = escalations[-1]
+            yield deadlines.Reminder(
+                key=f"grants:report:{report.pk}:esc{n}", users=staff, event="grant_report_overdue",
+                context={"report": report, "grant": grant, "number": n,
+                         "days_late": (today - report.due_date).days, "due_date": report.due_date},
+                url=url)

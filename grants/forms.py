@@ -1,0 +1,190 @@
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Call
+from projects.models import BudgetLine
+from tsf.core.uploads import DocumentValidator
+
+from .models import CENT, CUP_RE, GrantStatus
+from .models import validate_cup as _validate_cup
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CupField(forms.CharField):
+    def to_python(self, value):
+        return (super().to_python(value) or "").strip().replace(" ", "").upper()
+
+
+class AwardForm(forms.Form):
+    amount = forms.DecimalField(label=_("Grant (EUR)"), max_digits=12, decimal_places=2,
+                                validators=[MinValueValidator(CENT)])
+    cup = CupField(label=_("CUP code"), max_length=15, validators=[_validate_cup],
+                   help_text=_("A letter, two digits, a letter and eleven digits, e.g. C11J18000120007."),
+                   widget=forms.TextInput(attrs={"pattern": CUP_RE.strip("^$"), "autocomplete": "off",
+                                                 "style": "text-transform: uppercase"}))
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    end_date = forms.DateField(label=_("End date"), widget=DATE, required=False,
+                               help_text=_("Empty: the call's implementation period (two years) after the start."))
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                  help_text=_("Programme and act that grant the money, e.g. “PON Metro 2014-2020, "
+                                              "Asse 3, Determinazione dirigenziale n. …”. Empty: the default."))
+    confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] <= data["start_date"]:
+            self.add_error("end_date", _("The end date must come after the start date."))
+        return data
+
+
+class SignForm(forms.Form):
+    agreement = forms.FileField(label=_("Signed grant agreement"), validators=[DocumentValidator()])
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+
+    def clean_signed_on(self):
+        d = self.cleaned_data["signed_on"]
+        if d > timezone.localdate():
+            raise forms.ValidationError(_("The signature date cannot be in the future."))
+        return d
+
+
+class PayForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE, initial=timezone.localdate)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BudgetLineForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
+    description = forms.CharField(label=_("Description"), max_length=250)
+    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2,
+                                validators=[MinValueValidator(CENT)])
+
+
+BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=1, can_delete=True)
+
+
+class TrancheAmountsForm(forms.Form):
+    def __init__(self, *args, tranches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tranches = tranches
+        for t in tranches:
+            self.fields[f"t{t.pk}"] = forms.DecimalField(
+                label=_("Tranche %(n)s: %(cond)s") % {"n": t.order, "cond": t.condition_text},
+                max_digits=12, decimal_places=2, initial=t.amount, validators=[MinValueValidator(CENT)],
+                disabled=t.status == "paid")
+
+    def amounts(self):
+        return {t.pk: self.cleaned_data[f"t{t.pk}"] for t in self.tranches}
+
+
+class ReportForm(forms.Form):
+    activities = forms.CharField(label=_("What was done in the period"), widget=forms.Textarea(attrs={"rows": 6}),
+                                 required=False,
+                                 help_text=_("Activities, results, difficulties and changes to the plan."))
+    jobs_created = forms.IntegerField(label=_("Jobs created"), min_value=0, initial=0)
+    volunteers_involved = forms.IntegerField(label=_("Volunteers involved"), min_value=0, initial=0)
+
+    def __init__(self, *args, target_groups=(), reach=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        reach = reach or {}
+        self.target_groups = list(target_groups)
+        for tg in self.target_groups:
+            self.fields[f"reach_{tg.pk}"] = forms.IntegerField(
+                label=_("People reached: %(group)s") % {"group": tg.name}, min_value=0, initial=reach.get(tg.pk, 0),
+                required=False)
+
+    def reach_fields(self):
+        return [self[f"reach_{tg.pk}"] for tg in self.target_groups]
+
+    def reach(self):
+        return {tg.pk: self.cleaned_data.get(f"reach_{tg.pk}") or 0 for tg in self.target_groups}
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Indicator"), max_length=200, required=False)
+    value = forms.CharField(label=_("Value"), max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and not data.get("value"):
+            self.add_error("value", _("Give the indicator's value."))
+        return data
+
+
+IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=2)
+
+
+class ExpenseForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=None)
+    spent_on = forms.DateField(label=_("Date"), widget=DATE)
+    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2,
+                                validators=[MinValueValidator(CENT)],
+                                widget=forms.NumberInput(attrs={"step": "0.01", "class": "js-expense-amount"}))
+    supplier = forms.CharField(label=_("Supplier"), max_length=200)
+    description = forms.CharField(label=_("Description"), max_length=250, required=False)
+    receipt = forms.FileField(label=_("Receipt"), required=False, validators=[DocumentValidator()],
+                              help_text=_("PDF or image of the invoice or receipt."))
+
+    def __init__(self, *args, grant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget_line"].queryset = grant.budget_lines.all()
+        self.fields["budget_line"].widget.attrs["class"] = "js-expense-line"
+        self.fields["budget_line"].label_from_instance = lambda b: f"{b.description} ({b.amount} EUR)"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("spent_on") and data["spent_on"] > timezone.localdate():
+            self.add_error("spent_on", _("The date cannot be in the future."))
+        return data
+
+
+class BaseExpenseFormSet(forms.BaseFormSet):
+    def __init__(self, *args, grant=None, **kwargs):
+        self.grant = grant
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "grant": self.grant}
+
+    @property
+    def empty_form(self):
+        form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), empty_permitted=True,
+                         use_required_attribute=False, grant=self.grant, renderer=self.renderer)
+        self.add_fields(form, None)
+        return form
+
+
+ExpenseFormSet = forms.formset_factory(ExpenseForm, formset=BaseExpenseFormSet, extra=1, can_delete=True)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        ("approve", _("Approve the report")), ("changes", _("Ask the team for changes"))])
+    comment = forms.CharField(label=_("Comments to the team"), widget=forms.Textarea(attrs={"rows": 4}),
+                              required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "changes" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Tell the team what to change."))
+        return data
+
+
+class StaffFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Title, CUP, organisation, tax code")}))
+    call = forms.ModelChoiceField(label=_("Call"), queryset=Call.objects.all(), required=False,
+                                  empty_label=_("All calls"))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status"))] + list(GrantStatus.choices))
+    overdue = forms.BooleanField(label=_("Only with overdue reports"), required=False)
+

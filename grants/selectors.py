@@ -1,0 +1,208 @@
+"""Reads for the grants' pages, panels, exports and jobs, in a fixed number of queries."""
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from assessment.selectors import funded_items
+from calls.models import Call
+from projects.models import ProposalVersion
+
+from .models import ZERO, Expense, Grant, GrantStatus, Report, ReportStatus, Tranche, TrancheStatus
+
+OPEN_REPORT = Q(status__in=[ReportStatus.DUE, ReportStatus.CHANGES_REQUESTED])
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def latest_version_id():
+    return Subquery(ProposalVersion.objects.filter(proposal=OuterRef("proposal")).order_by("-number")
+                    .values("pk")[:1])
+
+
+def _paid_subquery():
+    return Coalesce(
+        Subquery(Tranche.objects.filter(grant=OuterRef("pk"), status=TrancheStatus.PAID).values("grant")
+                 .annotate(t=Sum("amount")).values("t")[:1], output_field=MONEY),
+        Value(ZERO), output_field=MONEY)
+
+
+def grants_queryset(today=None):
+    today = today or timezone.localdate()
+    open_reports = Report.objects.filter(OPEN_REPORT, grant=OuterRef("pk"))
+    return (
+        Grant.objects.select_related("proposal", "proposal__organisation", "call")
+        .annotate(
+            paid=_paid_subquery(),
+            next_due=Subquery(open_reports.order_by("due_date").values("due_date")[:1]),
+            overdue=Subquery(open_reports.filter(due_date__lt=today).values("grant").annotate(n=Count("pk"))
+                             .values("n")[:1]),
+            to_review=Count("reports", filter=Q(reports__status=ReportStatus.SUBMITTED), distinct=True),
+        )
+    )
+
+
+def grants_for_staff(*, call=None, status="", q="", overdue=False, today=None):
+    qs = grants_queryset(today)
+    if call is not None:
+        qs = qs.filter(call=call)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(cup__icontains=q) | Q(proposal__organisation__legal_name__icontains=q)
+                       | Q(proposal__organisation__codice_fiscale__icontains=q)
+                       | Q(proposal__protocol_number__icontains=q))
+    if overdue:
+        qs = qs.filter(overdue__gt=0)
+    return qs.order_by("call__year", "cup")
+
+
+def grants_for_team(user):
+    return (grants_queryset().filter(proposal__organisation__memberships__user=user)
+            .order_by("-awarded_at"))
+
+
+def grant_detail(pk):
+    return (
+        Grant.objects.select_related("proposal", "proposal__organisation", "call", "decision_item")
+        .prefetch_related(
+            "budget_lines",
+            Prefetch("tranches", queryset=Tranche.objects.select_related("report").order_by("order")),
+            Prefetch("reports", queryset=Report.objects.order_by("due_date", "number")),
+        )
+        .filter(pk=pk).first()
+    )
+
+
+def report_detail(pk):
+    return (
+        Report.objects.select_related("grant", "grant__proposal", "grant__proposal__organisation", "grant__call",
+                                      "submitted_by", "reviewed_by")
+        .prefetch_related(
+            Prefetch("expenses", queryset=Expense.objects.select_related("budget_line").order_by("spent_on", "pk")),
+            "reach__target_group", "indicators", "tranches",
+        )
+        .filter(pk=pk).first()
+    )
+
+
+def budget_status(grant, *, exclude_report=None):
+    """[(line, spent, left)] for each budget line of the grant."""
+    from .services import spent_by_line
+
+    spent = spent_by_line(grant, exclude_report=exclude_report)
+    return [(b, spent.get(b.pk, ZERO), b.amount - spent.get(b.pk, ZERO)) for b in grant.budget_lines.all()]
+
+
+def awardable_items(call):
+    """The funded decision items of the call that have no grant yet."""
+    return funded_items(call).filter(~Exists(Grant.objects.filter(proposal=OuterRef("proposal"))))
+
+
+def what_is_missing(grant, today=None):
+    """What the team still has to do, in words, for its grant page."""
+    from django.utils.translation import gettext as _
+
+    today = today or timezone.localdate()
+    out = []
+    if grant.status == GrantStatus.AWARDED:
+        out.append(_("The grant agreement has to be signed (staff will upload it)."))
+    for r in grant.reports.all():
+        if r.status == ReportStatus.CHANGES_REQUESTED:
+            out.append(_("%(r)s: staff asked for changes.") % {"r": r.get_kind_display()})
+        elif r.status == ReportStatus.DUE and r.due_date < today:
+            out.append(_("%(r)s %(n)s is overdue (due %(d)s).") % {
+                "r": r.get_kind_display(), "n": r.number, "d": r.due_date.strftime("%d/%m/%Y")})
+    return out
+
+
+# The staff portfolio ------------------------------------------------------------------------
+
+def _quarter(d: date) -> str:
+    return f"{d.year}-T{(d.month - 1) // 3 + 1}"
+
+
+def portfolio(call=None, today=None):
+    """Totals, reports due and overdue, and the charts' data, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    grants = Grant.objects.exclude(status=GrantStatus.REVOKED)
+    calls = Call.objects.filter(grants__isnull=False).distinct()
+    if call is not None:
+        grants = grants.filter(call=call)
+        calls = calls.filter(pk=call.pk)
+    totals = grants.aggregate(committed=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
+                              n=Count("pk"))
+    paid = Tranche.objects.filter(grant__in=grants, status=TrancheStatus.PAID).aggregate(
+        t=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))["t"]
+    payable = Tranche.objects.filter(grant__in=grants, status=TrancheStatus.PAYABLE).aggregate(
+        t=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))["t"]
+    budget = calls.aggregate(t=Coalesce(Sum("total_budget"), Value(ZERO), output_field=MONEY))["t"]
+    reports = Report.objects.filter(grant__in=grants).select_related("grant", "grant__proposal__organisation")
+    overdue = list(reports.filter(OPEN_REPORT, due_date__lt=today).order_by("due_date")[:50])
+    due_soon = list(reports.filter(OPEN_REPORT, due_date__gte=today,
+                                   due_date__lte=today + timezone.timedelta(days=45)).order_by("due_date")[:50])
+    to_review = list(reports.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at")[:50])
+
+    # Budget by theme and by district, from each grant's latest proposal version.
+    rows = list(grants.annotate(vid=latest_version_id()).values("pk", "amount", "vid"))
+    amount_of_version = {r["vid"]: r["amount"] for r in rows}
+    by_theme = defaultdict(lambda: ZERO)
+    through = ProposalVersion.themes.through
+    for vid, name in through.objects.filter(proposalversion_id__in=list(amount_of_version)).values_list(
+            "proposalversion_id", "impacttheme__name"):
+        by_theme[name] += amount_of_version[vid]
+    by_district = defaultdict(lambda: ZERO)
+    for vid, number, name in ProposalVersion.objects.filter(pk__in=list(amount_of_version)).values_list(
+            "pk", "district__number", "district__name"):
+        label = f"{number} · {name}" if number else "—"
+        by_district[label] += amount_of_version[vid]
+
+    # Tranche timeline: paid by payment date; the others by when they are expected.
+    timeline = defaultdict(lambda: {"paid": ZERO, "payable": ZERO, "planned": ZERO})
+    for status, amount, paid_on, signed_on, start, due in Tranche.objects.filter(grant__in=grants).values_list(
+            "status", "amount", "paid_on", "grant__signed_on", "grant__start_date", "report__due_date"):
+        when = paid_on if status == TrancheStatus.PAID else (due or signed_on or start)
+        timeline[_quarter(when)][status] += amount
+    return {
+        "count": totals["n"], "committed": totals["committed"], "paid": paid, "payable": payable,
+        "remaining": totals["committed"] - paid, "budget": budget, "uncommitted": budget - totals["committed"],
+        "overdue": overdue, "due_soon": due_soon, "to_review": to_review,
+        "by_theme": sorted(by_theme.items(), key=lambda kv: -kv[1]),
+        "by_district": sorted(by_district.items()),
+        "timeline": sorted(timeline.items()),
+    }
+
+
+def reports_for_staff_panel(today=None):
+    today = today or timezone.localdate()
+    base = Report.objects.filter(grant__status__in=[GrantStatus.SIGNED, GrantStatus.ACTIVE]).select_related(
+        "grant", "grant__proposal__organisation")
+    return {
+        "to_review": list(base.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at")[:10]),
+        "overdue": list(base.filter(OPEN_REPORT, due_date__lt=today).order_by("due_date")[:10]),
+    }
+
+
+def transparency_rows(call=None):
+    """The grants published under D.Lgs. 33/2013, art. 26-27 (the revoked ones are left out)."""
+    qs = (Grant.objects.exclude(status=GrantStatus.REVOKED)
+          .select_related("proposal", "proposal__organisation", "call").order_by("call__year", "cup"))
+    if call is not None:
+        qs = qs.filter(call=call)
+    return qs
+
+
+def total_of(rows) -> Decimal:
+    return sum((r.amount for r in rows), ZERO)
