@@ -24,6 +24,8 @@ class OrganisationForm(forms.ModelForm):
     # Longer than the stored value: spaces, dots and the "IT" prefix are removed before checking.
     codice_fiscale = forms.CharField(
         label=_("Codice fiscale"), max_length=30,
+        error_messages={"unique": _("An organisation with this codice fiscale is already registered: ask one of "
+                                    "its administrators to invite you to its team.")},
         help_text=_("11 digits for associations and companies (or 16 characters for a sole trader)."))
     partita_iva = forms.CharField(label=_("Partita IVA"), max_length=30, required=False,
                                   help_text=_("11 digits, if the organisation has one."))
@@ -91,6 +93,8 @@ class ProjectStepForm(_VersionForm):
                 self.fields["themes"].queryset = call.themes.all()
             if call.districts.exists():
                 self.fields["district"].queryset = call.districts.all()
+            if call.neighbourhoods.exists():
+                self.fields["neighbourhoods"].queryset = call.neighbourhoods.all()
         self.fields["neighbourhoods"].queryset = self.fields["neighbourhoods"].queryset.select_related("district")
         self.fields["neighbourhoods"].label_from_instance = lambda n: f"{n.name} ({n.district.number})"
         self.fields["district"].label_from_instance = lambda d: d.name

@@ -206,3 +206,24 @@ def test_demo_seed_is_idempotent():
     assert (Call.objects.count(), Proposal.objects.count(), AuditEntry.objects.count()) == counts
     numbers = list(Proposal.objects.exclude(protocol_number="").order_by("protocol_seq").values_list("protocol_number", flat=True))
     assert numbers == [f"TSF-2018-{i:04d}" for i in range(1, 41)]
+
+
+def test_staff_uploads_a_document_and_bad_files_are_refused(staff_client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from calls.demo import demo_pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    call = CallFactory()
+    url = reverse("calls:staff_edit", args=[call.slug])
+    assert staff_client.get(url).status_code == 200
+    data = _form_data(call, **{"docs-TOTAL_FORMS": "1", "docs-0-title": "Testo del bando", "docs-0-kind": "call_text",
+                               "docs-0-order": "0"})
+    data["docs-0-file"] = SimpleUploadedFile("bando.pdf", b"not really a pdf", content_type="application/pdf")
+    response = staff_client.post(url, data)
+    assert response.status_code == 200 and "not a real PDF" in response.content.decode()
+    data["docs-0-file"] = SimpleUploadedFile("bando.pdf", demo_pdf("Bando"), content_type="application/pdf")
+    response = staff_client.post(url, data)
+    assert response.status_code == 302
+    assert call.documents.get().title == "Testo del bando"
+    assert AuditEntry.objects.filter(action="call.document_save").exists()

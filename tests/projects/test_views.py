@@ -406,3 +406,12 @@ def test_call_closing_reminders_once_per_offset(draft, promoter_user, make_user)
         assert deadlines.run() == 0  # closed: nothing more
     assert Notification.objects.filter(recipient=promoter_user, event="call_closing").count() == 2
     assert "closes" in Notification.objects.filter(event="call_closing").first().title or True
+
+
+def test_duplicate_organisation_is_told_to_ask_for_an_invitation(promoter_client, org):
+    data = {"legal_name": "Doppione", "legal_form": "aps", "codice_fiscale": org.codice_fiscale,
+            "address": "Via Po 1", "postcode": "10124", "city": "Torino", "province": "TO",
+            "legal_representative": "Anna Bianchi"}
+    response = promoter_client.post(reverse("projects:organisation_create"), data)
+    assert response.status_code == 200
+    assert "ask one of its administrators to invite you" in response.content.decode()
