@@ -1,0 +1,98 @@
+"""Transparency: the art. 26-27 table (page and CSV) and the 360Giving JSON, validated against the
+schema shipped in grants/schema/."""
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from grants import giving, services
+from tests.grants.factories import PDF, make_grant, past_call
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def grants(staff_user):
+    call = past_call()
+    g1 = make_grant(call, by=staff_user, amount=Decimal("138500.00"), signed=True)
+    g2 = make_grant(call, by=staff_user, amount=Decimal("52000.50"))
+    services.mark_tranche_paid(g1.tranches.get(order=1), paid_on=date(2025, 2, 1), by=staff_user)
+    revoked = make_grant(call, by=staff_user, amount=Decimal("60000.00"))
+    services.revoke_grant(revoked, by=staff_user, reason="Rinuncia del beneficiario.")
+    return g1, g2, revoked
+
+
+def test_360giving_json_validates_against_the_shipped_schema(client, grants):
+    g1, g2, revoked = grants
+    response = client.get(reverse("grants:giving360"))
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    assert giving.errors_of(data) == []
+    assert len(data["grants"]) == 2  # the revoked grant is not published
+    first = next(g for g in data["grants"] if g["id"] == f"360G-tsf-{g1.cup}")
+    assert first["recipientOrganization"][0]["id"] == f"IT-CF-{g1.proposal.organisation.codice_fiscale}"
+    assert first["fundingOrganization"][0]["id"] == "IT-CF-00514490010"
+    assert first["amountAwarded"] == 138500.0
+    assert first["amountDisbursed"] == 55400.0
+    assert first["currency"] == "EUR"
+    for g in data["grants"]:
+        assert giving.errors_of(g, kind="grant") == []
+
+
+def test_the_schema_check_is_real(grants):
+    """A broken grant is refused: the validation is not a rubber stamp."""
+    data = giving.package([grants[0]])
+    assert giving.errors_of(data) == []
+    data["grants"][0]["currency"] = "EURO"
+    assert any("'EURO' is not one of" in e for e in giving.errors_of(data))
+    data = giving.package([grants[0]])
+    del data["grants"][0]["awardDate"]
+    assert giving.errors_of(data)
+    data = giving.package([grants[0]])
+    del data["grants"][0]["fundingOrganization"][0]["name"]
+    assert giving.errors_of(data)
+    assert giving.errors_of({"version": "1.4", "grants": []})
+
+
+def test_transparency_page_and_csv(client, grants):
+    g1, g2, revoked = grants
+    page = client.get(reverse("grants:transparency"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert g1.proposal.organisation.legal_name in html and g1.proposal.organisation.codice_fiscale in html
+    assert "PON Città Metropolitane 2014-2020" in html
+    assert revoked.proposal.organisation.legal_name not in html
+    assert reverse("grants:project", kwargs={"cup": g1.cup}) in html
+    response = client.get(reverse("grants:transparency") + "?format=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Beneficiario", "Codice fiscale", "Importo (EUR)"]
+    assert len(rows) == 3
+    by_cf = {r[1]: r for r in rows[1:]}
+    row = by_cf[g1.proposal.organisation.codice_fiscale]
+    assert row[2] == "138500.00" and row[7] == g1.cup and row[6].endswith(f"/grants/transparency/{g1.cup}/")
+
+
+def test_public_project_page(client, grants):
+    g1 = grants[0]
+    response = client.get(reverse("grants:project", kwargs={"cup": g1.cup}))
+    assert response.status_code == 200
+    assert g1.title in response.content.decode()
+    assert client.get(reverse("grants:project", kwargs={"cup": grants[2].cup})).status_code == 404
+
+
+def test_agreement_is_a_private_file(client, grants, make_user):
+    g1 = grants[0]
+    url = reverse("core:private_file", kwargs={"app_label": "grants", "model_name": "grant", "pk": g1.pk,
+                                                "field": "agreement"})
+    assert client.get(url).status_code == 302  # to the login
+    client.force_login(make_user("stranger@example.org", roles=["promoter"]))
+    assert client.get(url).status_code == 403
+
+
+def test_pdf_fixture_is_a_pdf():
+    assert SimpleUploadedFile("a.pdf", PDF).read().startswith(b"%PDF")
