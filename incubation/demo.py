@@ -237,14 +237,15 @@ def seed(ctx):
     if not cohort:
         ctx.stdout.write("  incubation: no proposal of the 2018 call is admitted to incubation: lab without teams")
         return
-    rng = random.Random(2018)
     for index, proposal in enumerate(cohort):
+        # Every draw comes from a generator seeded by what it is about: a second run decides the same.
         members = _ensure_members(proposal, index)
         tutor = tutors[index % len(tutors)]
         TutorAssignment.objects.get_or_create(proposal=proposal, tutor=tutor, defaults={"lab": lab})
-        strength = rng.uniform(-0.6, 0.9)  # how well this team does
+        strength = random.Random(f"team:{index}").uniform(-0.6, 0.9)  # how well this team does
         for ws in workshops:
             for session in ws.sessions.all():
+                rng = random.Random(f"att:{index}:{session.date}")
                 if Attendance.objects.filter(session=session, proposal=proposal).exists():
                     continue
                 present = [u for u in members if rng.random() < 0.8 + strength / 5]
@@ -253,6 +254,7 @@ def seed(ctx):
                 att = Attendance.objects.create(session=session, proposal=proposal, recorded_by=tutor,
                                                 present_count=len(present))
                 att.attendees.set(present)
+            rng = random.Random(f"entry:{index}:{ws.number}")
             if not ProgressEntry.objects.filter(workshop=ws, proposal=proposal).exists():
                 base = 1.8 + 0.55 * (ws.number - 1) + strength
                 scores = {f: max(1, min(5, round(base + rng.uniform(-0.8, 0.8)))) for f, _l in READINESS_DIMENSIONS}
@@ -264,6 +266,7 @@ def seed(ctx):
                 when = _aware(ws.sessions.order_by("-date").first().date, 18)
                 ProgressEntry.objects.filter(pk=entry.pk).update(created_at=when, updated_at=when)
             for d in ws.deliverables.all():
+                rng = random.Random(f"deliverable:{index}:{d.title}")
                 if Submission.objects.filter(deliverable=d, proposal=proposal).exists():
                     continue
                 if rng.random() < 0.07 - strength / 20:
