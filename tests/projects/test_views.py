@@ -415,3 +415,42 @@ def test_duplicate_organisation_is_told_to_ask_for_an_invitation(promoter_client
     response = promoter_client.post(reverse("projects:organisation_create"), data)
     assert response.status_code == 200
     assert "ask one of its administrators to invite you" in response.content.decode()
+
+
+def test_my_proposals_same_queries_with_few_and_many(promoter_client, promoter_user, open_call, reference):
+    url = reverse("projects:mine")
+    counts = []
+    for target in (2, 30):
+        while Proposal.objects.count() < target:
+            org = OrganisationFactory()
+            MembershipFactory(user=promoter_user, organisation=org)
+            complete(ProposalFactory(call=open_call, organisation=org))
+        promoter_client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert promoter_client.get(url).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1], counts
+
+
+def test_other_apps_can_add_proposal_viewers(client, submitted, make_user):
+    import rules
+
+    from projects.rules import _extra_viewers, add_proposal_viewer
+
+    reader = make_user("reader@example.org", roles=["tutor"])
+    url = submitted.get_absolute_url()
+    client.force_login(reader)
+    assert client.get(url).status_code == 404
+
+    @rules.predicate
+    def is_reader(user, proposal):
+        return user.email == "reader@example.org"
+
+    add_proposal_viewer(is_reader)
+    try:
+        assert client.get(url).status_code == 200
+        att = _attach(submitted)
+        assert reader.has_perm("projects.view_attachment", att)
+        assert not reader.has_perm("projects.change_proposal", submitted)
+    finally:
+        _extra_viewers.remove(is_reader)
