@@ -107,6 +107,14 @@ LINES = [
 ]
 
 
+REPRESENTATIVES = [
+    "Marco Bianchi", "Aisha Diallo", "Giovanna Ferrero", "Luca Bertolotti", "Francesca Gallo", "Ahmed Benali",
+    "Silvia Morra", "Paolo Actis", "Elena Cravero", "Davide Pautasso", "Maria Chiara Vigna", "Roberto Giordano",
+    "Fatou Ndiaye", "Stefania Rinaudo", "Andrea Bosio", "Chiara Audisio", "Giorgio Mussa", "Laura Operti",
+    "Ion Popescu", "Valentina Ghiglione", "Simone Baudino", "Anna Rosso", "Matteo Cerutti", "Irene Fassino",
+]
+
+
 def org_code(n: int) -> str:
     base = f"97{n:05d}001"
     return base + luhn.calc_check_digit(base)
@@ -117,7 +125,7 @@ def _organisation(i, name, legal_form):
         codice_fiscale=org_code(100 + i),
         defaults={
             "legal_name": name, "legal_form": legal_form, "address": f"Via Demo {i + 1}", "postcode": "10152",
-            "city": "Torino", "province": "TO", "legal_representative": "Legale rappresentante " + name.split()[-1],
+            "city": "Torino", "province": "TO", "legal_representative": REPRESENTATIVES[i % len(REPRESENTATIVES)],
             "legal_representative_role": "Presidente", "email": f"info{i}@enti.example.org",
             "runts_number": f"TO-{2017000 + i}" if legal_form in (LF.APS, LF.ODV) else "",
             "description": "Ente del Terzo settore attivo a Torino.",

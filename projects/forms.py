@@ -230,6 +230,10 @@ class AdmissibilityForm(forms.ModelForm):
         widgets = {"outcome": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"reason": _("Required when the proposal is not admissible; the promoter will read it.")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = AdmissibilityCheck.Outcome.choices  # no empty choice
+
     def clean(self):
         data = super().clean()
         checklist = [data.get(f) for f in ("eligible_applicant", "documents_complete", "budget_within_limits",
