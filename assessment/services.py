@@ -18,7 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.models import Proposal
+from projects.models import Membership, Proposal
 from projects.services import ProposalError, change_status, proposal_people
 from tsf.accounts.models import User
 from tsf.core import audit
@@ -114,10 +114,16 @@ def set_committee(rnd, assessors, *, by):
 
 # Assignments -------------------------------------------------------------------------------
 
-def conflicted_pairs(call):
-    """{(proposal_id, assessor_id)} of conflicts declared in any round of the call."""
-    return set(ConflictDeclaration.objects.filter(round__call=call, has_conflict=True)
-               .values_list("proposal_id", "assessor_id"))
+def conflicted_pairs(call, assessor_ids=None):
+    """{(proposal_id, assessor_id)} that must never be assigned: conflicts declared in any round
+    of the call, and assessors who are members of the proposal's organisation."""
+    pairs = set(ConflictDeclaration.objects.filter(round__call=call, has_conflict=True)
+                .values_list("proposal_id", "assessor_id"))
+    members = Membership.objects.filter(organisation__proposals__call=call)
+    if assessor_ids is not None:
+        members = members.filter(user_id__in=assessor_ids)
+    pairs |= set(members.values_list("organisation__proposals__pk", "user_id"))
+    return pairs
 
 
 @transaction.atomic
@@ -127,7 +133,9 @@ def assign(rnd, proposal, assessor, *, by) -> Assignment:
         raise AssessmentError(_("The proposal belongs to another call."))
     if not CommitteeMember.objects.filter(round=rnd, assessor=assessor).exists():
         raise AssessmentError(_("%(who)s is not in the committee of this round.") % {"who": assessor})
-    if (proposal.pk, assessor.pk) in conflicted_pairs(rnd.call):
+    if Membership.objects.filter(organisation_id=proposal.organisation_id, user=assessor).exists():
+        raise AssessmentError(_("%(who)s is a member of the applicant organisation.") % {"who": assessor})
+    if (proposal.pk, assessor.pk) in conflicted_pairs(rnd.call, [assessor.pk]):
         raise AssessmentError(_("%(who)s declared a conflict of interest with this proposal.") % {"who": assessor})
     if Assignment.objects.filter(round=rnd, proposal=proposal, assessor=assessor).exists():
         raise AssessmentError(_("%(who)s is already assigned to this proposal.") % {"who": assessor})
@@ -154,7 +162,8 @@ def unassign(assignment, *, by):
 def auto_assign(rnd, *, per_proposal=None, by) -> list[Assignment]:
     """Give each of the round's proposals `per_proposal` assessors (counting those it already
     has), choosing each time the committee member with the fewest assignments in the round
-    (ties: fewest e-mail order), never one with a declared conflict nor one already assigned.
+    (ties: e-mail order), never one with a declared conflict, a member of the applicant
+    organisation, nor one already assigned.
     Returns the new assignments. A proposal for which not enough members are free is left short
     (the page says so)."""
     _ensure_not_decided(rnd)
@@ -166,7 +175,7 @@ def auto_assign(rnd, *, per_proposal=None, by) -> list[Assignment]:
     load = Counter({m.pk: 0 for m in members})
     load.update(Assignment.objects.filter(round=rnd).values_list("assessor_id", flat=True))
     existing = set(Assignment.objects.filter(round=rnd).values_list("proposal_id", "assessor_id"))
-    conflicts = conflicted_pairs(rnd.call)
+    conflicts = conflicted_pairs(rnd.call, [m.pk for m in members])
     order = {m.pk: i for i, m in enumerate(members)}
     new = []
     for proposal in selectors.round_proposals(rnd).filter(status__in=rnd.entry_statuses()):

@@ -362,7 +362,6 @@ def _own_assignment(request, pk):
     if not request.user.has_perm("assessment.score_assignment", a):
         raise Http404
     if not a.round.has_opened():
-        messages.info(request, _("The round has not opened yet."))
         raise Http404
     return a
 

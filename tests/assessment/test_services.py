@@ -246,3 +246,12 @@ def test_reminders_go_once_to_assessors_with_work_left(db, assessors, make_user)
     notes = Notification.objects.filter(event="assessment_deadline")
     assert set(notes.values_list("recipient_id", flat=True)) == {assessors[0].pk}
     assert notes.count() == 2
+
+
+def test_members_of_the_applicant_are_never_assigned(rnd, assessors):
+    member = assessors[0]
+    p = make_proposal(rnd.call, member=member)
+    with pytest.raises(services.AssessmentError, match="member of the applicant organisation"):
+        services.assign(rnd, p, member, by=None)
+    services.auto_assign(rnd, per_proposal=3, by=None)
+    assert member.pk not in set(Assignment.objects.filter(proposal=p).values_list("assessor_id", flat=True))
