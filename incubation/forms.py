@@ -79,13 +79,19 @@ class DeliverableForm(forms.ModelForm):
 
 
 class TutorsForm(forms.Form):
-    tutors = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False,
-                                            widget=forms.CheckboxSelectMultiple, label=_("Tutors"))
+    """The tutors of one team. `tutors` (the people with the tutor role) is read once for the whole
+    page and shared by every row's form."""
 
-    def __init__(self, *args, **kwargs):
+    tutors = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+                                            label=_("Tutors"))
+
+    def __init__(self, *args, tutors, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tutors"].queryset = User.objects.with_role("tutor").order_by("full_name")
-        self.fields["tutors"].label_from_instance = lambda u: u.get_full_name() or u.email
+        self.tutor_objects = {u.pk: u for u in tutors}
+        self.fields["tutors"].choices = [(u.pk, u.get_full_name() or u.email) for u in tutors]
+
+    def chosen(self):
+        return [self.tutor_objects[pk] for pk in self.cleaned_data["tutors"]]
 
 
 class ProgressForm(forms.ModelForm):

@@ -103,9 +103,9 @@ def _level(cell: Cell, started: bool) -> str:
     if not started:
         return "future"
     if (cell.sessions_total and cell.sessions_attended == 0) or cell.deliverables_overdue or (
-            cell.readiness is not None and cell.readiness < 2.5):
+            cell.readiness is not None and cell.readiness < 2):
         return "risk"
-    if cell.sessions_attended < cell.sessions_total or cell.readiness is None or cell.readiness < 3.5 or (
+    if cell.sessions_attended < cell.sessions_total or cell.readiness is None or cell.readiness < 3 or (
             cell.deliverables_submitted < cell.deliverables_total):
         return "watch"
     return "good"

@@ -27,6 +27,7 @@ from projects.forms import (
 )
 from projects.models import Proposal, ProposalStatus
 from projects.selectors import proposal_detail
+from tsf.accounts.models import User
 from tsf.accounts.permissions import role_required, staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
@@ -227,6 +228,7 @@ def _export_cohort(fmt, lab, teams, workshops):
 def tutors(request, pk):
     lab = get_object_or_404(Lab.objects.select_related("call"), pk=pk)
     teams = list(selectors.cohort(lab))
+    all_tutors = list(User.objects.with_role("tutor").order_by("full_name"))
     assigned = {}
     for a in TutorAssignment.objects.filter(proposal__in=teams).select_related("tutor"):
         assigned.setdefault(a.proposal_id, []).append(a.tutor)
@@ -234,15 +236,16 @@ def tutors(request, pk):
         proposal = next((p for p in teams if str(p.pk) == request.POST.get("team")), None)
         if proposal is None:
             raise Http404
-        form = TutorsForm(request.POST, prefix=f"t{proposal.pk}")
+        form = TutorsForm(request.POST, prefix=f"t{proposal.pk}", tutors=all_tutors)
         if form.is_valid():
             try:
-                services.assign_tutors(lab, proposal, form.cleaned_data["tutors"], by=request.user)
+                services.assign_tutors(lab, proposal, form.chosen(), by=request.user)
                 messages.success(request, _("Tutors of %(team)s saved.") % {"team": proposal.title})
             except services.LabError as exc:
                 messages.error(request, exc.messages[0])
         return redirect("incubation:tutors", pk=lab.pk)
-    rows = [(p, assigned.get(p.pk, []), TutorsForm(prefix=f"t{p.pk}", initial={"tutors": assigned.get(p.pk, [])}))
+    rows = [(p, assigned.get(p.pk, []), TutorsForm(prefix=f"t{p.pk}", tutors=all_tutors,
+                                                   initial={"tutors": [t.pk for t in assigned.get(p.pk, [])]}))
             for p in teams]
     return render(request, "incubation/tutors.html", {"lab": lab, "rows": rows})
 

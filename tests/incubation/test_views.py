@@ -318,3 +318,23 @@ def test_my_area_panels(client, world):
     client.force_login(world["members"][0])
     html = client.get(reverse("accounts:my_area")).content.decode()
     assert reverse("incubation:revised", kwargs={"pk": world["team"].pk}) in html
+
+
+@pytest.mark.parametrize("page", ["tutors", "attendance"])
+def test_staff_lists_have_flat_query_counts(client, staff_user, make_user, page):
+    counts = []
+    for n in (5, 25):
+        lab = make_lab()
+        tutor = make_user(roles=["tutor"])
+        for _i in range(n):
+            team, _members = admitted_team(lab.call, members=2)
+            assign(lab, team, tutor)
+        client.force_login(staff_user)
+        url = (reverse("incubation:tutors", kwargs={"pk": lab.pk}) if page == "tutors" else
+               reverse("incubation:session_attendance", kwargs={"pk": lab.workshops.first().sessions.get().pk}))
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(url)
+        assert r.status_code == 200 and r.content.decode().count("Associazione Esempio") >= n
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
