@@ -338,3 +338,30 @@ def test_staff_lists_have_flat_query_counts(client, staff_user, make_user, page)
         assert r.status_code == 200 and r.content.decode().count("Associazione Esempio") >= n
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_materials_are_private_to_the_cohort_staff_and_tutors(client, world, make_user):
+    from django.core.files.base import ContentFile
+
+    from incubation.models import Material
+    from tests.incubation.factories import PDF
+
+    m = Material(workshop=world["ws"], title="Canvas vuoto", uploaded_by=world["tutor"])
+    m.file.save("canvas.pdf", ContentFile(PDF), save=False)
+    m.save()
+    url = reverse("core:private_file", kwargs={"app_label": "incubation", "model_name": "material", "pk": m.pk,
+                                               "field": "file"})
+    for user in (world["members"][0], world["other_members"][0], world["tutor"], world["staff"]):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+    outside, _ = admitted_team(world["lab"].call, status=ProposalStatus.NOT_SELECTED)
+    client.force_login(outside.organisation.memberships.first().user)
+    assert client.get(url).status_code == 403
+    client.force_login(world["members"][0])
+    assert "Canvas vuoto" in client.get(reverse("incubation:team", kwargs={"pk": world["team"].pk})).content.decode()
+
+
+def test_an_assessor_not_assigned_does_not_see_the_diff(client, world, make_user):
+    assessor = make_user(roles=["assessor"])
+    client.force_login(assessor)
+    assert client.get(reverse("incubation:diff", kwargs={"pk": world["team"].pk})).status_code == 404
