@@ -186,3 +186,52 @@ def test_call_page_and_a_step_are_accessible(page, make_user):
     for step in ("project", "need", "attachments", "review"):
         page.goto(f"/projects/proposals/{proposal.pk}/step/{step}/")
         assert_accessible(page, f"proposal step {step}")
+
+
+def test_staff_finds_exports_and_decides_admissibility(page, make_user, staff_user):
+    from projects.models import Membership, ProposalStatus
+    from projects.services import submit_proposal
+    from tests.conftest import PASSWORD as TEST_PASSWORD
+    from tests.conftest import totp_now
+    from tests.projects.factories import OrganisationFactory, ProposalFactory, complete
+
+    call = _open_call()
+    promoter = make_user("piera@example.org", roles=["promoter"])
+    for title in ("Forno di comunità", "Emporio solidale", "Hub di quartiere"):
+        p = complete(ProposalFactory(call=call, organisation=OrganisationFactory()), title=title)
+        Membership.objects.create(user=promoter, organisation=p.organisation)
+        submit_proposal(p, promoter)
+
+    page.goto("/en/accounts/login/")
+    page.get_by_label(re.compile(r"^\s*Email")).fill(staff_user.email)
+    page.get_by_label(re.compile(r"^\s*Password")).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_label(re.compile(r"^\s*Code")).fill(totp_now())
+    page.get_by_label(re.compile(r"^\s*Code")).press("Enter")
+    page.get_by_role("heading", name="My area").wait_for()
+
+    page.goto("/en/projects/")
+    page.get_by_role("heading", name=re.compile("Proposals")).wait_for()
+    assert_accessible(page, "staff proposal list")
+    page.get_by_label(re.compile("^Search")).fill("emporio")
+    page.get_by_role("button", name="Filter").click()
+    assert page.get_by_role("link", name="Emporio solidale").count() == 1
+    assert page.get_by_role("link", name="Forno di comunità").count() == 0
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    content = open(download.value.path(), encoding="utf-8-sig").read()
+    assert "Emporio solidale" in content and "Forno di comunità" not in content
+
+    page.get_by_role("link", name="Emporio solidale").click()
+    page.get_by_role("heading", name="History").wait_for()
+    assert_accessible(page, "staff proposal page")
+    page.get_by_role("link", name="Check admissibility").click()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("label", has_text="Documents complete").click()
+    page.locator("label", has_text="Not admissible").click()
+    page.get_by_label(re.compile(r"^\s*Reason")).fill("Manca il budget dettagliato.")
+    page.get_by_role("button", name="Record the outcome").click()
+    page.get_by_text("The admissibility outcome has been recorded").wait_for()
+    proposal = Proposal.objects.get(versions__title="Emporio solidale")
+    assert proposal.status == ProposalStatus.NOT_ADMISSIBLE
+    assert OutboxEmail.objects.filter(to="piera@example.org", event="proposal_admissibility").exists()
