@@ -116,9 +116,9 @@ class ScoreForm(forms.Form):
                 label=_("Comment on “%(c)s”") % {"c": c.name}, required=False, initial=s.comment if s else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-        if disabled:
-            for f in self.fields.values():
-                f.disabled = True
+        for f in self.fields.values():
+            f.widget.attrs.setdefault("class", "form-control")
+            f.disabled = disabled
 
     def rows(self):
         return [(c, self[f"points_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
