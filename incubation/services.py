@@ -19,8 +19,10 @@ from projects.services import (
     IncompleteProposal,
     ProposalError,
     TransitionNotAllowed,
+    add_attachment,
     change_status,
     proposal_people,
+    remove_attachment,
     start_revised_version,
     submission_problems,
 )
@@ -264,6 +266,20 @@ def save_revision(version: ProposalVersion, form, formset=None, *, step: str, by
     ProposalVersion.objects.filter(pk=version.pk).update(last_step=step, updated_at=now)
     Proposal.objects.filter(pk=version.proposal_id).update(updated_at=now)
     return version
+
+
+@transaction.atomic
+def add_revision_attachment(version: ProposalVersion, *, file, kind, title="", by):
+    """A new attachment of version 2 (version 1's stay where they are)."""
+    ensure_revision_editable(version, by=by)
+    return add_attachment(version, file=file, kind=kind, title=title, by=by)
+
+
+@transaction.atomic
+def remove_revision_attachment(attachment, *, by):
+    """Remove an attachment from version 2; a file version 1 shares is kept for version 1."""
+    ensure_revision_editable(attachment.version, by=by)
+    remove_attachment(attachment, by=by)
 
 
 @transaction.atomic

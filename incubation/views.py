@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from calls.models import Call
 from projects import services as project_services
 from projects.forms import (
+    AttachmentForm,
     BudgetFormSet,
     BudgetStepForm,
     ImpactStepForm,
@@ -25,7 +26,7 @@ from projects.forms import (
     TeamStepForm,
     check_budget,
 )
-from projects.models import Proposal, ProposalStatus
+from projects.models import Attachment, Proposal, ProposalStatus
 from projects.selectors import proposal_detail
 from tsf.accounts.models import User
 from tsf.accounts.permissions import role_required, staff_required
@@ -408,6 +409,7 @@ REVISION_STEPS = [
     ("impact", gettext_lazy("Impact and indicators"), ImpactStepForm),
     ("team", gettext_lazy("Partners and team"), TeamStepForm),
     ("budget", gettext_lazy("Budget"), BudgetStepForm),
+    ("attachments", gettext_lazy("Attachments"), None),
 ]
 REVISION_KEYS = [k for k, _l, _f in REVISION_STEPS]
 
@@ -463,6 +465,8 @@ def revised_step(request, pk, step):
         messages.error(request, exc.messages[0])
         return redirect("incubation:revised", pk=proposal.pk)
     index = REVISION_KEYS.index(step)
+    if step == "attachments":
+        return _revised_attachments(request, proposal, lab, version, index)
     form_class = REVISION_STEPS[index][2]
     form = form_class(request.POST or None, instance=version, call=proposal.call)
     formset = BudgetFormSet(request.POST or None, instance=version, prefix="lines") if step == "budget" else None
@@ -492,6 +496,34 @@ def revised_step(request, pk, step):
         "formset": formset, "budget_total": budget_total, "step": step, "step_label": REVISION_STEPS[index][1],
         "steps": [(k, label) for k, label, _f in REVISION_STEPS],
         "previous_step": REVISION_KEYS[index - 1] if index else None,
+    })
+
+
+def _revised_attachments(request, proposal, lab, version, index):
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                attachment = get_object_or_404(Attachment, pk=request.POST.get("remove"), version=version)
+                services.remove_revision_attachment(attachment, by=request.user)
+                messages.success(request, _("The attachment has been removed from version 2."))
+                return redirect("incubation:revised_step", pk=proposal.pk, step="attachments")
+            if form.is_valid():
+                services.add_revision_attachment(version, file=form.cleaned_data["file"],
+                                                 kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
+                                                 by=request.user)
+                messages.success(request, _("The attachment has been uploaded."))
+                return redirect("incubation:revised_step", pk=proposal.pk, step="attachments")
+            messages.error(request, _("Please correct the errors below: nothing has been lost."))
+        except project_services.ProposalError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("incubation:revised", pk=proposal.pk)
+    return render(request, "incubation/revised_attachments.html", {
+        "proposal": proposal, "lab": lab, "call": proposal.call, "version": version, "form": form,
+        "step": "attachments", "step_label": REVISION_STEPS[index][1],
+        "steps": [(k, label) for k, label, _f in REVISION_STEPS],
+        "previous_step": REVISION_KEYS[index - 1],
+        "attachments": [(a, private_file_url(a, "file")) for a in version.attachments.all()],
     })
 
 

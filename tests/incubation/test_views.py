@@ -365,3 +365,33 @@ def test_an_assessor_not_assigned_does_not_see_the_diff(client, world, make_user
     assessor = make_user(roles=["assessor"])
     client.force_login(assessor)
     assert client.get(reverse("incubation:diff", kwargs={"pk": world["team"].pk})).status_code == 404
+
+
+def test_version_2_attachments_change_without_touching_version_1(client, world):
+    from django.core.files.base import ContentFile
+
+    from projects.models import Attachment
+    from tests.incubation.factories import PDF
+
+    team, member = world["team"], world["members"][0]
+    v1 = team.versions.get(number=1)
+    a1 = Attachment(version=v1, kind="statute", title="Statuto", original_name="statuto.pdf", size=len(PDF))
+    a1.file.save("statuto.pdf", ContentFile(PDF), save=False)
+    a1.save()
+    call = world["lab"].call
+    now = datetime.datetime.now(datetime.UTC)
+    call.revised_opens_at, call.revised_closes_at = now - datetime.timedelta(days=1), now + datetime.timedelta(days=1)
+    call.save()
+    client.force_login(member)
+    client.post(reverse("incubation:revised", kwargs={"pk": team.pk}), {"start": "1"})
+    v2 = team.versions.get(number=2)
+    copied = v2.attachments.get()
+    url = reverse("incubation:revised_step", kwargs={"pk": team.pk, "step": "attachments"})
+    assert "Statuto" in client.get(url).content.decode()
+    assert client.post(url, {"remove": copied.pk}).status_code == 302
+    assert client.post(url, {"upload": "1", "kind": "budget", "title": "Budget rivisto",
+                             "file": pdf_upload("budget.pdf")}).status_code == 302
+    assert [a.title for a in v2.attachments.all()] == ["Budget rivisto"]
+    assert [a.title for a in v1.attachments.all()] == ["Statuto"]
+    a1.refresh_from_db()
+    assert a1.file.storage.exists(a1.file.name)
