@@ -238,10 +238,14 @@ def start_proposal(call: Call, organisation: Organisation, *, by) -> Proposal:
 
 
 def ensure_editable(version: ProposalVersion):
-    """Raise unless the version can be changed now (draft, not frozen, call open)."""
-    if version.frozen:
+    """Raise unless the version can be changed now (not frozen; version 1: draft and call open).
+
+    Call it inside the transaction that saves the change: it locks the proposal's row and reads
+    the state afresh, so a save cannot slip in after a concurrent submission froze the version."""
+    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=version.proposal_id)
+    frozen = ProposalVersion.objects.filter(pk=version.pk).values_list("frozen", flat=True).first()
+    if frozen or version.frozen:
         raise ProposalError(_("This version has been submitted and can no longer be changed."))
-    proposal = version.proposal
     if version.number == 1:
         if proposal.status != S.DRAFT:
             raise ProposalError(_("This proposal has been submitted and can no longer be changed."))

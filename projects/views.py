@@ -238,8 +238,13 @@ def step(request, pk, step):
         if request.method == "POST":
             if "upload" in request.POST or request.FILES:
                 if form.is_valid():
-                    services.add_attachment(version, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"],
-                                            title=form.cleaned_data["title"], by=request.user)
+                    try:
+                        services.add_attachment(version, file=form.cleaned_data["file"],
+                                                kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
+                                                by=request.user)
+                    except services.ProposalError as exc:
+                        messages.error(request, exc.messages[0])
+                        return redirect(proposal.get_absolute_url())
                     services.touch_draft(version, step, by=request.user)
                     messages.success(request, _("The attachment has been uploaded."))
                     return redirect("projects:step", pk=proposal.pk, step=step)
@@ -264,15 +269,19 @@ def step(request, pk, step):
         if ok and step == "budget":
             ok = check_budget(form, formset, proposal.call)
         if ok:
-            with transaction.atomic():
-                services.ensure_editable(version)
-                form.save()
-                if formset is not None:
-                    for i, line in enumerate(formset.save(commit=False)):
-                        line.order = i
-                        line.save()
-                    for line in formset.deleted_objects:
-                        line.delete()
+            try:
+                with transaction.atomic():
+                    services.ensure_editable(version)
+                    form.save()
+                    if formset is not None:
+                        for i, line in enumerate(formset.save(commit=False)):
+                            line.order = i
+                            line.save()
+                        for line in formset.deleted_objects:
+                            line.delete()
+            except services.ProposalError as exc:
+                messages.error(request, exc.messages[0])
+                return redirect(proposal.get_absolute_url())
             return saved()
         messages.error(request, _("Please correct the errors below: nothing has been lost."))
     budget_total = formset.total() if formset is not None and formset.is_bound and formset.is_valid() else (

@@ -364,3 +364,15 @@ def test_invitation_flow(make_user):
         services.accept_invitation(inv, joiner)
     with pytest.raises(services.ProposalError):
         services.invite_member(org, "new.person@example.org", by=admin)
+
+
+@pytest.mark.django_db
+def test_a_stale_page_cannot_change_a_submitted_version(make_user):
+    user = make_user(roles=["promoter"])
+    proposal = complete(ProposalFactory())
+    Membership.objects.create(user=user, organisation=proposal.organisation)
+    stale_version = proposal.versions.get()  # loaded by a step page before the submission
+    submit_proposal(Proposal.objects.get(pk=proposal.pk), user)
+    assert not stale_version.frozen
+    with pytest.raises(services.ProposalError):
+        services.ensure_editable(stale_version)
