@@ -180,6 +180,46 @@ def workshop(request, pk):
     })
 
 
+def _edit_item(request, obj, form_class, kind):
+    ws = obj.workshop
+    form = form_class(request.POST or None, request.FILES or None, instance=obj)
+    from tsf.core import audit
+
+    if request.method == "POST":
+        if "delete" in request.POST:
+            label = str(obj)
+            if kind == "session" and obj.attendances.exists():
+                messages.error(request, _("Attendance has been recorded for this session: it cannot be deleted."))
+                return redirect("incubation:workshop", pk=ws.pk)
+            if kind == "deliverable" and obj.submissions.exists():
+                messages.error(request, _("Teams have uploaded this deliverable: it cannot be deleted."))
+                return redirect("incubation:workshop", pk=ws.pk)
+            obj.delete()
+            audit.record(request.user, f"incubation.{kind}_delete", ws, changes={kind: [label, None]})
+            messages.success(request, _("Deleted."))
+            return redirect("incubation:workshop", pk=ws.pk)
+        if form.is_valid():
+            form.save()
+            audit.record(request.user, f"incubation.{kind}_update", ws, changes={kind: [None, str(obj)]})
+            messages.success(request, _("Saved."))
+            return redirect("incubation:workshop", pk=ws.pk)
+        messages.error(request, _("Please correct the errors below: nothing has been lost."))
+    return render(request, "incubation/item_form.html", {"form": form, "obj": obj, "workshop": ws, "lab": ws.lab,
+                                                         "kind": kind})
+
+
+@staff_required
+def session_edit(request, pk):
+    return _edit_item(request, get_object_or_404(Session.objects.select_related("workshop__lab"), pk=pk),
+                      SessionForm, "session")
+
+
+@staff_required
+def deliverable_edit(request, pk):
+    return _edit_item(request, get_object_or_404(Deliverable.objects.select_related("workshop__lab"), pk=pk),
+                      DeliverableForm, "deliverable")
+
+
 # The cohort at a glance ----------------------------------------------------------------------
 
 @tutor_or_staff

@@ -395,3 +395,22 @@ def test_version_2_attachments_change_without_touching_version_1(client, world):
     assert [a.title for a in v1.attachments.all()] == ["Statuto"]
     a1.refresh_from_db()
     assert a1.file.storage.exists(a1.file.name)
+
+
+def test_staff_edit_a_session_and_cannot_delete_one_with_attendance(client, world):
+    session = world["ws"].sessions.get()
+    client.force_login(world["tutor"])
+    assert client.get(reverse("incubation:session_edit", kwargs={"pk": session.pk})).status_code == 403
+    client.force_login(world["staff"])
+    url = reverse("incubation:session_edit", kwargs={"pk": session.pk})
+    r = client.post(url, {"date": session.date.isoformat(), "start_time": "10:00", "end_time": "12:30",
+                          "place": "Open Incet", "address": "Via Cigna 96/17"})
+    assert r.status_code == 302
+    session.refresh_from_db()
+    assert (session.place, session.start_time.hour) == ("Open Incet", 10)
+    services.record_attendance(session, world["team"], world["members"], by=world["staff"])
+    client.post(url, {"delete": "1"})
+    assert world["ws"].sessions.filter(pk=session.pk).exists()
+    d = world["ws"].deliverables.get()
+    client.post(reverse("incubation:deliverable_edit", kwargs={"pk": d.pk}), {"delete": "1"})
+    assert not world["ws"].deliverables.exists()
