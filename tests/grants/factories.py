@@ -68,11 +68,12 @@ def funded_item(call, *, amount=Decimal("100000.00"), org=None, member=None, lin
                                        rank=rank, grant_amount=amount)
 
 
-def make_grant(call, *, by, amount=Decimal("100000.00"), start=None, member=None, signed=False, **kw):
+def make_grant(call, *, by, amount=Decimal("100000.00"), start=None, member=None, signed=False, interval=None, **kw):
     from grants import services
 
     item = funded_item(call, amount=amount, member=member, **kw)
-    grant = services.award_grant(item, by=by, cup=next_cup(), start_date=start or date(2025, 1, 15))
+    grant = services.award_grant(item, by=by, cup=next_cup(), start_date=start or date(2025, 1, 15),
+                                 report_interval_months=interval)
     if signed:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
