@@ -430,3 +430,32 @@ def test_team_reads_outcome_score_and_feedback(client, decided, make_user, asses
     assert client.get(url).status_code == 404
     _login(client, staff_user)
     assert client.get(url).status_code == 200
+
+
+def test_weights_cannot_change_once_scores_exist(client, rnd, assessors, staff_user):
+    write = submit_scores(assign_cleared(rnd, make_proposal(rnd.call), assessors[0]), [5, 5, 5])
+    assert write.status == "submitted"
+    _login(client, staff_user)
+    url = reverse("assessment:round_setup", kwargs={"pk": rnd.pk})
+    form = client.get(url).context
+    data = {}
+    for name, value in form["form"].initial.items():
+        if value is not None:
+            data[f"round-{name}"] = value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
+    data["round-show_identity"] = "on"
+    crits = list(rnd.criteria.all())
+    data.update({"criteria-TOTAL_FORMS": len(crits), "criteria-INITIAL_FORMS": len(crits),
+                 "criteria-MIN_NUM_FORMS": 0, "criteria-MAX_NUM_FORMS": 30,
+                 "committee-assessors": [a.pk for a in assessors]})
+    for i, c in enumerate(crits):
+        data.update({f"criteria-{i}-id": c.pk, f"criteria-{i}-name": c.name, f"criteria-{i}-max_points": c.max_points,
+                     f"criteria-{i}-weight": str(c.weight), f"criteria-{i}-order": c.order,
+                     f"criteria-{i}-description": ""})
+    data["criteria-0-weight"] = "5"
+    response = client.post(url, data)
+    assert "the maximum points and weights can no longer change" in response.content.decode()
+    assert rnd.criteria.get(pk=crits[0].pk).weight == Decimal("3.00")
+    data["criteria-0-weight"] = "3.00"
+    data["criteria-0-name"] = "Impatto sociale e comunitario"
+    assert client.post(url, data).status_code == 302
+    assert rnd.criteria.get(pk=crits[0].pk).name == "Impatto sociale e comunitario"
