@@ -202,7 +202,8 @@ class StaffFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
         ("protocol", _("Protocol number")), ("-protocol", _("Protocol number, last first")), ("-submitted", _("Latest submitted")), ("submitted", _("First submitted")),
         ("title", _("Title")), ("organisation", _("Organisation")), ("-grant", _("Requested grant, highest first")),
-        ("grant", _("Requested grant, lowest first")), ("status", _("Status")),
+        ("grant", _("Requested grant, lowest first")), ("status", _("Status")), ("-status", _("Status, reversed")),
+        ("-title", _("Title, Z to A")), ("-organisation", _("Organisation, Z to A")),
     ])
 
     def __init__(self, *args, **kwargs):

@@ -74,6 +74,7 @@ SORTS = {
     "submitted": ("submitted_at", "pk"),
     "-submitted": ("-submitted_at", "-pk"),
     "status": ("status", "pk"),
+    "-status": ("-status", "-pk"),
 }
 
 

@@ -432,8 +432,18 @@ def staff_proposals(request, slug):
         headers = [str(h) for h in EXPORT_HEADERS]
         return export_response(fmt, f"proposals-{call.slug}", headers, (_export_row(p) for p in qs))
     page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
+    current = request.GET.get("sort") or "protocol"
+    sort_links = {}
+    for key in ("protocol", "title", "organisation", "grant", "submitted", "status"):
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("format", None)
+        params["sort"] = f"-{key}" if current == key and f"-{key}" in selectors.SORTS else key
+        direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+        sort_links[key] = {"url": "?" + params.urlencode(), "aria": direction}
     return render(request, "projects/staff/list.html", {"call": call, "filters": filters, "page_obj": page_obj,
-                                                        "calls": Call.objects.order_by("-opens_at")})
+                                                        "calls": Call.objects.order_by("-opens_at"),
+                                                        "sort_links": sort_links})
 
 
 @staff_required

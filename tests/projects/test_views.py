@@ -454,3 +454,18 @@ def test_other_apps_can_add_proposal_viewers(client, submitted, make_user):
         assert not reader.has_perm("projects.change_proposal", submitted)
     finally:
         _extra_viewers.remove(is_reader)
+
+
+def test_staff_list_column_headers_sort(staff_client, open_call, reference, make_user):
+    user = make_user(roles=["promoter"])
+    for title in ("Beta", "Alfa", "Gamma"):
+        p = complete(ProposalFactory(call=open_call), title=title)
+        Membership.objects.create(user=user, organisation=p.organisation)
+        submit_proposal(p, user)
+    url = reverse("projects:staff_proposals", args=[open_call.slug])
+    response = staff_client.get(url, {"sort": "title", "q": ""})
+    body = response.content.decode()
+    assert body.index(">Alfa<") < body.index(">Beta<") < body.index(">Gamma<")
+    assert response.context["sort_links"]["title"]["url"].endswith("sort=-title") or "sort=-title" in response.context["sort_links"]["title"]["url"]
+    body = staff_client.get(url, {"sort": "-title"}).content.decode()
+    assert body.index(">Gamma<") < body.index(">Alfa<")
