@@ -81,7 +81,8 @@ rules.add_perm("incubation.manage_lab", is_staff_member)
 rules.add_perm("incubation.view_team", can_view_team)
 rules.add_perm("incubation.log_team", can_log)
 rules.add_perm("incubation.upload_deliverable", is_team_member & in_cohort)
-rules.add_perm("incubation.view_staff_notes", is_staff_member | is_tutor)
+# A tutor who is also in the team (one person, two roles) reads the team's view, not the notes.
+rules.add_perm("incubation.view_staff_notes", is_staff_member | (is_tutor & ~is_team_member))
 # Private files served by tsf.core's file view.
 rules.add_perm("incubation.view_submission", is_staff_member | is_tutor | is_team_member)
 rules.add_perm("incubation.view_material", is_staff_member | is_tutor | is_member_of_any_cohort_team)

@@ -414,3 +414,12 @@ def test_staff_edit_a_session_and_cannot_delete_one_with_attendance(client, worl
     d = world["ws"].deliverables.get()
     client.post(reverse("incubation:deliverable_edit", kwargs={"pk": d.pk}), {"delete": "1"})
     assert not world["ws"].deliverables.exists()
+
+
+def test_a_tutor_who_is_also_in_the_team_does_not_read_its_staff_only_notes(client, world):
+    from projects.models import Membership
+
+    Membership.objects.create(user=world["other_tutor"], organisation=world["team"].organisation)
+    client.force_login(world["other_tutor"])
+    html = client.get(reverse("incubation:team", kwargs={"pk": world["team"].pk})).content.decode()
+    assert "Preparare il canvas" in html and "Riservato" not in html
