@@ -95,7 +95,8 @@ def index(request):
 @staff_required
 def lab_create(request):
     calls = Call.objects.filter(lab__isnull=True).order_by("-opens_at")
-    call = calls.filter(pk=request.GET.get("call") or request.POST.get("call")).first() or calls.first()
+    wanted = request.POST.get("call") or request.GET.get("call") or ""
+    call = (calls.filter(pk=wanted).first() if wanted.isdigit() else None) or calls.first()
     if call is None:
         messages.info(request, _("Every call already has its lab."))
         lab = selectors.current_lab()

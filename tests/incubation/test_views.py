@@ -423,3 +423,23 @@ def test_a_tutor_who_is_also_in_the_team_does_not_read_its_staff_only_notes(clie
     client.force_login(world["other_tutor"])
     html = client.get(reverse("incubation:team", kwargs={"pk": world["team"].pk})).content.decode()
     assert "Preparare il canvas" in html and "Riservato" not in html
+
+
+def test_staff_create_a_lab_for_a_call_without_one(client, staff_user):
+    from incubation.models import Lab
+    from tests.calls.factories import CallFactory
+
+    call = CallFactory()
+    client.force_login(staff_user)
+    url = reverse("incubation:lab_create")
+    assert client.get(url, {"call": "x'1"}).status_code == 200
+    r = client.post(url, {"call": call.pk, "name": "Lab 2030", "incubator_name": "Make a Cube³",
+                          "starts_on": "2030-03-05", "ends_on": "2030-03-01"})
+    assert r.status_code == 200 and r.context["form"].errors["ends_on"]
+    r = client.post(url, {"call": call.pk, "name": "Lab 2030", "incubator_name": "Make a Cube³",
+                          "starts_on": "2030-03-05", "ends_on": "2030-05-31"})
+    lab = Lab.objects.get(call=call)
+    assert r["Location"].endswith(reverse("incubation:lab_edit", kwargs={"pk": lab.pk}))
+    r = client.post(reverse("incubation:lab_edit", kwargs={"pk": lab.pk}),
+                    {"add_workshop": "1", "ws-number": "1", "ws-title": "Identità e missione", "ws-topics": ""})
+    assert r.status_code == 302 and lab.workshops.count() == 1
