@@ -5,7 +5,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale, iva
 
-from calls.models import District, ImpactTheme, LegalForm, TargetGroup
+from calls.models import District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
 
 from .models import (
     ZERO,
@@ -194,6 +194,8 @@ class StaffFilterForm(forms.Form):
                                         *ProposalStatus.choices])
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(), required=False,
                                       empty_label=_("All"))
+    neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=Neighbourhood.objects.all(),
+                                           required=False, empty_label=_("All"))
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=ImpactTheme.objects.all(), required=False,
                                    empty_label=_("All"))
     target_group = forms.ModelChoiceField(label=_("Target group"), queryset=TargetGroup.objects.all(), required=False,
@@ -210,6 +212,8 @@ class StaffFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+        self.fields["neighbourhood"].queryset = Neighbourhood.objects.select_related("district")
+        self.fields["neighbourhood"].label_from_instance = lambda n: f"{n.name} ({n.district.number})"
 
     def params(self) -> dict:
         self.is_valid()  # invalid filters are ignored (and shown as errors); the valid ones apply
@@ -218,6 +222,7 @@ class StaffFilterForm(forms.Form):
             "q": data.get("q"), "status": data.get("status"), "legal_form": data.get("legal_form"),
             "sort": data.get("sort"),
             "district": data["district"].pk if data.get("district") else None,
+            "neighbourhood": data["neighbourhood"].pk if data.get("neighbourhood") else None,
             "theme": data["theme"].pk if data.get("theme") else None,
             "target_group": data["target_group"].pk if data.get("target_group") else None,
         }

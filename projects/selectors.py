@@ -80,7 +80,8 @@ SORTS = {
 
 def staff_proposals(call: Call, params: dict):
     """The call's proposals (drafts excluded unless asked for), filtered, searched and sorted
-    as the staff list asks: status, district, theme, target group, legal form, q, sort."""
+    as the staff list asks: status, district, neighbourhood, theme, target group, legal form, q, sort.
+    Filters apply to the current version (v2 once the revised proposal exists)."""
     current = ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
     budget = (
         BudgetLine.objects.filter(version=OuterRef("cur_version_id"))
@@ -107,6 +108,9 @@ def staff_proposals(call: Call, params: dict):
         qs = qs.exclude(status=ProposalStatus.DRAFT)
     if params.get("district"):
         qs = qs.filter(cur_district_id=params["district"])
+    if params.get("neighbourhood"):
+        qs = qs.filter(Exists(ProposalVersion.neighbourhoods.through.objects.filter(
+            proposalversion_id=OuterRef("cur_version_id"), neighbourhood_id=params["neighbourhood"])))
     if params.get("theme"):
         qs = qs.filter(Exists(ProposalVersion.themes.through.objects.filter(
             proposalversion_id=OuterRef("cur_version_id"), impacttheme_id=params["theme"])))

@@ -307,6 +307,11 @@ def test_staff_list_filters_search_sort_export(staff_client, open_call, referenc
     assert "Proposta 0 Hub" in body and "Bozza segreta" not in body
     body = staff_client.get(url, {"district": District.objects.get(number=7).pk}).content.decode()
     assert "Proposta 1 Forno" in body and "Proposta 0 Hub" not in body
+    from calls.models import Neighbourhood
+
+    made[1].versions.get().neighbourhoods.set([Neighbourhood.objects.get(name="Aurora")])
+    body = staff_client.get(url, {"neighbourhood": Neighbourhood.objects.get(name="Aurora").pk}).content.decode()
+    assert "Proposta 1 Forno" in body and "Proposta 0 Hub" not in body
     body = staff_client.get(url, {"legal_form": "odv"}).content.decode()
     assert "Proposta 2 Hub" in body and "Proposta 1 Forno" not in body
     body = staff_client.get(url, {"q": "forno"}).content.decode()
