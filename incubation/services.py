@@ -64,6 +64,70 @@ def _in_lab(lab: Lab, proposal: Proposal):
         raise LabError(_("This proposal is not in the lab's cohort."))
 
 
+# The lab and its workshops (staff; tutors add materials) -----------------------------------
+
+@transaction.atomic
+def create_lab(call: Call, form, *, by) -> Lab:
+    if Lab.objects.filter(call=call).exists():
+        raise LabError(_("This call already has its lab."))
+    lab = form.save(commit=False)
+    lab.call = call
+    lab.save()
+    audit.record(by, "incubation.lab_create", lab, changes={"name": [None, lab.name]})
+    return lab
+
+
+LAB_FIELDS = ("name", "incubator_name", "description", "starts_on", "ends_on")
+
+
+@transaction.atomic
+def update_lab(form, *, by) -> Lab:
+    before = audit.snapshot(Lab.objects.get(pk=form.instance.pk), LAB_FIELDS)
+    lab = form.save()
+    changes = audit.diff(lab, LAB_FIELDS, before)
+    if changes:
+        audit.record(by, "incubation.lab_update", lab, changes=changes)
+    return lab
+
+
+@transaction.atomic
+def add_workshop(lab: Lab, form, *, by) -> Workshop:
+    workshop = form.save(commit=False)
+    workshop.lab = lab
+    if Workshop.objects.filter(lab=lab, number=workshop.number).exists():
+        raise LabError(_("This lab already has a workshop with this number."))
+    workshop.save()
+    audit.record(by, "incubation.workshop_add", lab, changes={"workshop": [None, str(workshop)]})
+    return workshop
+
+
+@transaction.atomic
+def save_workshop_item(workshop: Workshop, form, *, kind: str, by):
+    """Add or change a session, a deliverable or a material of a workshop (from its form)."""
+    obj = form.save(commit=False)
+    obj.workshop = workshop
+    created = obj.pk is None
+    if kind == "material" and created:
+        obj.uploaded_by = by
+    obj.save()
+    form.save_m2m()
+    audit.record(by, f"incubation.{kind}_{'add' if created else 'update'}", workshop,
+                 changes={kind: [None, str(obj)]})
+    return obj
+
+
+@transaction.atomic
+def delete_workshop_item(obj, *, kind: str, by):
+    """Delete a session or a deliverable, unless teams' records already point to it."""
+    if kind == "session" and obj.attendances.exists():
+        raise LabError(_("Attendance has been recorded for this session: it cannot be deleted."))
+    if kind == "deliverable" and obj.submissions.exists():
+        raise LabError(_("Teams have uploaded this deliverable: it cannot be deleted."))
+    workshop, label = obj.workshop, str(obj)
+    obj.delete()
+    audit.record(by, f"incubation.{kind}_delete", workshop, changes={kind: [label, None]})
+
+
 # Tutors --------------------------------------------------------------------------------------
 
 @transaction.atomic

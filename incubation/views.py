@@ -106,12 +106,11 @@ def lab_create(request):
         "starts_on": call.incubation_starts_on, "ends_on": call.incubation_ends_on,
     })
     if request.method == "POST" and form.is_valid():
-        lab = form.save(commit=False)
-        lab.call = call
-        lab.save()
-        from tsf.core import audit
-
-        audit.record(request.user, "incubation.lab_create", lab, changes={"name": [None, lab.name]})
+        try:
+            lab = services.create_lab(call, form, by=request.user)
+        except services.LabError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("incubation:index")
         messages.success(request, _("The lab has been created. Now add its workshops."))
         return redirect("incubation:lab_edit", pk=lab.pk)
     return render(request, "incubation/lab_form.html", {"form": form, "call": call, "calls": calls})
@@ -126,16 +125,15 @@ def lab_edit(request, pk):
         target = wform if "add_workshop" in request.POST else form
         if target.is_valid():
             if target is wform:
-                workshop = wform.save(commit=False)
-                workshop.lab = lab
-                if Workshop.objects.filter(lab=lab, number=workshop.number).exists():
-                    wform.add_error("number", _("This lab already has a workshop with this number."))
+                try:
+                    workshop = services.add_workshop(lab, wform, by=request.user)
+                except services.LabError as exc:
+                    wform.add_error("number", exc.messages[0])
                 else:
-                    workshop.save()
                     messages.success(request, _("The workshop has been added."))
                     return redirect("incubation:workshop", pk=workshop.pk)
             else:
-                form.save()
+                services.update_lab(form, by=request.user)
                 messages.success(request, _("The lab has been saved."))
                 return redirect("incubation:lab_edit", pk=lab.pk)
     return render(request, "incubation/lab_edit.html", {
@@ -161,15 +159,7 @@ def workshop(request, pk):
         form = form_class(request.POST, request.FILES or None, prefix=kind[0])
         forms[kind] = form
         if form.is_valid():
-            obj = form.save(commit=False)
-            obj.workshop = ws
-            if kind == "material":
-                obj.uploaded_by = request.user
-            obj.save()
-            form.save_m2m()
-            from tsf.core import audit
-
-            audit.record(request.user, f"incubation.{kind}_add", ws, changes={kind: [None, str(obj)]})
+            services.save_workshop_item(ws, form, kind=kind, by=request.user)
             messages.success(request, _("Saved."))
             return redirect("incubation:workshop", pk=ws.pk)
         messages.error(request, _("Please correct the errors below: nothing has been lost."))
@@ -184,24 +174,16 @@ def workshop(request, pk):
 def _edit_item(request, obj, form_class, kind):
     ws = obj.workshop
     form = form_class(request.POST or None, request.FILES or None, instance=obj)
-    from tsf.core import audit
-
     if request.method == "POST":
         if "delete" in request.POST:
-            label = str(obj)
-            if kind == "session" and obj.attendances.exists():
-                messages.error(request, _("Attendance has been recorded for this session: it cannot be deleted."))
-                return redirect("incubation:workshop", pk=ws.pk)
-            if kind == "deliverable" and obj.submissions.exists():
-                messages.error(request, _("Teams have uploaded this deliverable: it cannot be deleted."))
-                return redirect("incubation:workshop", pk=ws.pk)
-            obj.delete()
-            audit.record(request.user, f"incubation.{kind}_delete", ws, changes={kind: [label, None]})
-            messages.success(request, _("Deleted."))
+            try:
+                services.delete_workshop_item(obj, kind=kind, by=request.user)
+                messages.success(request, _("Deleted."))
+            except services.LabError as exc:
+                messages.error(request, exc.messages[0])
             return redirect("incubation:workshop", pk=ws.pk)
         if form.is_valid():
-            form.save()
-            audit.record(request.user, f"incubation.{kind}_update", ws, changes={kind: [None, str(obj)]})
+            services.save_workshop_item(ws, form, kind=kind, by=request.user)
             messages.success(request, _("Saved."))
             return redirect("incubation:workshop", pk=ws.pk)
         messages.error(request, _("Please correct the errors below: nothing has been lost."))
