@@ -218,7 +218,7 @@ def remove_member(membership: Membership, *, by):
 
 # Proposals --------------------------------------------------------------------------------
 
-def _closed_message(call) -> str:
+def closed_message(call) -> str:
     return _("The call closed on %(when)s (Rome time): proposals can no longer be submitted or changed. "
              "Your draft is kept and you can still read it.") % {
         "when": date_format(timezone.localtime(call.closes_at), "j F Y, H:i:s")
@@ -228,7 +228,7 @@ def _closed_message(call) -> str:
 @transaction.atomic
 def start_proposal(call: Call, organisation: Organisation, *, by) -> Proposal:
     if not call.is_open():
-        raise CallClosed(_closed_message(call) if call.is_closed() else _("The call is not open yet."))
+        raise CallClosed(closed_message(call) if call.is_closed() else _("The call is not open yet."))
     if not Membership.objects.filter(user=by, organisation=organisation).exists():
         raise ProposalError(_("You are not a member of this organisation."))
     proposal = Proposal.objects.create(call=call, organisation=organisation, created_by=by)
@@ -250,7 +250,7 @@ def ensure_editable(version: ProposalVersion):
         if proposal.status != S.DRAFT:
             raise ProposalError(_("This proposal has been submitted and can no longer be changed."))
         if not proposal.call.is_open():
-            raise CallClosed(_closed_message(proposal.call))
+            raise CallClosed(closed_message(proposal.call))
 
 
 def touch_draft(version: ProposalVersion, step: str, *, by) -> None:
@@ -318,7 +318,7 @@ def submit_proposal(proposal: Proposal, by) -> Proposal:
     call = Call.objects.select_for_update().get(pk=proposal.call_id)
     now = timezone.now()
     if not call.is_open(now):
-        raise CallClosed(_closed_message(call) if call.is_closed(now) else _("The call is not open yet."))
+        raise CallClosed(closed_message(call) if call.is_closed(now) else _("The call is not open yet."))
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != S.DRAFT:
         raise TransitionNotAllowed(_("This proposal has already been submitted."))

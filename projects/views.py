@@ -220,7 +220,7 @@ def step(request, pk, step):
     proposal = _get_proposal(request, pk)
     if not request.user.has_perm("projects.change_proposal", proposal):
         if proposal.status == ProposalStatus.DRAFT and proposal.call.is_closed():
-            messages.warning(request, services._closed_message(proposal.call))
+            messages.warning(request, services.closed_message(proposal.call))
         return redirect(proposal.get_absolute_url())
     version = proposal.current_version
     ctx = _step_context(proposal, version, step)
@@ -329,7 +329,7 @@ def detail(request, pk):
     version = proposal.current_version
     closed_message = ""
     if proposal.status == ProposalStatus.DRAFT and proposal.call.is_closed():
-        closed_message = services._closed_message(proposal.call)
+        closed_message = services.closed_message(proposal.call)
     return render(request, "projects/detail.html", {
         "proposal": proposal, "version": version, "call": proposal.call, "closed_message": closed_message,
         "can_edit": request.user.has_perm("projects.change_proposal", proposal),
