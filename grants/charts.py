@@ -12,7 +12,8 @@ def bars(items, *, width=420, bar_h=18, gap=8, label_w=170):
     for i, (label, value) in enumerate(items):
         y = i * (bar_h + gap)
         w = float(value) / float(top) * plot_w
-        rows.append({"label": str(label)[:28], "full_label": str(label), "value": value, "y": y,
+        short = str(label).split(" - ")[0]
+        rows.append({"label": short if len(short) <= 28 else short[:27] + "…", "full_label": str(label), "value": value, "y": y,
                      "text_y": y + bar_h * 0.72, "x": label_w, "w": round(max(w, 1), 1),
                      "value_x": round(label_w + max(w, 1) + 4, 1)})
     return {"width": width, "height": max(len(items) * (bar_h + gap), bar_h), "bar_h": bar_h, "rows": rows,

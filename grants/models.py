@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import DecisionItem
@@ -311,5 +312,5 @@ class Tranche(models.Model):
     def condition_text(self):
         if self.condition == TrancheCondition.REPORT and self.report_id:
             return _("Approval of the %(report)s (due %(due)s)") % {
-                "report": self.report.get_kind_display().lower(), "due": self.report.due_date.strftime("%d/%m/%Y")}
+                "report": self.report.get_kind_display().lower(), "due": date_format(self.report.due_date)}
         return self.get_condition_display()

@@ -131,6 +131,7 @@ def what_is_missing(grant, today=None):
 # The staff portfolio ------------------------------------------------------------------------
 
 def _quarter(d: date) -> str:
+    """'2019-T3': sortable as text."""
     return f"{d.year}-T{(d.month - 1) // 3 + 1}"
 
 
@@ -166,7 +167,7 @@ def portfolio(call=None, today=None):
     by_district = defaultdict(lambda: ZERO)
     for vid, number, name in ProposalVersion.objects.filter(pk__in=list(amount_of_version)).values_list(
             "pk", "district__number", "district__name"):
-        label = f"{number} · {name}" if number else "—"
+        label = name if number else "—"
         by_district[label] += amount_of_version[vid]
 
     # Tranche timeline: paid by payment date; the others by when they are expected.
@@ -175,6 +176,12 @@ def portfolio(call=None, today=None):
             "status", "amount", "paid_on", "grant__signed_on", "grant__start_date", "report__due_date"):
         when = paid_on if status == TrancheStatus.PAID else (due or signed_on or start)
         timeline[_quarter(when)][status] += amount
+    if timeline:  # every quarter between the first and the last, so that the columns keep time
+        first, last = min(timeline), max(timeline)
+        y, q = int(first[:4]), int(first[-1])
+        while f"{y}-T{q}" < last:
+            timeline[f"{y}-T{q}"]  # noqa: B018 - creates the empty quarter
+            y, q = (y + 1, 1) if q == 4 else (y, q + 1)
     return {
         "count": totals["n"], "committed": totals["committed"], "paid": paid, "payable": payable,
         "remaining": totals["committed"] - paid, "budget": budget, "uncommitted": budget - totals["committed"],

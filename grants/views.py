@@ -296,6 +296,7 @@ def report(request, pk):
     expenses = [(e, private_file_url(e, "receipt") if e.receipt else "") for e in rep.expenses.all()]
     return render(request, "grants/report.html", {
         "report": rep, "grant": rep.grant, "expenses": expenses, "review_form": review_form,
+        "is_staff": request.user.has_perm("grants.manage_grants"),
         "can_edit": request.user.has_perm("grants.change_report", rep),
         "total": sum((e.amount for e, _u in expenses), 0),
     })
@@ -357,6 +358,7 @@ def report_edit(request, pk):
     budget = selectors.budget_status(grant, exclude_report=rep)
     return render(request, "grants/report_form.html", {
         "report": rep, "grant": grant, "form": form, "indicators": indicators, "expenses": expenses,
+        "is_staff": request.user.has_perm("grants.manage_grants"),
         "budget": budget, "receipts": receipts,
     })
 

@@ -96,3 +96,9 @@ def test_agreement_is_a_private_file(client, grants, make_user):
 
 def test_pdf_fixture_is_a_pdf():
     assert SimpleUploadedFile("a.pdf", PDF).read().startswith(b"%PDF")
+
+
+def test_home_page_figures(client, grants):
+    html = client.get("/en/").content.decode()
+    assert "projects funded" in html and "euros awarded" in html
+    assert "190,500" in html or "190,501" in html  # 138,500 + 52,000.50, the revoked one left out
