@@ -3,10 +3,10 @@ incubator with three tutors (tutor@example.org and two more), two sessions each 
 materials, deliverables, and for each of the 25 teams of the cohort: its members, attendance,
 a progress entry per workshop, deliverables with the tutors' feedback.
 
-The cohort is the 2018 call's proposals admitted to incubation or later (the assessment seeder
-runs first and also writes their revised proposals: this seeder never creates version 2). Only
-for local testing, with TSF_DEMO_SELECT_COHORT=1 and no cohort yet, it admits the first 25
-admissible proposals itself.
+The cohort is the 2018 call's proposals admitted to incubation or later. The assessment seeder
+runs first and normally writes their revised proposals too; for a team still admitted without a
+version 2, this seeder writes and submits it (June 2018). Only for local testing, with
+TSF_DEMO_SELECT_COHORT=1 and no cohort yet, it admits the first 25 admissible proposals itself.
 
 Idempotent: everything is looked up before it is created. ctx.data gets "lab_2018".
 """
@@ -190,6 +190,31 @@ def _ensure_members(proposal, index):
             .order_by("joined_at", "id")]
 
 
+REVISED_SOLUTION = (" Dopo l'Incubation Lab il servizio è stato riprogettato con gli abitanti: un calendario "
+                    "settimanale, un referente per ogni attività e una quota di servizi a pagamento.")
+REVISED_IMPACTS = " Obiettivi annuali per ogni indicatore, verificati con i partner ogni sei mesi."
+
+
+def _revised_proposals(cohort, staff):
+    """Version 2 for the teams still admitted without one (the assessment seeder usually did it)."""
+    from projects.models import ProposalVersion
+    from projects.services import change_status, start_revised_version
+
+    for i, p in enumerate(cohort):
+        if p.status != ProposalStatus.ADMITTED_TO_INCUBATION or p.versions.filter(number=2).exists():
+            continue
+        owner = p.created_by or staff
+        v2 = start_revised_version(p, by=owner)
+        v2.solution = (v2.solution or "") + REVISED_SOLUTION
+        v2.expected_impacts = (v2.expected_impacts or "") + REVISED_IMPACTS
+        v2.save()
+        when = datetime.datetime(2018, 6, 11 + i % 17, 11, tzinfo=ROME)
+        ProposalVersion.objects.filter(pk=v2.pk).update(frozen=True, frozen_at=when)
+        change_status(p, ProposalStatus.REVISED_SUBMITTED, by=owner, note=p.protocol_number,
+                      action="proposal.revised_submit")
+        Proposal.objects.filter(pk=p.pk).update(status_changed_at=when)
+
+
 def seed(ctx):
     call = ctx.data.get("call_2018") or Call.objects.filter(slug="torino-social-factory-2018").first()
     if call is None:
@@ -237,6 +262,7 @@ def seed(ctx):
     if not cohort:
         ctx.stdout.write("  incubation: no proposal of the 2018 call is admitted to incubation: lab without teams")
         return
+    _revised_proposals(cohort, ctx.users.get("staff@example.org"))
     for index, proposal in enumerate(cohort):
         # Every draw comes from a generator seeded by what it is about: a second run decides the same.
         members = _ensure_members(proposal, index)

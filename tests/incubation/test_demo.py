@@ -39,4 +39,10 @@ def test_seed_builds_the_2018_lab_and_is_idempotent(make_user):
         assert ProgressEntry.objects.filter(proposal=team).count() == 4
         assert Attendance.objects.filter(proposal=team).count() == 8
     assert Submission.objects.filter(proposal__in=teams).exists()
-    assert not ProposalVersion.objects.filter(number=2).exists()  # the assessment seeder writes version 2
+    # version 2 for the teams still admitted without one; the one already revised is left alone
+    assert ProposalVersion.objects.filter(number=2).count() == 3
+    for team in teams[:3]:
+        team.refresh_from_db()
+        assert team.status == ProposalStatus.REVISED_SUBMITTED
+        v1, v2 = team.versions.order_by("number")
+        assert v2.frozen and v2.solution.startswith(v1.solution) and v2.solution != v1.solution
