@@ -15,7 +15,8 @@ Tranches: planned -> payable (their condition met) -> paid (staff, with the date
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -202,8 +203,16 @@ def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, end_date:
             grant.legal_basis = legal_basis
         if report_interval_months:
             grant.report_interval_months = report_interval_months
-        grant.full_clean(exclude=["decision_item", "proposal", "call", "agreement"])
-        grant.save()
+        try:
+            grant.full_clean(exclude=["decision_item", "proposal", "call", "agreement"])
+        except ValidationError as exc:
+            errors = {f: " ".join(m) for f, m in exc.message_dict.items()}
+            raise GrantError(*errors.values(), errors=errors, field=next(iter(errors), None)) from exc
+        try:
+            with transaction.atomic():
+                grant.save()
+        except IntegrityError as exc:  # a CUP or a proposal taken at the same moment by another call's award
+            raise GrantError(_("This project or this CUP code already has a grant.")) from exc
         if version is not None:
             GrantBudgetLine.objects.bulk_create(
                 GrantBudgetLine(grant=grant, category=b.category, description=b.description, amount=b.amount,

@@ -50,8 +50,9 @@ def test_tranche_split_is_exact_to_the_cent(call, staff_user):
 @pytest.mark.parametrize("cup", ["C11J1800012000", "111J18000120007", "CC1J18000120007", "C11J18000120007X"])
 def test_cup_format_is_checked(call, staff_user, cup):
     item = funded_item(call)
-    with pytest.raises(Exception):  # noqa: B017 - ValidationError from full_clean
+    with pytest.raises(services.GrantError) as exc:
         services.award_grant(item, by=staff_user, cup=cup, start_date=date(2019, 1, 1))
+    assert exc.value.field == "cup" and "a letter, two digits" in exc.value.messages[0]
     assert not Grant.objects.exists()
 
 

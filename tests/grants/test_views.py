@@ -285,3 +285,37 @@ def test_query_count_is_flat_for_5_and_100_grants(staff_client, staff_user, call
     assert Grant.objects.count() == 100
     many = count_queries(staff_client, url)
     assert few == many, (few, many)
+
+
+def test_staff_signs_closes_and_revokes_through_the_pages(staff_client, call, staff_user, promoter_user):
+    from tests.grants.factories import PDF as pdf
+
+    g = make_grant(call, by=staff_user, member=promoter_user, amount=Decimal("60000.00"))
+    url = reverse("grants:sign", kwargs={"pk": g.pk})
+    future = (date.today() + timedelta(days=3)).isoformat()
+    response = staff_client.post(url, {"signed_on": future,
+                                       "agreement": SimpleUploadedFile("c.pdf", pdf, "application/pdf")}, follow=True)
+    assert "cannot be in the future" in response.content.decode()
+    fake = SimpleUploadedFile("c.pdf", b"MZ not a pdf", "application/pdf")
+    response = staff_client.post(url, {"signed_on": "2025-01-20", "agreement": fake}, follow=True)
+    g.refresh_from_db()
+    assert g.status == "awarded"
+    response = staff_client.post(url, {"signed_on": "2025-01-20",
+                                       "agreement": SimpleUploadedFile("c.pdf", pdf, "application/pdf")})
+    g.refresh_from_db()
+    assert g.status == "signed" and g.signed_on == date(2025, 1, 20)
+    assert g.tranches.get(order=1).status == TrancheStatus.PAYABLE
+    assert staff_client.get(reverse("grants:budget", kwargs={"pk": g.pk})).status_code == 302
+    # closing needs every report approved and every tranche paid
+    staff_client.post(reverse("grants:pay", kwargs={"pk": g.tranches.get(order=1).pk}), {"paid_on": "2025-02-01"})
+    g.refresh_from_db()
+    assert g.status == "active"
+    response = staff_client.post(reverse("grants:close", kwargs={"pk": g.pk}), follow=True)
+    assert "Every report must be approved" in response.content.decode()
+    response = staff_client.post(reverse("grants:revoke", kwargs={"pk": g.pk}), {"reason": ""}, follow=True)
+    g.refresh_from_db()
+    assert g.status == "active"
+    staff_client.post(reverse("grants:revoke", kwargs={"pk": g.pk}), {"reason": "Attività mai avviate."})
+    g.refresh_from_db()
+    assert g.status == "revoked"
+    assert g.cup not in staff_client.get(reverse("grants:transparency")).content.decode()
