@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccelerationConfig(AppConfig):
     name = "acceleration"
     verbose_name = _("Acceleration")
+
+    def ready(self):
+        from . import deadlines, panels  # noqa: F401

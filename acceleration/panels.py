@@ -1,0 +1,50 @@
+"""Panels of "my area": funded teams (camp, help desk, next support slot), teams not funded
+(improvement plan, matching opportunities), mentors (registration, pitches to give feedback on),
+staff (open help-desk requests, pending camp registrations)."""
+from django.utils import timezone
+
+from tsf.accounts import my_area
+
+from . import selectors
+from .models import CampRegistration, HelpRequest, HelpStatus, Pitch, RegistrationStatus, SupportSlot
+from .rules import FUNDED, NOT_FUNDED
+
+
+@my_area.panel("promoter", order=25)
+def team_acceleration(request):
+    user = request.user
+    teams = list(selectors.team_proposals(user))
+    funded = [p for p in teams if p.status in FUNDED]
+    others = [p for p in teams if p.status in NOT_FUNDED]
+    if not funded and not others:
+        return None
+    ids = [p.pk for p in teams]
+    pitches = list(Pitch.objects.filter(proposal_id__in=[p.pk for p in funded]).select_related("camp")
+                   .order_by("-camp__date"))
+    open_requests = HelpRequest.objects.filter(proposal_id__in=ids).exclude(status=HelpStatus.RESOLVED).count()
+    next_slot = (SupportSlot.objects.filter(proposal_id__in=ids, starts_at__gt=timezone.now())
+                 .order_by("starts_at").first())
+    not_funded = [(p, list(selectors.opportunities_for(p)[:3])) for p in others]
+    return {"template": "acceleration/panels/team.html", "funded": funded, "pitches": pitches,
+            "open_requests": open_requests, "next_slot": next_slot, "not_funded": not_funded}
+
+
+@my_area.panel("mentor", order=30)
+def mentor_camp(request):
+    regs = list(selectors.registrations_of(request.user).order_by("-camp__date"))
+    if not regs:
+        return None
+    pitches = [p for p in selectors.pitches_to_review(request.user) if not p.given]
+    return {"template": "acceleration/panels/mentor.html", "registrations": regs, "pitches": pitches}
+
+
+@my_area.panel("staff", order=40)
+def staff_acceleration(request):
+    open_requests = HelpRequest.objects.filter(status=HelpStatus.OPEN).count()
+    pending = list(CampRegistration.objects.filter(status=RegistrationStatus.PENDING).select_related("camp")
+                   .order_by("created_at")[:5])
+    n_pending = CampRegistration.objects.filter(status=RegistrationStatus.PENDING).count()
+    if not open_requests and not n_pending:
+        return None
+    return {"template": "acceleration/panels/staff.html", "open_requests": open_requests, "pending": pending,
+            "n_pending": n_pending}
