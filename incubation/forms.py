@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tsf.accounts.models import User
@@ -54,11 +55,16 @@ class SessionForm(forms.ModelForm):
         return data
 
 
-class MaterialForm(forms.ModelForm):
-    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+def _https_urls(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
+
+class MaterialForm(forms.ModelForm):
     class Meta:
         model = Material
+        formfield_callback = _https_urls
         fields = ["title", "description", "file", "url"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
