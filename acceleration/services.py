@@ -285,7 +285,7 @@ def book_slot(slot, proposal, *, by, report=None, note="", now=None):
 def cancel_booking(slot, *, by, now=None):
     now = now or timezone.now()
     with transaction.atomic():
-        locked = SupportSlot.objects.select_for_update().select_related("proposal").get(pk=slot.pk)
+        locked = SupportSlot.objects.select_for_update().get(pk=slot.pk)
         if locked.proposal is None:
             return locked
         if not (is_team.test(by, locked.proposal) or by.has_role("staff")):
@@ -303,21 +303,23 @@ def cancel_booking(slot, *, by, now=None):
 # Improvement plan -------------------------------------------------------------------------------
 
 
-def save_action(proposal, *, by, action=None, **fields):
+def save_action(proposal, *, by, instance=None, **fields):
+    """Add an action to the team's plan, or change `instance`."""
     if not by.has_perm("acceleration.change_improvement", proposal):
         raise AccelerationError(_("Only the team can change its improvement plan."))
     with transaction.atomic():
-        if action is None:
-            action = ImprovementAction(proposal=proposal)
-        elif action.proposal_id != proposal.pk:
+        if instance is None:
+            instance = ImprovementAction(proposal=proposal)
+        elif instance.proposal_id != proposal.pk:
             raise AccelerationError(_("This action belongs to another plan."))
-        before = audit.snapshot(action, list(fields)) if action.pk else None
+        before = audit.snapshot(instance, list(fields)) if instance.pk else None
         for k, v in fields.items():
-            setattr(action, k, v)
-        action.save()
-        audit.record(by, "improvement.save", action,
-                     changes=audit.diff(action, list(fields), before) if before else None)
-    return action
+            setattr(instance, k, v)
+        instance.full_clean(exclude=["proposal"])
+        instance.save()
+        audit.record(by, "improvement.save", instance,
+                     changes=audit.diff(instance, list(fields), before) if before else None)
+    return instance
 
 
 def delete_action(action, *, by):

@@ -431,7 +431,7 @@ def improvement_action(request, pk, action_pk):
         return redirect("acceleration:improvement", pk=proposal.pk)
     form = ActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        services.save_action(proposal, by=request.user, action=action, **form.cleaned_data)
+        services.save_action(proposal, by=request.user, instance=action, **form.cleaned_data)
         messages.success(request, _("Action saved."))
         return redirect("acceleration:improvement", pk=proposal.pk)
     return render(request, "acceleration/action_form.html", {"proposal": proposal, "form": form, "action": action})
