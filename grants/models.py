@@ -187,10 +187,17 @@ class Report(models.Model):
         constraints = [models.UniqueConstraint(fields=["grant", "number"], name="grants_report_number_unique")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.number} · {self.grant.cup}"
+        return f"{self.label} · {self.grant.cup}"
 
     def get_absolute_url(self):
         return reverse("grants:report", kwargs={"pk": self.pk})
+
+    @property
+    def label(self):
+        """"Interim report 2", "Final report" (interim reports are numbered, the final one is not)."""
+        if self.kind == ReportKind.FINAL:
+            return str(self.get_kind_display())
+        return f"{self.get_kind_display()} {self.number}"
 
     @property
     def is_editable(self):

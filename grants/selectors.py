@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessment.selectors import funded_items
 from calls.models import Call
@@ -121,10 +122,10 @@ def what_is_missing(grant, today=None):
         out.append(_("The grant agreement has to be signed (staff will upload it)."))
     for r in grant.reports.all():
         if r.status == ReportStatus.CHANGES_REQUESTED:
-            out.append(_("%(r)s: staff asked for changes.") % {"r": r.get_kind_display()})
+            out.append(_("%(r)s: staff asked for changes.") % {"r": r.label})
         elif r.status == ReportStatus.DUE and r.due_date < today:
-            out.append(_("%(r)s %(n)s is overdue (due %(d)s).") % {
-                "r": r.get_kind_display(), "n": r.number, "d": r.due_date.strftime("%d/%m/%Y")})
+            out.append(_("%(r)s is overdue (due %(d)s).") % {
+                "r": r.label, "d": date_format(r.due_date)})
     return out
 
 
