@@ -203,14 +203,17 @@ def reports_for_staff_panel(today=None):
     }
 
 
-def transparency_rows(call=None):
+def transparency_rows(call=None, q=""):
     """The grants published under D.Lgs. 33/2013, art. 26-27 (the revoked ones are left out)."""
     qs = (Grant.objects.exclude(status=GrantStatus.REVOKED)
           .select_related("proposal", "proposal__organisation", "call").order_by("call__year", "cup"))
     if call is not None:
         qs = qs.filter(call=call)
+    if q:
+        qs = qs.filter(Q(proposal__organisation__legal_name__icontains=q) | Q(title__icontains=q)
+                       | Q(cup__iexact=q) | Q(proposal__organisation__codice_fiscale=q))
     return qs
 
 
 def total_of(rows) -> Decimal:
-    return sum((r.amount for r in rows), ZERO)
+    return rows.aggregate(t=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))["t"]

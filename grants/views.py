@@ -385,7 +385,8 @@ def _place_errors(exc, form, row_forms):
 
 def transparency(request):
     call = _call_from(request)
-    rows = selectors.transparency_rows(call)
+    q = (request.GET.get("q") or "").strip()[:100]
+    rows = selectors.transparency_rows(call, q)
     if request.GET.get("format") == "csv":
         headers = ["Beneficiario", "Codice fiscale", "Importo (EUR)", "Norma o titolo a base dell'attribuzione",
                    "Ufficio e funzionario responsabile", "Modalità di individuazione del beneficiario",
@@ -399,7 +400,7 @@ def transparency(request):
     page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "grants/transparency.html", {
         "page_obj": page_obj, "call": call, "calls": Call.objects.filter(grants__isnull=False).distinct(),
-        "total": selectors.total_of(rows),
+        "total": selectors.total_of(rows), "q": q,
     })
 
 

@@ -102,3 +102,11 @@ def test_home_page_figures(client, grants):
     html = client.get("/en/").content.decode()
     assert "projects funded" in html and "euros awarded" in html
     assert "190,500" in html or "190,501" in html  # 138,500 + 52,000.50, the revoked one left out
+
+
+def test_transparency_search(client, grants):
+    g1, g2, _revoked = grants
+    url = reverse("grants:transparency")
+    html = client.get(url, {"q": g2.proposal.organisation.codice_fiscale}).content.decode()
+    assert g2.proposal.organisation.legal_name in html and g1.proposal.organisation.legal_name not in html
+    assert "52,000.50" in html or "52.000,50" in html  # the total of what is shown
