@@ -7,4 +7,4 @@ class BlogConfig(AppConfig):
     verbose_name = _("Blog")
 
     def ready(self):
-        from . import home, panels  # noqa: F401 - register the home section and the "my area" panel
+        from . import home, panels, project_hooks  # noqa: F401 - home section, "my area" panel, project pages

@@ -13,6 +13,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 
+from projects.models import LAB_STATUSES, Proposal, ProposalStatus
+
 from .images import illustration
 from .models import Category, GalleryImage, Post, Tag
 
@@ -313,5 +315,40 @@ def seed(ctx):
                          status=Post.Status.PUBLISHED, publish_at=later, author=author, extra={})
     created += new
     ctx.data["blog_posts"] = posts
+    _relate_projects(posts)
     if getattr(ctx, "stdout", None) is not None:
         ctx.stdout.write(f"    blog: {created} posts created, {Post.objects.count()} in all")
+
+
+# Posts about projects: (words in the post title, which projects) -> shown on the projects' public pages.
+PROJECT_LINKS = [
+    ("Ecco i 25 progetti ammessi", {"status": "lab"}),
+    ("emporio solidale per Aurora", {"title": "RiVesti"}),
+    ("baby parking accessibile", {"title": "Baby parking accessibile a Barriera"}),
+    ("Graduatoria finale", {"status": "funded"}),
+    ("I progetti finanziati si presentano", {"status": "funded"}),
+    ("Pane in Comune", {"title": "Il forno di Mirafiori"}),
+    ("Parte l'accelerazione", {"status": "funded"}),
+    ("Social Innovation Camp: pitch", {"status": "funded"}),
+    ("Non finanziati ma non soli", {"status": "not_funded"}),
+]
+
+
+def _relate_projects(posts):
+    """Relate some posts to the 2018 projects (blog reads projects). Adding twice changes nothing."""
+    lab = list(Proposal.objects.filter(call__slug="torino-social-factory-2018", status__in=LAB_STATUSES)
+               .prefetch_related("versions"))
+    if not lab:
+        return
+    for words, which in PROJECT_LINKS:
+        post = next((p for p in posts if words.lower() in p.title.lower()), None)
+        if post is None:
+            continue
+        if "title" in which:
+            targets = [p for p in lab if which["title"].lower() in p.title.lower()]
+        elif which["status"] == "lab":
+            targets = lab
+        else:
+            targets = [p for p in lab if p.status == ProposalStatus(which["status"])]
+        if targets:
+            post.related_projects.add(*targets)

@@ -1,9 +1,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.db.models import Prefetch
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from projects.models import LAB_STATUSES, Proposal, ProposalVersion
 
 from .models import RESERVED_SLUGS, Category, GalleryImage, Post
 from .services import parse_tag_names
@@ -15,6 +18,21 @@ class HttpsURLField(forms.URLField):
     def __init__(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")
         super().__init__(**kwargs)
+
+
+def project_choices():
+    """The projects a post can be about: those that reached the Incubation Lab (blog reads projects)."""
+    return (
+        Proposal.objects.filter(status__in=LAB_STATUSES)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("versions", queryset=ProposalVersion.objects.only("pk", "proposal_id", "number",
+                                                                                     "title")))
+        .order_by("organisation__legal_name", "pk")
+    )
+
+
+def _project_label(proposal):
+    return f"{proposal.title} – {proposal.organisation.legal_name}"
 
 
 class PostForm(forms.ModelForm):
@@ -40,14 +58,15 @@ class PostForm(forms.ModelForm):
     class Meta:
         model = Post
         fields = [
-            "kind", "title", "slug", "summary", "body", "categories", "tags_text", "cover_image", "cover_alt",
-            "video_url", "event_date", "event_place", "seo_title", "seo_description",
+            "kind", "title", "slug", "summary", "body", "categories", "tags_text", "related_projects", "cover_image",
+            "cover_alt", "video_url", "event_date", "event_place", "seo_title", "seo_description",
         ]
         field_classes = {"video_url": HttpsURLField}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 16}),
             "categories": forms.CheckboxSelectMultiple,
+            "related_projects": forms.CheckboxSelectMultiple,
             "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
@@ -60,12 +79,15 @@ class PostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         self.fields["categories"].queryset = Category.objects.order_by("name")
+        self.fields["related_projects"].queryset = project_choices()
+        self.fields["related_projects"].label_from_instance = _project_label
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset(_("Content"), "kind", "title", "slug", "summary", "body"),
             Fieldset(_("Categories and tags"), "categories", "tags_text"),
+            Fieldset(_("Related projects"), "related_projects"),
             Fieldset(_("Cover image"), "cover_image", "cover_alt"),
             Fieldset(_("Video (video posts)"), "video_url"),
             Fieldset(_("Event (event reports)"), "event_date", "event_place"),

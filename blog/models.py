@@ -100,6 +100,10 @@ class Post(models.Model):
     event_place = models.CharField(_("event place"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(_("publication date and time"), null=True, blank=True)
+    related_projects = models.ManyToManyField(
+        "projects.Proposal", verbose_name=_("related projects"), blank=True, related_name="blog_posts",
+        help_text=_("The incubated or funded projects the post is about: it appears on their public pages."),
+    )
     seo_title = models.CharField(_("title for search engines and shares"), max_length=70, blank=True)
     seo_description = models.CharField(_("description for search engines and shares"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

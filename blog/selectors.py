@@ -143,3 +143,9 @@ def etag_for(request, *parts) -> str:
 def latest_posts(limit=3, now=None):
     """The newest public posts, for the home page (a fixed number of queries)."""
     return list(public_posts(now=now)[:limit])
+
+
+def posts_about_project(proposal_pk, limit=3, now=None):
+    """The newest public posts related to a project (a proposal), for its public page."""
+    qs = Post.objects.published(now).filter(related_projects=proposal_pk)
+    return list(_with_relations(qs.distinct().order_by("-publish_at", "-id"))[:limit])

@@ -9,6 +9,7 @@ from tsf.accounts.permissions import staff_required
 
 from . import selectors, services
 from .forms import CallForm, DocumentFormSet, FAQFormSet
+from .hooks import call_page
 from .models import Call
 
 
@@ -35,6 +36,7 @@ def detail(request, slug):
         "is_open": call.is_open(),
         "hoods_by_district": hoods_by_district,
         "can_manage": request.user.has_perm("calls.manage_call", call),
+        "sections": call_page.sections_for(request, call),
     })
 
 

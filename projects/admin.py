@@ -9,6 +9,7 @@ from .models import (
     Organisation,
     Proposal,
     ProposalVersion,
+    PublicProject,
 )
 
 
@@ -48,3 +49,11 @@ admin.site.register(Invitation)
 admin.site.register(BudgetLine)
 admin.site.register(Attachment)
 admin.site.register(AdmissibilityCheck)
+
+
+@admin.register(PublicProject)
+class PublicProjectAdmin(admin.ModelAdmin):
+    list_display = ("slug", "is_published", "featured", "public_grant_amount", "updated_at")
+    list_filter = ("is_published", "featured")
+    search_fields = ("slug", "summary")
+    raw_id_fields = ("proposal",)

@@ -16,6 +16,7 @@ from .models import (
     Organisation,
     ProposalStatus,
     ProposalVersion,
+    PublicProject,
 )
 from .services import grant_problems
 
@@ -254,3 +255,66 @@ class AdmissibilityForm(forms.ModelForm):
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(label=_("I understand that a withdrawn proposal cannot be submitted again."))
+
+
+class PublicProjectForm(forms.ModelForm):
+    """Staff write the public page of an incubated or funded project."""
+
+    class Meta:
+        model = PublicProject
+        fields = ["slug", "summary", "image", "image_alt", "public_grant_amount", "website", "featured"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"slug": _("Part of the page address; leave empty to make it from the title.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug") or ""
+        if slug and PublicProject.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another project page already has this address: choose another one."))
+        return slug
+
+    def clean(self):
+        data = super().clean()
+        if data.get("image") and not (data.get("image_alt") or "").strip():
+            self.add_error("image_alt", _("Describe the image for people who cannot see it."))
+        amount = data.get("public_grant_amount")
+        proposal = self.instance.proposal
+        if amount is not None and proposal.status != ProposalStatus.FUNDED:
+            self.add_error("public_grant_amount", _("Only a funded project shows a grant amount."))
+        elif amount is not None and amount > proposal.call.max_grant:
+            self.add_error("public_grant_amount", _("The grant cannot exceed the call's maximum of %(max)s EUR.")
+                           % {"max": proposal.call.max_grant})
+        return data
+
+
+class PortfolioFilterForm(forms.Form):
+    """The public portfolio's filters: area (district), theme, target group, stage, search."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    district = forms.ModelChoiceField(label=_("Area (city district)"), queryset=District.objects.all(),
+                                      to_field_name="number", required=False, empty_label=_("All"))
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=ImpactTheme.objects.all(), to_field_name="code",
+                                   required=False, empty_label=_("All"))
+    target_group = forms.ModelChoiceField(label=_("Target group"), queryset=TargetGroup.objects.all(),
+                                          to_field_name="code", required=False, empty_label=_("All"))
+    stage = forms.ChoiceField(label=_("Stage"), required=False,
+                              choices=[("", _("All")), *PublicProject.Stage.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+
+    def params(self) -> dict:
+        self.is_valid()  # an unknown value is ignored; the valid filters apply
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "q": data.get("q") or "",
+            "district": data["district"].number if data.get("district") else None,
+            "theme": data["theme"].code if data.get("theme") else None,
+            "target_group": data["target_group"].code if data.get("target_group") else None,
+            "stage": data.get("stage") or "",
+        }

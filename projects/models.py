@@ -21,7 +21,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
 from calls.models import Call, District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
-from tsf.core.uploads import DocumentValidator, private_storage, upload_to
+from tsf.core.uploads import DocumentValidator, ImageValidator, private_storage, upload_to
 
 ZERO = Decimal("0.00")
 
@@ -409,3 +409,85 @@ class AdmissibilityCheck(models.Model):
 
     def __str__(self):
         return f"{self.proposal}: {self.get_outcome_display()}"
+
+
+# Statuses of a proposal that reached the Incubation Lab: the ones that may have a public page.
+LAB_STATUSES = (
+    ProposalStatus.ADMITTED_TO_INCUBATION,
+    ProposalStatus.REVISED_SUBMITTED,
+    ProposalStatus.FUNDED,
+    ProposalStatus.NOT_FUNDED,
+)
+
+
+class PublicProjectQuerySet(models.QuerySet):
+    def public(self):
+        """What visitors see: published by staff, of a proposal that reached the Incubation Lab."""
+        return self.filter(is_published=True, proposal__status__in=LAB_STATUSES)
+
+
+class PublicProject(models.Model):
+    """The public page of an incubated or funded project, written and published by staff.
+
+    It shows only what is meant to be public: the title, district, neighbourhoods, themes and
+    target groups of the proposal's current version, the organisation's name, and what staff
+    write here (public summary, image, grant amount). Never budget lines, attachments, the
+    legal representative or the tax codes.
+    """
+
+    class Stage(models.TextChoices):
+        INCUBATED = "incubated", _("Incubated")
+        FUNDED = "funded", _("Funded")
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="public_page",
+                                    verbose_name=_("proposal"))
+    slug = models.SlugField(_("address (slug)"), max_length=200, unique=True)
+    summary = models.TextField(_("public summary"), help_text=_("What the project does, for whom and where: "
+                                                                "plain words for any visitor."))
+    image = models.ImageField(_("image"), upload_to=upload_to("projects/public"), blank=True,
+                              validators=[ImageValidator()], width_field="image_width", height_field="image_height")
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(_("alternative text of the image"), max_length=250, blank=True,
+                                 help_text=_("What the image shows, for people who cannot see it. "
+                                             "Required with an image."))
+    public_grant_amount = models.DecimalField(
+        _("grant awarded (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Shown on the public page of a funded project."),
+    )
+    website = models.URLField(_("project website"), blank=True)
+    featured = models.BooleanField(_("featured on the home page"), default=False)
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public project page")
+        verbose_name_plural = _("public project pages")
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(image="") | ~models.Q(image_alt=""),
+                                   name="projects_publicproject_image_has_alt"),
+        ]
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return reverse("projects:public_detail", kwargs={"slug": self.slug})
+
+    @property
+    def stage(self) -> str:
+        return self.Stage.FUNDED if self.proposal.status == ProposalStatus.FUNDED else self.Stage.INCUBATED
+
+    @property
+    def stage_label(self):
+        return self.Stage(self.stage).label
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published and self.proposal.status in LAB_STATUSES

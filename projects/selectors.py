@@ -1,11 +1,15 @@
 """Reads for pages and jobs, with the joins done up front so query counts stay flat."""
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value
+import hashlib
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from calls.models import Call
+from calls.models import Call, District
 
 from .models import (
+    LAB_STATUSES,
     ZERO,
     Attachment,
     BudgetLine,
@@ -14,6 +18,7 @@ from .models import (
     Proposal,
     ProposalStatus,
     ProposalVersion,
+    PublicProject,
 )
 
 
@@ -148,3 +153,130 @@ def next_step_for(proposal):
     if s == ProposalStatus.FUNDED:
         return _("Grant and implementation"), None
     return "", None
+
+
+# Public project pages ------------------------------------------------------------------------
+
+def _current_version_of(field):
+    return ProposalVersion.objects.filter(proposal=OuterRef("proposal_id")).order_by("-number").values(field)[:1]
+
+
+def _public_base():
+    """Published pages of proposals that reached the lab, with the current version's title and
+    district as annotations (for filters, ordering and the map)."""
+    return PublicProject.objects.public().annotate(
+        cur_version_id=Subquery(_current_version_of("pk")),
+        cur_title=Subquery(_current_version_of("title")),
+        cur_district_id=Subquery(_current_version_of("district_id")),
+    )
+
+
+def _public_version_prefetch(full=False):
+    qs = ProposalVersion.objects.select_related("district")
+    if not full:
+        qs = qs.only("pk", "proposal_id", "number", "title", "district_id", "district__number", "district__name")
+    return Prefetch("proposal__versions", queryset=qs.prefetch_related("themes", "target_groups", "neighbourhoods"))
+
+
+def public_projects(params: dict | None = None):
+    """The public portfolio, filtered by `district` (number), `theme` (code), `target_group`
+    (code), `stage` ("incubated" or "funded") and `q`; a fixed number of queries per page."""
+    params = params or {}
+    qs = (
+        _public_base()
+        .select_related("proposal", "proposal__organisation", "proposal__call")
+        .prefetch_related(_public_version_prefetch())
+    )
+    district = params.get("district")
+    if district:
+        qs = qs.filter(cur_district_id__in=District.objects.filter(number=district).values("pk"))
+    if params.get("theme"):
+        qs = qs.filter(Exists(ProposalVersion.themes.through.objects.filter(
+            proposalversion_id=OuterRef("cur_version_id"), impacttheme__code=params["theme"])))
+    if params.get("target_group"):
+        qs = qs.filter(Exists(ProposalVersion.target_groups.through.objects.filter(
+            proposalversion_id=OuterRef("cur_version_id"), targetgroup__code=params["target_group"])))
+    stage = params.get("stage")
+    if stage == PublicProject.Stage.FUNDED:
+        qs = qs.filter(proposal__status=ProposalStatus.FUNDED)
+    elif stage == PublicProject.Stage.INCUBATED:
+        qs = qs.exclude(proposal__status=ProposalStatus.FUNDED)
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(cur_title__icontains=q) | Q(summary__icontains=q)
+                       | Q(proposal__organisation__legal_name__icontains=q))
+    return qs.order_by("cur_title", "pk")
+
+
+def public_project(slug):
+    """A published project page by its slug, with what the page shows, or None."""
+    return (
+        _public_base()
+        .select_related("proposal", "proposal__organisation", "proposal__call")
+        .prefetch_related(_public_version_prefetch(full=True))
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def public_district_counts() -> dict[int, int]:
+    """How many published projects act in each district (by number), in one query."""
+    rows = (
+        PublicProject.objects.public()
+        .annotate(dnum=Subquery(_current_version_of("district__number")))
+        .order_by().values("dnum").annotate(n=Count("pk"))
+    )
+    return {row["dnum"]: row["n"] for row in rows if row["dnum"] is not None}
+
+
+def featured_projects(limit=3):
+    """A few published projects for the home page: the featured ones first, then the latest."""
+    return list(
+        public_projects().order_by("-featured", "-published_at", "pk")[:limit]
+    )
+
+
+def portfolio_freshness():
+    """(last change of anything the portfolio shows, number of public pages), one query."""
+    row = PublicProject.objects.aggregate(
+        page=Max("updated_at"), proposal=Max("proposal__updated_at"), org=Max("proposal__organisation__updated_at"),
+        version=Max("proposal__versions__updated_at"),
+        count=Count("pk", distinct=True, filter=Q(is_published=True, proposal__status__in=LAB_STATUSES)),
+    )
+    stamps = [row[k] for k in ("page", "proposal", "org", "version") if row[k] is not None]
+    return (max(stamps) if stamps else None), row["count"]
+
+
+def project_freshness(slug):
+    """(when the public page `slug` last changed, its proposal's pk), or (None, None) if it is
+    not public (one query)."""
+    row = PublicProject.objects.public().filter(slug=slug).aggregate(
+        page=Max("updated_at"), proposal=Max("proposal__updated_at"), org=Max("proposal__organisation__updated_at"),
+        version=Max("proposal__versions__updated_at"), proposal_pk=Max("proposal_id"),
+    )
+    if row["proposal_pk"] is None:
+        return None, None
+    stamps = [row[k] for k in ("page", "proposal", "org", "version") if row[k] is not None]
+    return max(stamps), row["proposal_pk"]
+
+
+def etag_for(request, *parts) -> str:
+    """An ETag for an anonymous page: what it depends on, the address, the CSRF cookie (the
+    language form carries a token tied to it) and the language."""
+    raw = "|".join(str(p) for p in (*parts, request.get_full_path(),
+                                       request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+                                       getattr(request, "LANGUAGE_CODE", "")))
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def home_figures():
+    """Proposals received, teams incubated and projects funded, in one aggregate query."""
+    return Proposal.objects.aggregate(
+        received=Count("pk", filter=Q(submitted_at__isnull=False) & ~Q(status=ProposalStatus.WITHDRAWN)),
+        incubated=Count("pk", filter=Q(status__in=LAB_STATUSES)),
+        funded=Count("pk", filter=Q(status=ProposalStatus.FUNDED)),
+    )
+
+
+def public_page_of(proposal):
+    return PublicProject.objects.filter(proposal=proposal).first()

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from calls.models import Call
@@ -38,6 +39,7 @@ from tsf.core import audit
 from tsf.notifications.services import notify, queue_email
 
 from .models import (
+    LAB_STATUSES,
     ZERO,
     AdmissibilityCheck,
     Attachment,
@@ -47,6 +49,7 @@ from .models import (
     Proposal,
     ProposalStatus,
     ProposalVersion,
+    PublicProject,
 )
 
 S = ProposalStatus
@@ -420,3 +423,74 @@ def record_admissibility(proposal: Proposal, *, by, eligible_applicant: bool, do
             "admissible": outcome == AdmissibilityCheck.Outcome.ADMISSIBLE},
            url=proposal.get_absolute_url())
     return check
+
+
+# Public project pages ------------------------------------------------------------------------
+
+PUBLIC_TRACKED = ("slug", "summary", "image", "image_alt", "public_grant_amount", "website", "featured",
+                  "is_published")
+
+
+def unique_public_slug(text: str, exclude_pk=None) -> str:
+    base = slugify(text)[:180] or "progetto"
+    slug, n = base, 2
+    qs = PublicProject.objects.all()
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _check_can_be_public(proposal: Proposal):
+    if proposal.status not in LAB_STATUSES:
+        raise ProposalError(_("Only projects admitted to the Incubation Lab (incubated or funded) can have a "
+                              "public page."))
+
+
+@transaction.atomic
+def save_public_page(form, *, by) -> PublicProject:
+    """Staff write a project's public page (summary, image, grant amount...). Audited on the
+    proposal. Publishing is a separate action."""
+    page = form.instance
+    _check_can_be_public(page.proposal)
+    creating = page.pk is None
+    before = {} if creating else audit.snapshot(PublicProject.objects.get(pk=page.pk), PUBLIC_TRACKED)
+    page = form.save(commit=False)
+    if not page.slug:
+        page.slug = unique_public_slug(page.proposal.title, exclude_pk=page.pk)
+    page.save()
+    if creating:
+        changes = {k: [None, str(getattr(page, k))] for k in PUBLIC_TRACKED if getattr(page, k) not in ("", None)}
+    else:
+        changes = audit.diff(page, PUBLIC_TRACKED, before)
+    audit.record(by, "project.public_page.save", page.proposal, changes=changes)
+    return page
+
+
+@transaction.atomic
+def publish_public_page(page: PublicProject, *, by) -> PublicProject:
+    page = PublicProject.objects.select_for_update().select_related("proposal").get(pk=page.pk)
+    _check_can_be_public(page.proposal)
+    if not page.summary.strip():
+        raise ProposalError(_("Write the public summary before publishing the page."))
+    if page.is_published:
+        return page
+    page.is_published = True
+    page.published_at = page.published_at or timezone.now()
+    page.save(update_fields=["is_published", "published_at", "updated_at"])
+    audit.record(by, "project.public_page.publish", page.proposal, changes={"is_published": [False, True]})
+    return page
+
+
+@transaction.atomic
+def unpublish_public_page(page: PublicProject, *, by, note: str = "") -> PublicProject:
+    page = PublicProject.objects.select_for_update().select_related("proposal").get(pk=page.pk)
+    if not page.is_published:
+        return page
+    page.is_published = False
+    page.save(update_fields=["is_published", "updated_at"])
+    audit.record(by, "project.public_page.unpublish", page.proposal, changes={"is_published": [True, False]},
+                 note=note)
+    return page

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_public
 
 app_name = "projects"
 
@@ -21,6 +21,11 @@ urlpatterns = [
     path("proposals/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("proposals/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("proposals/<int:pk>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("portfolio/", views_public.portfolio, name="portfolio"),
+    path("portfolio/<slug:slug>/", views_public.public_detail, name="public_detail"),
+    path("staff/proposals/<int:pk>/public-page/", views_public.staff_public_page, name="staff_public_page"),
+    path("staff/proposals/<int:pk>/public-page/publication/", views_public.staff_public_publication,
+         name="staff_public_publication"),
     path("staff/calls/<slug:slug>/", views.staff_proposals, name="staff_proposals"),
     path("staff/proposals/<int:pk>/", views.staff_proposal, name="staff_proposal"),
     path("staff/proposals/<int:pk>/admissibility/", views.staff_admissibility, name="staff_admissibility"),

@@ -39,7 +39,8 @@ from .forms import (
     WithdrawForm,
     check_budget,
 )
-from .models import Attachment, Invitation, Membership, Organisation, Proposal, ProposalStatus
+from .hooks import proposal_page
+from .models import LAB_STATUSES, Attachment, Invitation, Membership, Organisation, Proposal, ProposalStatus
 from .rules import is_proposal_member
 
 STEPS = [
@@ -336,6 +337,7 @@ def detail(request, pk):
         "can_withdraw": request.user.has_perm("projects.withdraw_proposal", proposal),
         "attachments": [(a, private_file_url(a, "file")) for a in version.attachments.all()],
         "is_staff_view": request.user.has_perm("projects.manage_proposals"),
+        "sections": proposal_page.sections_for(request, proposal),
     })
 
 
@@ -460,6 +462,9 @@ def staff_proposal(request, pk):
         "admissibility": getattr(proposal, "admissibility", None),
         "can_check": proposal.status in (ProposalStatus.SUBMITTED, ProposalStatus.ADMISSIBLE,
                                          ProposalStatus.NOT_ADMISSIBLE),
+        "can_have_public_page": proposal.status in LAB_STATUSES,
+        "public_page": selectors.public_page_of(proposal),
+        "sections": proposal_page.sections_for(request, proposal),
     })
 
 
