@@ -14,9 +14,15 @@ from acceleration.models import (
     RegistrationStatus,
 )
 from assessment.models import AssessmentRound, Decision, DecisionItem
-from calls.models import District, ImpactTheme, LegalForm
+from calls.models import District, ImpactTheme
 from projects.models import Membership, ProposalStatus
-from tests.assessment.factories import RoundFactory, assign_cleared, make_criteria, make_proposal, submit_scores
+from tests.assessment.factories import (
+    RoundFactory,
+    assign_cleared,
+    make_criteria,
+    make_proposal,
+    submit_scores,
+)
 from tests.factories import UserFactory
 from tests.grants.factories import funded_item, past_call
 
@@ -73,13 +79,17 @@ def set_profile(proposal, *, district=None, themes=(), legal_form=None):
 def final_round_with_outcomes(call, *, funded=2, not_funded=1, member=None, assessor=None):
     """A final round with three criteria, `funded` funded proposals and `not_funded` others,
     scored by one assessor. Returns (round, funded proposals, not-funded proposals)."""
-    rnd = RoundFactory(call=call, kind=AssessmentRound.Kind.FINAL, version_number=1,
-                       opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(days=20))
-    make_criteria(rnd)
+    rnd = AssessmentRound.objects.filter(call=call, kind=AssessmentRound.Kind.FINAL).first()
+    if rnd is None:
+        rnd = RoundFactory(call=call, kind=AssessmentRound.Kind.FINAL, version_number=1,
+                           opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(days=20))
+    if not rnd.criteria.exists():
+        make_criteria(rnd)
     assessor = assessor or UserFactory(roles=["assessor"])
-    decision = Decision.objects.create(round=rnd, decided_by=UserFactory(roles=["staff"]))
+    decision = Decision.objects.filter(round=rnd).first() or Decision.objects.create(
+        round=rnd, decided_by=UserFactory(roles=["staff"]))
     funded_ps, other_ps = [], []
-    rank = 0
+    rank = decision.items.count()
     for i in range(funded):
         p = make_proposal(call, status=ProposalStatus.FUNDED)
         submit_scores(assign_cleared(rnd, p, assessor), [9, 8, 8 + (i % 2)], strengths="Team solido.",
@@ -118,4 +128,4 @@ def member_of(proposal, user=None, **kw):
     return user
 
 
-__all__ = ["LegalForm"]
+
