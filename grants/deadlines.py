@@ -4,9 +4,10 @@
   e.g. 14, 3 and 0 days): key `grants:report:<id>:d<offset>`. A report counts as due from the
   start of its due day (Europe/Rome); the engine's grace day covers the whole due day.
 - Escalation to staff every 7 days while a report is overdue (its due day is over and it is
-  neither submitted nor approved): key `grants:report:<id>:esc<n>`. After a long stop of the
-  worker only the latest escalation goes out (one message saying "overdue for N days", not a
-  burst of stale ones); each number is still sent at most once.
+  neither submitted nor approved): key `grants:report:<id>:esc<n>`. A worker that was down for
+  days sends every escalation it missed in the last CATCH_UP_DAYS (14) once; older ones are
+  superseded by the newer and never sent, so a report overdue for years (an old grant brought
+  into the portal, the demo) does not flood staff with hundreds of stale messages.
 
 Each key names the report, the offset or escalation number: the engine sends each once, however
 often or late it runs.
@@ -23,6 +24,7 @@ from .models import GrantStatus, Report, ReportStatus
 DEFAULT_OFFSETS = [14, 3, 0]
 ESCALATE_EVERY_DAYS = 7
 HORIZON_DAYS = 120  # longer than any reminder offset a call sets
+CATCH_UP_DAYS = 14
 LIVE = (GrantStatus.SIGNED, GrantStatus.ACTIVE)
 
 
@@ -61,10 +63,13 @@ def report_deadlines(now):
                     url=url)
         overdue_since = start_of(report.due_date + timedelta(days=1))
         escalations = deadlines.escalations_passed(overdue_since, now, ESCALATE_EVERY_DAYS)
-        if escalations:
-            if staff is None:
-                staff = staff_people()
-            n = escalations[-1]
+        recent = [n for n in escalations
+                  if overdue_since + timedelta(days=(n - 1) * ESCALATE_EVERY_DAYS) >= now - timedelta(days=CATCH_UP_DAYS)]
+        if escalations and not recent:
+            recent = [escalations[-1]]
+        if recent and staff is None:
+            staff = staff_people()
+        for n in recent:
             yield deadlines.Reminder(
                 key=f"grants:report:{report.pk}:esc{n}", users=staff, event="grant_report_overdue",
                 context={"report": report, "grant": grant, "number": n,
