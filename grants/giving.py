@@ -11,7 +11,6 @@ import json
 from datetime import datetime, time
 from pathlib import Path
 
-from django.urls import reverse
 from django.utils import timezone
 
 from .models import CITY_OF_TURIN_CF, TrancheStatus
@@ -54,7 +53,7 @@ def grant_json(grant, base_url: str = "") -> dict:
         "dateModified": _dt(grant.updated_at),
     }
     if base_url:
-        data["url"] = base_url + reverse("grants:project", kwargs={"cup": grant.cup})
+        data["url"] = base_url + grant.project_url
     if paid:
         data["disbursementTransaction"] = [
             {"id": f"360G-tsf-{grant.cup}-{t.order}", "transactionDate": _dt(t.paid_on), "value": float(t.amount),

@@ -1,4 +1,5 @@
-"""The grants' figures on the home page: projects funded, euros awarded, people reached."""
+"""The grants' figures on the home page: euros awarded and people reached (projects counts the
+projects funded)."""
 from django.db.models import Count, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -16,7 +17,6 @@ def grant_figures(request):
     people = ReportReach.objects.filter(report__status=ReportStatus.APPROVED).exclude(
         report__grant__status=GrantStatus.REVOKED).aggregate(t=Sum("people"))["t"] or 0
     figures = [
-        {"label": _("projects funded"), "value": totals["n"]},
         {"label": _("euros awarded"), "value": number_format(totals["amount"], 0, force_grouping=True)},
     ]
     if people:

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -123,6 +124,18 @@ class Grant(models.Model):
     @property
     def organisation(self):
         return self.proposal.organisation
+
+    @property
+    def project_url(self):
+        """The project's public page: the one staff publish in projects when there is one, else the
+        grant's transparency page."""
+        try:
+            page = self.proposal.public_page
+        except ObjectDoesNotExist:
+            page = None
+        if page is not None and page.is_published:
+            return page.get_absolute_url()
+        return reverse("grants:project", kwargs={"cup": self.cup})
 
 
 class GrantBudgetLine(models.Model):

@@ -206,7 +206,8 @@ def reports_for_staff_panel(today=None):
 def transparency_rows(call=None, q=""):
     """The grants published under D.Lgs. 33/2013, art. 26-27 (the revoked ones are left out)."""
     qs = (Grant.objects.exclude(status=GrantStatus.REVOKED)
-          .select_related("proposal", "proposal__organisation", "call").order_by("call__year", "cup"))
+          .select_related("proposal", "proposal__organisation", "proposal__public_page", "call")
+          .order_by("call__year", "cup"))
     if call is not None:
         qs = qs.filter(call=call)
     if q:

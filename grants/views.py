@@ -394,7 +394,7 @@ def transparency(request):
         base = settings.SITE_URL
         data = ([g.proposal.organisation.legal_name, g.proposal.organisation.codice_fiscale, g.amount,
                  g.legal_basis, g.responsible_office, g.selection_method,
-                 base + reverse("grants:project", kwargs={"cup": g.cup}), g.cup, timezone.localtime(g.awarded_at).date(),
+                 base + g.project_url, g.cup, timezone.localtime(g.awarded_at).date(),
                  g.call.title] for g in rows)
         return csv_response("amministrazione-trasparente-sovvenzioni", headers, data)
     page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
