@@ -257,6 +257,12 @@ class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(label=_("I understand that a withdrawn proposal cannot be submitted again."))
 
 
+class HttpsURLField(forms.URLField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 class PublicProjectForm(forms.ModelForm):
     """Staff write the public page of an incubated or funded project."""
 
@@ -264,6 +270,7 @@ class PublicProjectForm(forms.ModelForm):
         model = PublicProject
         fields = ["slug", "summary", "image", "image_alt", "public_grant_amount", "website", "featured"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
+        field_classes = {"website": HttpsURLField}
         help_texts = {"slug": _("Part of the page address; leave empty to make it from the title.")}
 
     def __init__(self, *args, **kwargs):

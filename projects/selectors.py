@@ -239,11 +239,11 @@ def featured_projects(limit=3):
 def portfolio_freshness():
     """(last change of anything the portfolio shows, number of public pages), one query."""
     row = PublicProject.objects.aggregate(
-        page=Max("updated_at"), proposal=Max("proposal__updated_at"), org=Max("proposal__organisation__updated_at"),
-        version=Max("proposal__versions__updated_at"),
+        page_m=Max("updated_at"), proposal_m=Max("proposal__updated_at"), org_m=Max("proposal__organisation__updated_at"),
+        version_m=Max("proposal__versions__updated_at"),
         count=Count("pk", distinct=True, filter=Q(is_published=True, proposal__status__in=LAB_STATUSES)),
     )
-    stamps = [row[k] for k in ("page", "proposal", "org", "version") if row[k] is not None]
+    stamps = [row[k] for k in ("page_m", "proposal_m", "org_m", "version_m") if row[k] is not None]
     return (max(stamps) if stamps else None), row["count"]
 
 
@@ -251,12 +251,12 @@ def project_freshness(slug):
     """(when the public page `slug` last changed, its proposal's pk), or (None, None) if it is
     not public (one query)."""
     row = PublicProject.objects.public().filter(slug=slug).aggregate(
-        page=Max("updated_at"), proposal=Max("proposal__updated_at"), org=Max("proposal__organisation__updated_at"),
-        version=Max("proposal__versions__updated_at"), proposal_pk=Max("proposal_id"),
+        page_m=Max("updated_at"), proposal_m=Max("proposal__updated_at"), org_m=Max("proposal__organisation__updated_at"),
+        version_m=Max("proposal__versions__updated_at"), proposal_pk=Max("proposal_id"),
     )
     if row["proposal_pk"] is None:
         return None, None
-    stamps = [row[k] for k in ("page", "proposal", "org", "version") if row[k] is not None]
+    stamps = [row[k] for k in ("page_m", "proposal_m", "org_m", "version_m") if row[k] is not None]
     return max(stamps), row["proposal_pk"]
 
 
