@@ -136,6 +136,27 @@ def assert_accessible(page, context=""):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_for_every_test():
+    """Every test starts in the portal's default language (Italian), whatever the previous test
+    requested; a test that reads English texts asks for English (`english` fixture, /en/ URLs)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def english():
+    """Read the English interface: reverse() gives /en/ URLs and messages are in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and used TOTP codes live in the cache: no test sees another's."""
     from django.core.cache import cache

@@ -190,7 +190,7 @@ def test_publish_now_unpublish_and_schedule(editor_client, post):
         "blog.post.publish", "blog.post.unpublish", "blog.post.schedule"}
 
 
-def test_delete_asks_for_confirmation(editor_client, post):
+def test_delete_asks_for_confirmation(editor_client, post, english):
     GalleryImage.objects.create(post=post, image=_png(), alt="Una foto")
     url = reverse("blog:manage_delete", args=[post.pk])
     response = editor_client.get(url)

@@ -15,6 +15,11 @@ from django.utils import translation
 
 from tsf.core.uploads import DocumentValidator, ImageValidator, private_storage, sniff, upload_to
 
+
+@pytest.fixture(autouse=True)
+def _messages_in_english(english):
+    """These tests read the English messages."""
+
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
