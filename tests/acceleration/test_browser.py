@@ -56,6 +56,8 @@ def test_expert_registers_is_approved_gives_feedback_team_reads_it_and_uses_the_
     page.get_by_role("heading", name="Social Innovation Camp 2018").wait_for()
     assert_accessible(page, "camp page")
     page.get_by_role("link", name="Register as expert, mentor or investor").click()
+    page.get_by_label("Name and surname").wait_for()
+    assert_accessible(page, "camp registration form")
     page.get_by_label("Name and surname").fill("Elena Esperta")
     page.get_by_label("E-mail").fill("elena.esperta@example.org")
     page.get_by_label("Organisation").fill("Fondazione Sviluppo e Comunità")
@@ -81,6 +83,8 @@ def test_expert_registers_is_approved_gives_feedback_team_reads_it_and_uses_the_
     _login(page, "elena.esperta@example.org")
     page.goto(f"/en/acceleration/camp/{camp.pk}/")
     page.get_by_role("link", name=re.compile("Give feedback")).first.click()
+    page.get_by_role("heading", name="Feedback on the pitch").wait_for()
+    assert_accessible(page, "feedback form")
     for question, value in (("clarity", "4"), ("impact", "5"), ("sustainability", "3"), ("team", "4")):
         page.locator(f'input[name="{question}"][value="{value}"]').check(force=True)
     page.get_by_label("Comment for the team").fill("Pitch chiaro: ora dimostrate la sostenibilità dopo il contributo.")
@@ -129,3 +133,22 @@ def test_improvement_page_is_accessible(page, make_user):
     page.get_by_role("button", name="Add").click()
     page.get_by_test_id("action").first.wait_for()
     assert_accessible(page, "improvement page")
+
+
+def test_opportunity_catalogue_is_accessible_and_filters(page):
+    from calls.models import ImpactTheme
+    from tests.acceleration.factories import opportunity
+
+    past_call()  # reference data
+    theme = ImpactTheme.objects.order_by("order").first()
+    opportunity(themes=[theme], districts=[6], legal_forms=["aps"], title="Bando Welfare di comunità")
+    opportunity(title="Crowdfunding civico", funder="Città di Torino", kind="crowdfunding")
+    page.goto("/en/acceleration/opportunita/")
+    page.get_by_role("heading", name="Funding opportunities", exact=True).wait_for()
+    assert page.get_by_test_id("opportunity").count() == 2
+    assert_accessible(page, "opportunity catalogue")
+    page.get_by_label("Kind").select_option("crowdfunding")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile("kind=crowdfunding"))
+    assert page.get_by_test_id("opportunity").count() == 1
+    assert "Crowdfunding civico" in page.get_by_test_id("opportunity").inner_text()

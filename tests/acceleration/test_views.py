@@ -376,3 +376,23 @@ def test_opportunity_list_query_count_is_flat(client, world):
     assert count_queries(client, url("opportunities_staff")) == few_staff
     client.logout()
     assert count_queries(client, url("opportunities")) == few
+
+
+def test_a_tutor_follows_only_the_requests_of_their_teams(client, world, make_user):
+    from incubation.models import Lab, TutorAssignment
+
+    tutor = make_user("tutor@example.org", roles=["tutor"])
+    lab = Lab.objects.create(call=world["call"], name="Incubation Lab", starts_on=timezone.localdate(),
+                             ends_on=timezone.localdate())
+    TutorAssignment.objects.create(lab=lab, proposal=world["pa"], tutor=tutor)
+    req_a = open_a(world, subject="Richiesta di Alfa")
+    req_b = services.open_request(world["pb"], by=world["b"], topic="other", subject="Richiesta di Beta", text="?")
+    client.force_login(tutor)
+    body = client.get(url("help_staff")).content.decode()
+    assert "Richiesta di Alfa" in body and "Richiesta di Beta" not in body
+    assert client.get(req_a.get_absolute_url()).status_code == 200
+    assert client.get(req_b.get_absolute_url()).status_code == 404
+    assert client.get(private_file_url(req_a.messages.get(), "attachment")).status_code == 200
+    client.post(url("help_action", pk=req_a.pk), {"action": "take"})
+    req_a.refresh_from_db()
+    assert req_a.assignee == tutor
