@@ -162,7 +162,7 @@ def help_requests_for_staff(*, status="", topic="", q="", mine_of=None, tutor=No
         qs = qs.filter(Q(subject__icontains=q) | Q(proposal__organisation__legal_name__icontains=q)
                        | Q(proposal__protocol_number__icontains=q))
     return qs.order_by(
-        # open first, then waiting, then resolved; newest first inside
+        # not resolved first, newest first inside
         F("resolved_at").asc(nulls_first=True), "-created_at", "-pk")
 
 

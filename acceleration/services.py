@@ -26,6 +26,7 @@ from .models import (
     HelpRequest,
     HelpStatus,
     ImprovementAction,
+    Pitch,
     PitchFeedback,
     RegistrationStatus,
     SupportSlot,
@@ -62,6 +63,27 @@ def invite_to_camp(camp, *, email, full_name="", kind, by):
         queue_email(email, subject, body, event="camp_invitation")
         audit.record(by, "camp.invite", camp, note=email)
     return invitation
+
+
+def schedule_pitches(camp, *, by, minutes=7):
+    """A pitch for each funded team of the programme's call that has none yet, in ranking order.
+    Returns the pitches created."""
+    from assessment.selectors import funded_items
+
+    with transaction.atomic():
+        camp = Camp.objects.select_for_update().select_related("programme").get(pk=camp.pk)
+        have = set(camp.pitches.values_list("proposal_id", flat=True))
+        order = max(camp.pitches.values_list("order", flat=True), default=0)
+        made = []
+        for item in funded_items(camp.programme.call):
+            if item.proposal_id in have:
+                continue
+            order += 1
+            made.append(Pitch.objects.create(camp=camp, proposal=item.proposal, order=order, minutes=minutes,
+                                             title=item.proposal.title))
+        if made:
+            audit.record(by, "camp.pitches", camp, note=str(len(made)))
+    return made
 
 
 def register_for_camp(camp, *, full_name, email, organisation, kind, consent, invitation=None, now=None):

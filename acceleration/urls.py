@@ -10,6 +10,7 @@ urlpatterns = [
     path("camp/<int:pk>/calendario.ics", views.camp_ics, name="camp_ics"),
     path("camp/<int:pk>/iscrizione/", views.camp_register, name="camp_register"),
     path("camp/<int:pk>/gestione/", views.camp_staff, name="camp_staff"),
+    path("camp/<int:pk>/pitch/", views.camp_pitches, name="camp_pitches"),
     path("camp/iscrizioni/<int:pk>/decisione/", views.registration_decide, name="registration_decide"),
     path("pitch/<int:pk>/", views.pitch, name="pitch"),
     path("pitch/<int:pk>/feedback/", views.pitch_feedback, name="pitch_feedback"),

@@ -170,6 +170,15 @@ def camp_staff(request, pk):
 
 @staff_required
 @require_POST
+def camp_pitches(request, pk):
+    camp = get_object_or_404(Camp, pk=pk)
+    made = services.schedule_pitches(camp, by=request.user)
+    messages.success(request, _("%(n)s pitches added.") % {"n": len(made)})
+    return redirect("acceleration:camp_staff", pk=camp.pk)
+
+
+@staff_required
+@require_POST
 def registration_decide(request, pk):
     reg = get_object_or_404(CampRegistration, pk=pk)
     try:

@@ -396,3 +396,14 @@ def test_a_tutor_follows_only_the_requests_of_their_teams(client, world, make_us
     client.post(url("help_action", pk=req_a.pk), {"action": "take"})
     req_a.refresh_from_db()
     assert req_a.assignee == tutor
+
+
+def test_staff_add_a_pitch_for_each_funded_team(client, world):
+    third = funded_team(world["call"])
+    client.force_login(world["a"])
+    assert client.post(url("camp_pitches", pk=world["camp"].pk)).status_code == 403
+    client.force_login(world["staff"])
+    client.post(url("camp_pitches", pk=world["camp"].pk))
+    client.post(url("camp_pitches", pk=world["camp"].pk))  # twice: nothing more
+    pitches = list(world["camp"].pitches.order_by("order").values_list("proposal_id", "order"))
+    assert pitches == [(world["pa"].pk, 1), (world["pb"].pk, 2), (third.pk, 3)]
