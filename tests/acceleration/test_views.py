@@ -407,3 +407,37 @@ def test_staff_add_a_pitch_for_each_funded_team(client, world):
     client.post(url("camp_pitches", pk=world["camp"].pk))  # twice: nothing more
     pitches = list(world["camp"].pitches.order_by("order").values_list("proposal_id", "order"))
     assert pitches == [(world["pa"].pk, 1), (world["pb"].pk, 2), (third.pk, 3)]
+
+
+def test_the_approved_expert_sets_a_password_from_the_link_and_logs_in(client, staff_user):
+    import re
+
+    from tsf.accounts.models import User
+    from tsf.notifications.models import OutboxEmail
+
+    camp = make_camp(days_from_today=10)
+    reg = services.register_for_camp(camp, full_name="Nuova Esperta", email="nuova@example.org", organisation="",
+                                     kind="expert", consent=True)
+    services.approve_registration(reg, by=staff_user)
+    body = OutboxEmail.objects.get(to="nuova@example.org", event="camp_registration_approved").body_text
+    link = re.search(r"https?://[^\s]+/password/reset/key/[^\s]+", body).group(0)
+    path = "/" + link.split("/", 3)[3]
+    resp = client.get(path, follow=True)
+    assert resp.status_code == 200
+    form_url = resp.redirect_chain[-1][0] if resp.redirect_chain else path
+    resp = client.post(form_url, {"password1": "Nuova-Password-2018", "password2": "Nuova-Password-2018"})
+    assert resp.status_code == 302
+    assert User.objects.get(email="nuova@example.org").check_password("Nuova-Password-2018")
+
+
+def test_a_rolled_back_request_notifies_nobody(world):
+    from django.db import transaction
+
+    from tsf.notifications.models import Notification, OutboxEmail
+
+    before = (Notification.objects.count(), OutboxEmail.objects.count())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        open_a(world, subject="Annullata")
+        raise RuntimeError
+    assert (Notification.objects.count(), OutboxEmail.objects.count()) == before
+    assert not HelpRequest.objects.filter(subject="Annullata").exists()
