@@ -25,21 +25,31 @@ class Stage:
         return isinstance(self.start, datetime)
 
 
-def _day(value):
-    if value is None:
-        return None
-    return timezone.localtime(value).date() if isinstance(value, datetime) else value
+def _state(start, end, next_start, now, today):
+    """done / current / upcoming for a stage: datetimes compare with now, dates with today."""
+
+    def before(value):  # has `value` come?
+        return (now >= value) if isinstance(value, datetime) else (today >= value)
+
+    def after_end(value):
+        return (now >= value) if isinstance(value, datetime) else (today > value)
+
+    if not before(start):
+        return "upcoming"
+    if end is not None:
+        return "done" if after_end(end) else "current"
+    if next_start is not None and before(next_start):
+        return "done"
+    return "current"
 
 
 def timeline(call: Call, now=None) -> list[Stage]:
     """The call's stages in order, each marked done, current or upcoming against `now`; a stage
-    without a date is left out."""
+    without a date is left out. A stage without an end lasts until the next one starts."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    months = call.implementation_months
     stages = [
-        Stage(_("The call opens"), call.opens_at),
-        Stage(_("Deadline for proposals"), call.closes_at),
+        Stage(_("Call open for proposals"), call.opens_at, call.closes_at),
         Stage(_("Results of the first selection"), call.first_selection_results_on,
               note=_("The best %(n)s proposals are admitted to the Incubation Lab.") % {"n": call.incubation_quota}),
         Stage(_("Incubation Lab"), call.incubation_starts_on, call.incubation_ends_on,
@@ -48,26 +58,14 @@ def timeline(call: Call, now=None) -> list[Stage]:
         Stage(_("Final assessment"), call.final_assessment_on,
               note=_("Up to %(n)s projects are funded.") % {"n": call.funding_quota}),
         Stage(_("Grants and implementation"), call.results_published_on,
-              note=_("%(n)s months to implement each funded project.") % {"n": months}),
+              note=_("%(n)s months to implement each funded project.") % {"n": call.implementation_months}),
         Stage(_("Acceleration"), call.acceleration_starts_on,
               note=_("A year of support, with the Social Innovation Camp.")),
     ]
     stages = [s for s in stages if s.start is not None]
     for i, stage in enumerate(stages):
-        start = _day(stage.start)
-        nxt = _day(stages[i + 1].start) if i + 1 < len(stages) else None
-        end = _day(stage.end)
-        if isinstance(stage.start, datetime) and stage.end is None:
-            # A moment (opening, deadline): done once it has passed.
-            stage.state = "done" if now >= stage.start else "upcoming"
-            continue
-        finished = (end is not None and today > end) or (end is None and nxt is not None and today >= nxt)
-        if start > today:
-            stage.state = "upcoming"
-        elif finished:
-            stage.state = "done"
-        else:
-            stage.state = "current"
+        nxt = stages[i + 1].start if i + 1 < len(stages) else None
+        stage.state = _state(stage.start, stage.end, nxt, now, today)
     return stages
 
 

@@ -51,7 +51,7 @@ def test_home_timeline_of_the_latest_call(client):
         response = client.get("/en/")
     body = response.content.decode()
     assert "Where it stands now" in body
-    for label in ("The call opens", "Deadline for proposals", "Incubation Lab", "Revised proposals",
+    for label in ("Call open for proposals", "Incubation Lab", "Revised proposals",
                   "Final assessment", "Grants and implementation", "Acceleration"):
         assert label in body
     assert '<time datetime="2018-03-20">' in body
@@ -62,19 +62,27 @@ def test_timeline_states_follow_the_date():
     call = _call_2018()
     with freeze_time("2018-04-10 10:00:00"):
         states = {s.label: s.state for s in timeline(call)}
-    assert states["The call opens"] == "done" and states["Deadline for proposals"] == "done"
+    assert states["Call open for proposals"] == "done"
     assert states["Results of the first selection"] == "done"
     assert states["Incubation Lab"] == "current"
     assert states["Final assessment"] == "upcoming" and states["Acceleration"] == "upcoming"
     with freeze_time("2019-01-10 10:00:00"):
         states = {s.label: s.state for s in timeline(call)}
     assert states["Acceleration"] == "current" and states["Incubation Lab"] == "done"
+    with freeze_time("2018-02-28 10:59:00"):  # 11:59 in Rome: the call closes at 12:00
+        states = {s.label: s.state for s in timeline(call)}
+    assert states["Call open for proposals"] == "current"
+    assert states["Results of the first selection"] == "upcoming"
+    with freeze_time("2018-02-28 11:00:00"):  # 12:00 in Rome
+        states = {s.label: s.state for s in timeline(call)}
+    assert states["Call open for proposals"] == "done"
+    assert not any(s == "current" for s in states.values())  # between the deadline and the results
 
 
 def test_timeline_leaves_out_stages_without_a_date():
     call = CallFactory(first_selection_results_on=None, incubation_starts_on=None, acceleration_starts_on=None)
     labels = [s.label for s in timeline(call)]
-    assert labels == ["The call opens", "Deadline for proposals"]
+    assert labels == ["Call open for proposals"]
 
 
 def test_home_prefers_the_open_call_for_the_timeline(client):

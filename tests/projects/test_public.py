@@ -111,7 +111,7 @@ def test_public_pages_never_show_private_fields(client, call):
                        "BISOGNO-RISERVATO", "TEAM-RISERVATO", p.protocol_number, "/files/"):
             assert secret not in body, f"{secret} leaked on {url}"
     body = client.get(p.public_page.get_absolute_url()).content.decode()
-    assert "98.500,00 €" in body or "98,500.00 €" in body
+    assert "98,500 €" in body
     assert "Funded" in body
 
 
@@ -246,6 +246,23 @@ def test_sitemap_lists_published_projects_only(call, rf):
     assert [page.slug for page in pages] == [shown.public_page.slug]
     assert sitemap.location(pages[0]) == shown.public_page.get_absolute_url()
     assert sitemap.location("projects:portfolio") == reverse("projects:portfolio")
+
+
+def test_sitemap_xml_with_the_project_sitemap_lists_published_pages_in_both_languages(call, rf):
+    import xml.etree.ElementTree as ET
+
+    from django.contrib.sitemaps.views import sitemap
+
+    shown = lab_project(call, "Visibile")
+    lab_project(call, "Bozza", published=False)
+    response = sitemap(rf.get("/sitemap.xml"), sitemaps={"projects": ProjectSitemap})
+    response.render()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [u.find("s:loc", ns).text for u in ET.fromstring(response.content).findall("s:url", ns)]
+    assert any(loc.endswith("/projects/portfolio/visibile/") and "/en/" not in loc for loc in locs)
+    assert any(loc.endswith("/en/projects/portfolio/visibile/") for loc in locs)
+    assert not any("bozza" in loc for loc in locs)
+    assert shown.public_page.slug == "visibile"
 
 
 # Staff -----------------------------------------------------------------------------------------
