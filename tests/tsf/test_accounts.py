@@ -169,3 +169,15 @@ def test_my_area_lists_roles_and_language_switch(client, make_user):
     body = client.get("/en/my-area/").content.decode()
     assert '<html lang="en">' in body
     assert "My area" in body
+
+
+def test_staff_desk_leads_to_every_stage(staff_client, english):
+    body = staff_client.get(reverse("accounts:my_area")).content.decode()
+    for name in ["calls:staff_list", "assessment:index", "incubation:index", "grants:portfolio",
+                 "acceleration:help_staff", "blog:manage", "accounts:people", "core:audit_log"]:
+        assert f'href="{reverse(name)}"' in body, name
+
+
+def test_promoter_has_no_staff_desk(promoter_client, english):
+    body = promoter_client.get(reverse("accounts:my_area")).content.decode()
+    assert "Staff desk" not in body
