@@ -1,0 +1,218 @@
+"""`python -m tsf.bench`: the portal's benchmark (what `make bench` runs).
+
+1. Two PostgreSQL databases are created if missing, migrated and seeded: BENCH_DATABASE_URL at
+   --scale (1: 10,000 proposals) and the same name + "_small" at --small-scale (0.01: 100).
+   A database that already holds its dataset is not seeded again (--reseed forces it).
+2. In a process per database, each page is requested once through Django's test client and its
+   queries are counted (CaptureQueriesContext), with an empty cache.
+3. gunicorn serves the large database as in production (DEBUG off, collected static files, Redis
+   cache when BENCH_REDIS_URL answers); each page is driven for --duration seconds at
+   --concurrency clients, and so is the trivial view /bench/ping (before and after the pages: its
+   mean throughput is the ceiling).
+4. A table on stdout and JSON in --out (var/bench/latest.json).
+"""
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from . import load
+from .pages import PING
+from .report import evaluate, table
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/tsf_bench"
+SECRET = "bench-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def with_db_name(url, name):
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def ensure_database(url, drop=False):
+    """Create the database of `url` if missing (through the server's `postgres` database)."""
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(with_db_name(url, "postgres"))
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            if drop:
+                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cur.fetchone() is None:
+                log(f"creating database {name}")
+                cur.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+
+
+def redis_answers(url):
+    if not url:
+        return False
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return True
+    except Exception:  # noqa: BLE001 - no Redis: the cache stays in each worker's memory
+        return False
+
+
+def django_env(database_url, **extra):
+    env = dict(os.environ)
+    for name in ("REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"):
+        env.pop(name, None)
+    env.update({"DATABASE_URL": database_url, "DEBUG": "0", "SECRET_KEY": SECRET, "SECURE_SSL_REDIRECT": "false",
+                "SECURE_COOKIES": "false", "DJANGO_SETTINGS_MODULE": "tsf.settings", "LOG_LEVEL": "WARNING"})
+    env.update(extra)
+    return env
+
+
+def manage(env, *args, capture=False):
+    cmd = [sys.executable, str(BASE_DIR / "manage.py"), *args]
+    return subprocess.run(cmd, env=env, cwd=BASE_DIR, check=True, text=True,
+                          stdout=subprocess.PIPE if capture else None)
+
+
+def prepare(database_url, scale, *, reseed, sessions):
+    ensure_database(database_url, drop=reseed)
+    env = django_env(database_url, MANIFEST_STATIC="false")
+    manage(env, "migrate", "--noinput", "-v", "0")
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
+        args = ["bench_seed", "--scale", str(scale), "--count-queries", "--out", out.name]
+        if sessions:
+            args.append("--sessions")
+        manage(env, *args)
+        return json.load(open(out.name))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database_url, redis_url, workers, port):
+    # MANIFEST_STATIC=false: with the hashed-names storage every page answers 500, because
+    # templates/base.html asks for `{% static 'fonts' %}` (a folder, not in the manifest). See the
+    # README's Performance section; WhiteNoise still serves the collected files.
+    extra = {"ALLOWED_HOSTS": "127.0.0.1", "MANIFEST_STATIC": os.environ.get("BENCH_MANIFEST_STATIC", "false")}
+    if redis_url:
+        extra["REDIS_URL"] = redis_url
+    env = django_env(database_url, **extra)
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    cmd = [str(gunicorn), "tsf.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+           "--log-level", "warning", "--timeout", "120"]
+    proc = subprocess.Popen(cmd, env=env, cwd=BASE_DIR, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn stopped before answering")
+        try:
+            if load.get("127.0.0.1", port, PING)[0] == 200:
+                return proc
+        except OSError:
+            pass
+        time.sleep(0.3)
+    stop_server(proc)
+    raise SystemExit("gunicorn did not answer in 60 s")
+
+
+def stop_server(proc):
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tsf.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DB)
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4"))
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
+    parser.add_argument("--small-scale", type=float, default=0.01)
+    parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 8)),
+                        help="seconds of load per page")
+    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", 8)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 3)))
+    parser.add_argument("--out", default=str(BASE_DIR / "var" / "bench" / "latest.json"))
+    parser.add_argument("--reseed", action="store_true", help="drop both databases and seed again")
+    parser.add_argument("--only", default="", help="comma-separated page names to drive (default: all)")
+    args = parser.parse_args(argv)
+
+    small_url = with_db_name(args.database_url, urlsplit(args.database_url).path.lstrip("/") + "_small")
+    log(f"small dataset (scale {args.small_scale:g}) on {small_url}")
+    small = prepare(small_url, args.small_scale, reseed=args.reseed, sessions=False)
+    log(f"large dataset (scale {args.scale:g}) on {args.database_url}")
+    large = prepare(args.database_url, args.scale, reseed=args.reseed, sessions=True)
+
+    redis_url = args.redis_url if redis_answers(args.redis_url) else ""
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()  # the bench's own Redis database: a cold cache
+    else:
+        log(f"Redis {args.redis_url or '(none)'} does not answer: each worker caches in its memory")
+    port = free_port()
+    log(f"gunicorn on 127.0.0.1:{port}, {args.workers} workers; {args.concurrency} clients, "
+        f"{args.duration:g} s per page")
+    proc = start_server(args.database_url, redis_url, args.workers, port)
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    results = {}
+    try:
+        ping_runs = [load.drive("127.0.0.1", port, PING, concurrency=args.concurrency, duration=args.duration)]
+        for page in large["pages"]:
+            if only and page["name"] not in only:
+                continue
+            cookie = None if page["role"] == "anonymous" else f"sessionid={large['sessions'][page['role']]}"
+            status, _ = load.get("127.0.0.1", port, page["url"], cookie=cookie, timeout=60)
+            if status != 200:
+                raise SystemExit(f"{page['name']} {page['url']} answered {status}")
+            for _ in range(3):  # warm: the worker's imports, templates and the cache
+                load.get("127.0.0.1", port, page["url"], cookie=cookie, timeout=60)
+            run = load.drive("127.0.0.1", port, page["url"], cookie=cookie, concurrency=args.concurrency,
+                             duration=args.duration)
+            log(f"  {page['name']}: {run['rps']} req/s, p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms")
+            results[page["name"]] = run
+        ping_runs.append(load.drive("127.0.0.1", port, PING, concurrency=args.concurrency, duration=args.duration))
+    finally:
+        stop_server(proc)
+
+    ceiling = round(sum(r["rps"] for r in ping_runs) / len(ping_runs), 1)
+    report = evaluate(large, small, results, ping_runs, ceiling)
+    report["run"] = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"), "scale": args.scale,
+        "small_scale": args.small_scale, "duration_s": args.duration, "concurrency": args.concurrency,
+        "workers": args.workers, "cache": "redis" if redis_url else "locmem", "cpus": os.cpu_count(),
+        "counts": large["counts"], "small_counts": small["counts"],
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(table(report))
+    print(f"\nJSON written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

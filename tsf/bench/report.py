@@ -1,0 +1,77 @@
+"""The benchmark's targets, its JSON report and its table."""
+
+PUBLIC_RATIO = 0.5  # anonymous pages: at least half the trivial view's throughput
+LOGGED_IN_RATIO = 0.1  # pages behind a login: at least a tenth
+MAX_QUERIES = 15
+
+
+def evaluate(large, small, results, ping_runs, ceiling):
+    """One row per page: latency, throughput, ratio to the ceiling, queries at both scales, and
+    which target each misses."""
+    rows = []
+    for page in large["pages"]:
+        name = page["name"]
+        q_large = large["queries"][name]
+        q_small = small["queries"].get(name, {})
+        run = results.get(name)
+        target_ratio = PUBLIC_RATIO if page["public"] else LOGGED_IN_RATIO
+        row = {
+            "page": name, "url": page["url"], "role": page["role"],
+            "queries_small": q_small.get("cold"), "queries_large": q_large["cold"],
+            "queries_large_warm": q_large["warm"], "status": q_large["status"],
+            "target_ratio": target_ratio,
+        }
+        misses = []
+        if q_large["status"] != 200 or q_small.get("status") != 200:
+            misses.append("status")
+        if q_large["cold"] > MAX_QUERIES:
+            misses.append(f"queries>{MAX_QUERIES}")
+        if q_small.get("cold") != q_large["cold"]:
+            misses.append("queries grow")
+        if run is not None:
+            ratio = run["rps"] / ceiling if ceiling else 0.0
+            row.update({k: run[k] for k in ("p50_ms", "p95_ms", "rps", "requests", "errors")})
+            row["ratio"] = round(ratio, 3)
+            if ratio < target_ratio:
+                misses.append(f"throughput<{target_ratio:g}")
+            if run["errors"]:
+                misses.append("errors")
+        row["misses"] = misses
+        row["ok"] = not misses
+        rows.append(row)
+    return {
+        "ceiling": {"path": "/bench/ping", "rps": ceiling, "runs": ping_runs},
+        "targets": {"public_ratio": PUBLIC_RATIO, "logged_in_ratio": LOGGED_IN_RATIO, "max_queries": MAX_QUERIES,
+                    "same_queries_at_both_scales": True},
+        "pages": rows,
+        "all_met": all(r["ok"] for r in rows),
+    }
+
+
+def table(report):
+    small_n = report.get("run", {}).get("small_counts", {}).get("proposals", "small")
+    large_n = report.get("run", {}).get("counts", {}).get("proposals", "large")
+    head = (f"{'page':24} {'who':9} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'ratio':>6} "
+            f"{'q@' + str(small_n):>7} {'q@' + str(large_n):>8}  result")
+    lines = [head, "-" * len(head)]
+    ping = report["ceiling"]
+    p50 = ping["runs"][0]["p50_ms"] if ping["runs"] else None
+    p95 = ping["runs"][0]["p95_ms"] if ping["runs"] else None
+    lines.append(f"{'/bench/ping (ceiling)':24} {'anonymous':9} {_n(p50):>8} {_n(p95):>8} {ping['rps']:>8} "
+                 f"{'1.00':>6} {'0':>7} {'0':>8}  ceiling")
+    for r in report["pages"]:
+        ratio = f"{r['ratio']:.2f}" if "ratio" in r else "-"
+        verdict = "ok" if r["ok"] else "MISS: " + ", ".join(r["misses"])
+        lines.append(f"{r['page'][:24]:24} {r['role'][:9]:9} {_n(r.get('p50_ms')):>8} {_n(r.get('p95_ms')):>8} "
+                     f"{_n(r.get('rps')):>8} {ratio:>6} {_n(r['queries_small']):>7} {_n(r['queries_large']):>8}  "
+                     f"{verdict}")
+    met = sum(r["ok"] for r in report["pages"])
+    lines.append("")
+    lines.append(f"Targets: public pages >= {PUBLIC_RATIO:g} x ceiling, logged-in pages >= {LOGGED_IN_RATIO:g} x "
+                 f"ceiling, <= {MAX_QUERIES} queries, same queries at both scales. "
+                 f"{met}/{len(report['pages'])} pages meet every target.")
+    return "\n".join(lines)
+
+
+def _n(value):
+    return "-" if value is None else str(value)
