@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
+from projects.models import LAB_STATUSES, Proposal, ProposalVersion
+
 from .models import Category, GalleryImage, Post, Tag
 
 
@@ -32,11 +34,24 @@ def public_posts(*, kind="", category="", tag="", q="", now=None):
     return _with_relations(qs.distinct().order_by("-publish_at", "-id"))
 
 
+def _public_projects_prefetch():
+    """The post's related projects that have a public page (blog reads projects)."""
+    return Prefetch(
+        "related_projects", to_attr="public_projects",
+        queryset=Proposal.objects.filter(public_page__is_published=True, status__in=LAB_STATUSES)
+        .select_related("public_page")
+        .prefetch_related(Prefetch("versions", queryset=ProposalVersion.objects.only("pk", "proposal_id", "number",
+                                                                                     "title")))
+        .order_by("public_page__slug"),
+    )
+
+
 def public_post(slug, now=None):
     """A published post by its slug, or None."""
     return (
         _with_relations(Post.objects.published(now))
-        .prefetch_related(Prefetch("images", queryset=GalleryImage.objects.order_by("order", "id")))
+        .prefetch_related(Prefetch("images", queryset=GalleryImage.objects.order_by("order", "id")),
+                          _public_projects_prefetch())
         .filter(slug=slug)
         .first()
     )
@@ -45,7 +60,8 @@ def public_post(slug, now=None):
 def post_for_preview(pk):
     return (
         _with_relations(Post.objects.all())
-        .prefetch_related(Prefetch("images", queryset=GalleryImage.objects.order_by("order", "id")))
+        .prefetch_related(Prefetch("images", queryset=GalleryImage.objects.order_by("order", "id")),
+                          _public_projects_prefetch())
         .filter(pk=pk)
         .first()
     )
@@ -87,10 +103,15 @@ def blog_freshness(now=None):
 
 def post_freshness(slug, now=None):
     """(last modified, exists) of a public post, in one query."""
-    row = Post.objects.published(now).filter(slug=slug).values("updated_at", "publish_at").first()
+    row = (
+        Post.objects.published(now).filter(slug=slug)
+        .annotate(projects_changed=Max("related_projects__public_page__updated_at"))
+        .values("updated_at", "publish_at", "projects_changed").first()
+    )
     if row is None:
         return None
-    return max(row["updated_at"], row["publish_at"])
+    # A related project's page published or withdrawn changes the post's links to it.
+    return max(d for d in (row["updated_at"], row["publish_at"], row["projects_changed"]) if d is not None)
 
 
 def editor_posts(*, state="", q=""):

@@ -64,3 +64,30 @@ def test_a_post_becoming_public_changes_the_project_page_etag(client, call):  # 
     with freeze_time(timezone.now() + datetime.timedelta(hours=2)):
         again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
         assert again.status_code == 200 and "Presto in cascina" in again.content.decode()
+
+
+def test_post_page_links_to_its_published_projects(client, call):  # noqa: F811
+    shown = lab_project(call, "Casa del quartiere")
+    hidden = lab_project(call, "Pagina in bozza", published=False)
+    no_page = lab_project(call, "Senza pagina", page=False)
+    post = PostFactory(title="Un post sui progetti")
+    post.related_projects.add(shown, hidden, no_page)
+    body = client.get(post.get_absolute_url()).content.decode()
+    assert "Projects in this post" in body
+    assert f'href="{shown.public_page.get_absolute_url()}"' in body
+    assert "Pagina in bozza" not in body and "Senza pagina" not in body
+
+
+def test_withdrawing_a_project_page_changes_the_post_etag(client, call):  # noqa: F811
+    project = lab_project(call, "Progetto ritirato")
+    post = PostFactory(title="Un post")
+    post.related_projects.add(project)
+    client.get(post.get_absolute_url())
+    first = client.get(post.get_absolute_url())
+    assert client.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=5)):
+        page = project.public_page
+        page.is_published = False
+        page.save()
+        again = client.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 200 and "Progetto ritirato" not in again.content.decode()
