@@ -68,3 +68,36 @@ def test_visitor_finds_a_project_from_the_home_page(page, site):
     page.goto(call.get_absolute_url())
     assert page.get_by_role("heading", name=call.title).is_visible()
     assert_accessible(page, "call page")
+
+
+def test_staff_write_and_publish_a_project_page(page, staff_user, settings, tmp_path):
+    import re
+
+    from tests.conftest import PASSWORD, totp_now
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ensure_reference_data()
+    call = CallFactory(title="Torino Social Factory 2018", slug="tsf-2018", year=2018)
+    proposal = lab_project(call, "Orti e lavoro a Mirafiori", status=ProposalStatus.FUNDED, district=2, page=False)
+
+    page.goto("/en/accounts/login/")
+    page.get_by_label(re.compile(r"^\s*Email")).fill(staff_user.email)
+    page.get_by_label(re.compile(r"^\s*Password")).fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_label(re.compile(r"^\s*Code")).fill(totp_now())
+    page.get_by_label(re.compile(r"^\s*Code")).press("Enter")
+    page.get_by_role("heading", name="My area").wait_for()
+
+    page.goto(f"/en/projects/staff/proposals/{proposal.pk}/")
+    page.get_by_role("link", name="Write the public page").click()
+    page.get_by_role("heading", name=re.compile("Public page")).wait_for()
+    assert_accessible(page, "staff public page form")
+    page.get_by_label(re.compile(r"^\s*Public summary")).fill("Agricoltura sociale e lavoro a Mirafiori Nord.")
+    page.get_by_label(re.compile(r"^\s*Grant awarded")).fill("75000")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("The public page has been saved.").wait_for()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("The project page is public.").wait_for()
+    page.get_by_role("link", name="See the public page").click()
+    page.get_by_role("heading", name="Orti e lavoro a Mirafiori").wait_for()
+    assert page.get_by_test_id("grant").inner_text().startswith("75")
