@@ -73,3 +73,11 @@ check: lint test
 
 clean:
 	rm -rf var/static var/test-private var/test-media .pytest_cache
+
+# The benchmark (README, "Performance"): seeds PostgreSQL databases at scale (created if missing),
+# serves the portal with gunicorn and prints the table; JSON in var/bench/latest.json.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tsf_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/4
+.PHONY: bench
+bench: install messages
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m tsf.bench $(BENCH_ARGS)

@@ -22,6 +22,7 @@ SITEMAPS = {
 # Not translated: machine endpoints and the language switch.
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("bench/ping", core_views.bench_ping, name="bench_ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

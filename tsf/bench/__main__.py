@@ -86,7 +86,7 @@ def django_env(database_url, **extra):
 
 def manage(env, *args, capture=False):
     cmd = [sys.executable, str(BASE_DIR / "manage.py"), *args]
-    return subprocess.run(cmd, env=env, cwd=BASE_DIR, check=True, text=True,
+    return subprocess.run(cmd, env=env, cwd=BASE_DIR, check=True, text=True,  # noqa: S603 - our own manage.py
                           stdout=subprocess.PIPE if capture else None)
 
 
@@ -120,7 +120,7 @@ def start_server(database_url, redis_url, workers, port):
     gunicorn = Path(sys.executable).parent / "gunicorn"
     cmd = [str(gunicorn), "tsf.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
            "--log-level", "warning", "--timeout", "120"]
-    proc = subprocess.Popen(cmd, env=env, cwd=BASE_DIR, start_new_session=True)
+    proc = subprocess.Popen(cmd, env=env, cwd=BASE_DIR, start_new_session=True)  # noqa: S603
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -45,12 +45,11 @@ def is_seeded(scale) -> bool:
 
 
 def counts(scale):
-    n_proposals = max(100, round(10_000 * scale))
     return {
-        "proposals": n_proposals,
-        "round": max(10, round(1_000 * scale)),
-        "grants": max(10, round(1_000 * scale)),
-        "posts": max(20, round(2_000 * scale)),
+        "proposals": max(20, round(10_000 * scale)),
+        "round": max(2, round(1_000 * scale)),
+        "grants": max(2, round(1_000 * scale)),
+        "posts": max(4, round(2_000 * scale)),
     }
 
 
@@ -63,14 +62,38 @@ def seed(scale=1.0, log=print):
     from allauth.account.models import EmailAddress
     from allauth.mfa.totp.internal.auth import TOTP
 
-    from assessment.models import (AssessmentRound, Assignment, CommitteeMember, ConflictDeclaration, Criterion,
-                                   Decision, DecisionItem, Score)
+    from assessment.models import (
+        AssessmentRound,
+        Assignment,
+        CommitteeMember,
+        ConflictDeclaration,
+        Criterion,
+        Decision,
+        DecisionItem,
+        Score,
+    )
     from blog.models import Category, Post, Tag
     from calls.models import Call, District, ImpactTheme, Neighbourhood, Programme, TargetGroup
-    from grants.models import (Grant, GrantBudgetLine, GrantStatus, Report, ReportKind, ReportStatus, Tranche,
-                               TrancheCondition, TrancheStatus)
-    from projects.models import (BudgetLine, Membership, Organisation, Proposal, ProposalStatus, ProposalVersion,
-                                 PublicProject)
+    from grants.models import (
+        Grant,
+        GrantBudgetLine,
+        GrantStatus,
+        Report,
+        ReportKind,
+        ReportStatus,
+        Tranche,
+        TrancheCondition,
+        TrancheStatus,
+    )
+    from projects.models import (
+        BudgetLine,
+        Membership,
+        Organisation,
+        Proposal,
+        ProposalStatus,
+        ProposalVersion,
+        PublicProject,
+    )
     from tsf.accounts.models import RoleGrant, User
 
     n = counts(scale)

@@ -155,3 +155,10 @@ def audit_log(request):
     actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"page_obj": page_obj, "q": q, "action": action, "actions": actions})
+
+
+def bench_ping(request):
+    """The benchmark's ceiling: a fixed short answer, no database, no template."""
+    from django.http import HttpResponse
+
+    return HttpResponse(b"pong", content_type="text/plain")

@@ -5,6 +5,7 @@ import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from tsf.bench import pages as bench_pages
 from tsf.bench import seed as bench_seed
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         if force or not bench_seed.is_seeded(scale):
             call_command("flush", interactive=False, verbosity=0)
             bench_seed.seed(scale, log=log)
+            with connection.cursor() as cursor:  # fresh statistics, as autovacuum would give them
+                cursor.execute("ANALYZE")
         else:
             log(f"scale {scale:g} already seeded")
         page_list = bench_pages.pages()
