@@ -10,11 +10,12 @@
         return {"template": "assessment/call_page/rankings.html", "decisions": decisions}
 
 The call page includes each section's template with the dict as `section` (and `call` in the
-context). A section may also say when what it shows last changed, for the page's Last-Modified:
+context). The call page sends anonymous visitors an ETag and answers 304: a section says when
+what it shows last changed with a freshness function, which gets the call's pk:
 
     @call_page.freshness
-    def rankings_changed(call):
-        return Decision.objects.filter(round__call=call).aggregate(m=Max("published_at"))["m"]
+    def rankings_changed(call_pk):
+        return Decision.objects.filter(round__call_id=call_pk).aggregate(m=Max("published_at"))["m"]
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ class _Entry:
 
 class PageHooks:
     """A small registry of page sections: functions (request, obj) -> dict | None, and of
-    freshness functions (obj) -> datetime | None."""
+    freshness functions (key) -> datetime | None (the key is the page object's pk)."""
 
     def __init__(self, name: str):
         self.name = name
@@ -56,9 +57,9 @@ class PageHooks:
                 out.append(data)
         return out
 
-    def last_modified(self, obj):
+    def last_modified(self, key):
         """The latest of the registered freshness functions' answers, or None."""
-        stamps = [d for d in (f(obj) for f in self._freshness) if d is not None]
+        stamps = [d for d in (f(key) for f in self._freshness) if d is not None]
         return max(stamps) if stamps else None
 
 

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 
 from .models import FAQ, Call, CallDocument
 
@@ -34,3 +34,15 @@ def current_call(when=None):
     """The published call that is open now, else the most recent published one."""
     calls = Call.objects.published()
     return calls.open_at(when).order_by("closes_at").first() or calls.order_by("-opens_at").first()
+
+
+def public_call_freshness(slug):
+    """What the public call page depends on, for its ETag (one query): the call's last change,
+    its documents and FAQ, and its dates. None if the call is not published."""
+    return (
+        Call.objects.published().filter(slug=slug)
+        .annotate(docs_changed=Max("documents__uploaded_at"), docs_count=Count("documents", distinct=True),
+                  faqs_count=Count("faqs", distinct=True), faqs_last=Max("faqs__id"))
+        .values("pk", "updated_at", "opens_at", "closes_at", "docs_changed", "docs_count", "faqs_count", "faqs_last")
+        .first()
+    )

@@ -1,9 +1,15 @@
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
 
 from tsf.accounts.permissions import staff_required
 
@@ -23,6 +29,31 @@ def index(request):
     })
 
 
+def _detail_etag(request, slug):
+    """Anonymous visitors get an ETag (and 304 on If-None-Match): it covers the call and its
+    documents and FAQ, the sections other stages add (their freshness), and what depends on the
+    clock (open or not, the time left as shown). Logged-in pages carry personal parts: sent whole."""
+    if request.user.is_authenticated:
+        return None
+    row = selectors.public_call_freshness(slug)
+    if row is None:
+        return None
+    now = timezone.now()
+    if now < row["opens_at"]:
+        state, shown_time = "upcoming", timeuntil(row["opens_at"], now)
+    elif now < row["closes_at"]:
+        state, shown_time = "open", timeuntil(row["closes_at"], now)
+    else:
+        state, shown_time = "closed", ""
+    parts = [row[k] for k in ("updated_at", "docs_changed", "docs_count", "faqs_count", "faqs_last")]
+    parts += [state, shown_time, call_page.last_modified(row["pk"])]
+    raw = "|".join(str(p) for p in (*parts, request.get_full_path(),
+                                       request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+                                       getattr(request, "LANGUAGE_CODE", "")))
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+@condition(etag_func=_detail_etag)
 def detail(request, slug):
     call = selectors.call_detail(request.user, slug)
     if call is None:
@@ -30,7 +61,7 @@ def detail(request, slug):
     hoods_by_district = {}
     for hood in call.neighbourhoods.all():
         hoods_by_district.setdefault(hood.district, []).append(hood)
-    return render(request, "calls/detail.html", {
+    response = render(request, "calls/detail.html", {
         "call": call,
         "now": timezone.now(),
         "is_open": call.is_open(),
@@ -38,6 +69,10 @@ def detail(request, slug):
         "can_manage": request.user.has_perm("calls.manage_call", call),
         "sections": call_page.sections_for(request, call),
     })
+    if not request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 @staff_required
