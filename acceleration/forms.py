@@ -1,10 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import District, ImpactTheme, LegalForm
+from calls.models import Call, District, ImpactTheme, LegalForm
 from tsf.core.uploads import DocumentValidator
 
 from .models import (
+    AccelerationProgramme,
+    AgendaItem,
+    Camp,
     CampRegistration,
     FundingOpportunity,
     HelpStatus,
@@ -151,3 +154,64 @@ class OpportunityFilterForm(forms.Form):
     legal_form = forms.ChoiceField(label=_("Legal form"), required=False,
                                    choices=[("", _("Any"))] + list(LegalForm.choices))
     closed = forms.BooleanField(label=_("Show closed ones too"), required=False)
+
+
+# Staff: programme, camp and agenda ----------------------------------------------------------------
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ProgrammeForm(forms.ModelForm):
+    """The acceleration programme of a call; the call is chosen only when the programme is new."""
+
+    class Meta:
+        model = AccelerationProgramme
+        fields = ["call", "title", "starts_on", "months", "description"]
+        widgets = {"starts_on": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"months": _("Usually 12: one year of acceleration."),
+                      "starts_on": _("The camp must fall within the programme.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["call"]
+        else:
+            self.fields["call"].queryset = (Call.objects.filter(acceleration__isnull=True)
+                                            .order_by("-year", "title"))
+            self.fields["call"].help_text = _("Only the calls that have no acceleration programme yet.")
+
+
+class CampForm(forms.ModelForm):
+    class Meta:
+        model = Camp
+        fields = ["title", "date", "starts_at", "ends_at", "place", "address", "capacity", "registration_open",
+                  "description"]
+        widgets = {"date": DATE_WIDGET, "starts_at": TIME_WIDGET, "ends_at": TIME_WIDGET,
+                   "description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"capacity": _("It cannot go below the registrations already approved.")}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The camp must end after it starts."))
+        return data
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["starts_at", "ends_at", "title", "description"]
+        widgets = {"starts_at": TIME_WIDGET, "ends_at": TIME_WIDGET,
+                   "description": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("An agenda item must end after it starts."))
+        return data
+
+
+AgendaFormSet = forms.modelformset_factory(AgendaItem, form=AgendaItemForm, extra=3, can_delete=False)

@@ -18,6 +18,7 @@ from assessment.models import AssessmentRound, Assignment, DecisionItem, Score
 from projects.models import Proposal, ProposalVersion
 
 from .models import (
+    AccelerationProgramme,
     Camp,
     CampRegistration,
     FundingOpportunity,
@@ -190,6 +191,17 @@ def help_thread(pk):
 
 
 # Camp ----------------------------------------------------------------------------------------------
+
+
+def programmes(q=""):
+    """The acceleration programmes with their call and camps (three queries whatever their number)."""
+    qs = (AccelerationProgramme.objects.select_related("call")
+          .prefetch_related(Prefetch("camps", queryset=Camp.objects.order_by("date", "pk")))
+          .order_by("-starts_on", "-pk"))
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(call__title__icontains=q) | Q(camps__title__icontains=q)
+                       | Q(camps__place__icontains=q)).distinct()
+    return qs
 
 
 def current_camp():

@@ -4,12 +4,16 @@ from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from calls.models import Call
 from projects.services import proposal_people
 from tsf.accounts.models import User
 from tsf.accounts.services import grant_role
@@ -18,6 +22,8 @@ from tsf.notifications.services import notify, queue_email
 
 from . import selectors
 from .models import (
+    AccelerationProgramme,
+    AgendaItem,
     Camp,
     CampInvitation,
     CampRegistration,
@@ -38,12 +44,200 @@ class AccelerationError(Exception):
     """A change that cannot be made; the message is for the person who tried."""
 
 
+class InvalidInput(AccelerationError):
+    """Bad input, said next to the fields: `errors` maps a field to its messages, `item_errors` maps
+    the index of an agenda row (in the list given to the service) to its own field messages."""
+
+    def __init__(self, errors=None, item_errors=None):
+        self.errors = errors or {}
+        self.item_errors = item_errors or {}
+        flat = [m for msgs in self.errors.values() for m in msgs]
+        flat += [m for row in self.item_errors.values() for msgs in row.values() for m in msgs]
+        super().__init__(" ".join(flat))
+
+
 def staff_people():
     return list(User.objects.with_role("staff").filter(is_active=True))
 
 
 def tutors_of(proposal):
     return list(User.objects.filter(tutor_assignments__proposal=proposal, is_active=True).distinct())
+
+
+# Programme, camp and agenda (staff) --------------------------------------------------------------
+
+PROGRAMME_FIELDS = ("title", "description", "starts_on", "months")
+CAMP_FIELDS = ("title", "description", "date", "starts_at", "ends_at", "place", "address", "capacity",
+               "registration_open")
+AGENDA_FIELDS = ("starts_at", "ends_at", "title", "description")
+
+
+def _model_errors(obj, exclude):
+    """{field: [messages]} of the model's own validation (required fields, ranges)."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        return {k: list(v) for k, v in exc.message_dict.items()}
+    return {}
+
+
+def _d(value):
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _t(value):
+    return time_format(value, "H:i")
+
+
+def save_programme(*, by, instance=None, call=None, **fields):
+    """Create the acceleration programme of `call`, or change `instance`. A change may not leave a
+    camp of the programme outside its dates."""
+    unknown = set(fields) - set(PROGRAMME_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    with transaction.atomic():
+        if instance is None:
+            if call is None:
+                raise InvalidInput({"call": [_("Choose the call.")]})
+            Call.objects.select_for_update().get(pk=call.pk)  # two staff creating at once: one wins
+            if AccelerationProgramme.objects.filter(call=call).exists():
+                raise InvalidInput({"call": [_("This call already has an acceleration programme.")]})
+            prog, before = AccelerationProgramme(call=call), None
+        else:
+            prog = AccelerationProgramme.objects.select_for_update().get(pk=instance.pk)
+            before = audit.snapshot(prog, PROGRAMME_FIELDS)
+        for name, value in fields.items():
+            setattr(prog, name, value)
+        errors = _model_errors(prog, ["call"])
+        if not errors and prog.pk:
+            for camp in prog.camps.order_by("date"):
+                if not prog.starts_on <= camp.date <= prog.ends_on:
+                    errors["starts_on"] = [_(
+                        "The camp “%(camp)s” of %(date)s would fall outside the programme (%(start)s – %(end)s): "
+                        "move the camp first.") % {"camp": camp.title, "date": _d(camp.date),
+                                                   "start": _d(prog.starts_on), "end": _d(prog.ends_on)}]
+                    break
+        if errors:
+            raise InvalidInput(errors)
+        prog.save()
+        if before is None:
+            audit.record(by, "acceleration.programme_create", prog,
+                         changes={name: [None, getattr(prog, name)] for name in PROGRAMME_FIELDS})
+        else:
+            changes = audit.diff(prog, PROGRAMME_FIELDS, before)
+            if changes:
+                audit.record(by, "acceleration.programme_change", prog, changes=changes)
+    if instance is not None:
+        for name in PROGRAMME_FIELDS:
+            setattr(instance, name, getattr(prog, name))
+    return prog
+
+
+def _camp_errors(prog, camp, approved):
+    errors = {}
+    if camp.date and not prog.starts_on <= camp.date <= prog.ends_on:
+        errors["date"] = [_("The camp must fall within the programme: between %(start)s and %(end)s.")
+                          % {"start": _d(prog.starts_on), "end": _d(prog.ends_on)}]
+    if camp.starts_at and camp.ends_at and camp.ends_at <= camp.starts_at:
+        errors["ends_at"] = [_("The camp must end after it starts.")]
+    if camp.capacity is not None and camp.capacity < approved:
+        errors["capacity"] = [ngettext(
+            "%(n)s registration is already approved: the places cannot be fewer.",
+            "%(n)s registrations are already approved: the places cannot be fewer.", approved) % {"n": approved}]
+    return errors
+
+
+def _agenda_errors(camp, item):
+    errors = _model_errors(item, ["camp"])
+    start, end = item.starts_at, item.ends_at
+    hours = {"start": _t(camp.starts_at), "end": _t(camp.ends_at)}
+    if start and not camp.starts_at <= start < camp.ends_at:
+        errors.setdefault("starts_at", []).append(
+            _("The camp runs from %(start)s to %(end)s: the item must start within those hours.") % hours)
+    if start and end and end <= start:
+        errors.setdefault("ends_at", []).append(_("An agenda item must end after it starts."))
+    elif end and end > camp.ends_at:
+        errors.setdefault("ends_at", []).append(_("The camp ends at %(end)s.") % hours)
+    return errors
+
+
+def save_camp(programme, *, by, instance=None, agenda=(), **fields):
+    """Create a camp of `programme`, or change `instance`, with its agenda, all or nothing.
+
+    `agenda` is a list of `(item or None, {field: value})`: None adds an item. The camp must fall
+    within the programme's dates and end after it starts, the agenda within the camp's hours, and
+    the places may not go below the registrations already approved: the camp's row is locked, as
+    `approve_registration` does, so an approval cannot slip in between the count and the save."""
+    unknown = set(fields) - set(CAMP_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    with transaction.atomic():
+        prog = AccelerationProgramme.objects.select_for_update().get(pk=programme.pk)
+        if instance is None:
+            camp, before, approved = Camp(programme=prog), None, 0
+        else:
+            camp = Camp.objects.select_for_update().get(pk=instance.pk)
+            if camp.programme_id != prog.pk:
+                raise AccelerationError(_("This camp belongs to another programme."))
+            before = audit.snapshot(camp, CAMP_FIELDS)
+            approved = CampRegistration.objects.filter(camp=camp, status=RegistrationStatus.APPROVED).count()
+        for name, value in fields.items():
+            setattr(camp, name, value)
+        errors = _model_errors(camp, ["programme"])
+        errors.update({k: v for k, v in _camp_errors(prog, camp, approved).items() if k not in errors})
+
+        rows, item_errors = [], {}
+        existing = {i.pk: i for i in camp.agenda.select_for_update()} if camp.pk else {}
+        for index, (item, data) in enumerate(agenda):
+            unknown = set(data) - set(AGENDA_FIELDS)
+            if unknown:
+                raise TypeError(f"unexpected agenda fields: {sorted(unknown)}")
+            if item is not None and item.pk not in existing:
+                raise AccelerationError(_("This agenda item belongs to another camp."))
+            row = existing[item.pk] if item is not None else AgendaItem(camp=camp)
+            row_before = audit.snapshot(row, AGENDA_FIELDS) if item is not None else None
+            for name, value in data.items():
+                setattr(row, name, value)
+            if "starts_at" not in errors and "ends_at" not in errors:
+                problems = _agenda_errors(camp, row)
+            else:
+                problems = _model_errors(row, ["camp"])
+            if problems:
+                item_errors[index] = problems
+            rows.append((row, row_before))
+        if errors or item_errors:
+            raise InvalidInput(errors, item_errors)
+
+        camp.save()
+        if before is None:
+            audit.record(by, "camp.create", camp, changes={name: [None, getattr(camp, name)] for name in CAMP_FIELDS})
+        else:
+            changes = audit.diff(camp, CAMP_FIELDS, before)
+            if changes:
+                audit.record(by, "camp.change", camp, changes=changes)
+        for row, row_before in rows:
+            if row_before is None:
+                row.camp = camp
+                row.save()
+                audit.record(by, "camp.agenda_add", row, note=camp.title,
+                             changes={name: [None, getattr(row, name)] for name in AGENDA_FIELDS})
+            else:
+                changes = audit.diff(row, AGENDA_FIELDS, row_before)
+                if changes:
+                    row.save()
+                    audit.record(by, "camp.agenda_change", row, changes=changes, note=camp.title)
+    return camp
+
+
+def delete_agenda_item(item, *, by):
+    """Remove an item from a camp's agenda (the audit entry is on the camp)."""
+    with transaction.atomic():
+        locked = AgendaItem.objects.select_for_update().select_related("camp").filter(pk=item.pk).first()
+        if locked is None:
+            return
+        audit.record(by, "camp.agenda_delete", locked.camp, note=str(locked),
+                     changes={name: [getattr(locked, name), None] for name in AGENDA_FIELDS})
+        locked.delete()
 
 
 # Social Innovation Camp ------------------------------------------------------------------------

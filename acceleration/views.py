@@ -19,7 +19,9 @@ from tsf.core.files import private_file_url
 from . import ics, selectors, services
 from .forms import (
     ActionForm,
+    AgendaFormSet,
     BookingForm,
+    CampForm,
     CampRegistrationForm,
     FeedbackForm,
     HelpFilterForm,
@@ -28,9 +30,12 @@ from .forms import (
     MessageForm,
     OpportunityFilterForm,
     OpportunityForm,
+    ProgrammeForm,
     SlotForm,
 )
 from .models import (
+    AccelerationProgramme,
+    AgendaItem,
     Camp,
     CampInvitation,
     CampRegistration,
@@ -166,6 +171,90 @@ def camp_staff(request, pk):
         "statuses": RegistrationStatus.choices, "pitches": pitches,
         "invitations": camp.invitations.select_related("invited_by")[:50],
         "places_left": max(camp.capacity - camp.n_approved, 0)})
+
+
+# Programme, camp and agenda (staff) -------------------------------------------------------------------
+
+
+def _add_errors(form, errors):
+    """Messages of the service next to the form's fields (or on top when the field is not there)."""
+    for field, msgs in errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+
+
+@staff_required
+def programmes_staff(request):
+    q = request.GET.get("q", "").strip()
+    return render(request, "acceleration/staff/programmes.html",
+                  {"page_obj": _page(request, selectors.programmes(q)), "q": q})
+
+
+@staff_required
+def programme_edit(request, pk=None):
+    prog = get_object_or_404(AccelerationProgramme.objects.select_related("call"), pk=pk) if pk else None
+    form = ProgrammeForm(request.POST or None, instance=prog)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.PROGRAMME_FIELDS}
+        try:
+            if prog is None:
+                saved = services.save_programme(by=request.user, call=form.cleaned_data["call"], **data)
+            else:
+                saved = services.save_programme(by=request.user, instance=prog, **data)
+        except services.InvalidInput as exc:
+            _add_errors(form, exc.errors)
+        else:
+            messages.success(request, _("The acceleration programme is saved."))
+            if prog is None and not saved.camps.exists():
+                return redirect("acceleration:camp_new", programme_pk=saved.pk)
+            return redirect("acceleration:programmes_staff")
+    camps = list(prog.camps.order_by("date")) if prog else []
+    return render(request, "acceleration/staff/programme_form.html", {"form": form, "prog": prog, "camps": camps})
+
+
+@staff_required
+def camp_edit(request, pk=None, programme_pk=None):
+    """The camp's date, hours, place and places, with its agenda (a formset), saved together."""
+    if pk:
+        camp = get_object_or_404(Camp.objects.select_related("programme", "programme__call"), pk=pk)
+        prog = camp.programme
+    else:
+        camp, prog = None, get_object_or_404(AccelerationProgramme.objects.select_related("call"), pk=programme_pk)
+    data = request.POST if request.method == "POST" else None
+    form = CampForm(data, instance=camp, prefix="camp")
+    formset = AgendaFormSet(data, queryset=camp.agenda.all() if camp else AgendaItem.objects.none(),
+                            prefix="agenda")
+    if request.method == "POST":
+        forms_ok = form.is_valid()
+        formset_ok = formset.is_valid()
+        if forms_ok and formset_ok:
+            rows = [f for f in formset.forms if f.instance.pk or f.has_changed()]
+            agenda = [(f.instance if f.instance.pk else None, {n: f.cleaned_data[n] for n in services.AGENDA_FIELDS})
+                      for f in rows]
+            fields = {n: form.cleaned_data[n] for n in services.CAMP_FIELDS}
+            try:
+                saved = services.save_camp(prog, by=request.user, instance=camp, agenda=agenda, **fields)
+            except services.InvalidInput as exc:
+                _add_errors(form, exc.errors)
+                for index, errors in exc.item_errors.items():
+                    _add_errors(rows[index], errors)
+            else:
+                messages.success(request, _("The camp and its agenda are saved."))
+                return redirect("acceleration:camp_edit", pk=saved.pk)
+    approved = camp.registrations.filter(status=RegistrationStatus.APPROVED).count() if camp else 0
+    return render(request, "acceleration/staff/camp_form.html",
+                  {"form": form, "formset": formset, "camp": camp, "prog": prog, "approved": approved})
+
+
+@staff_required
+def agenda_delete(request, pk):
+    """Confirm, then remove an agenda item."""
+    item = get_object_or_404(AgendaItem.objects.select_related("camp"), pk=pk)
+    if request.method == "POST":
+        services.delete_agenda_item(item, by=request.user)
+        messages.success(request, _("“%(title)s” is removed from the agenda.") % {"title": item.title})
+        return redirect("acceleration:camp_edit", pk=item.camp_id)
+    return render(request, "acceleration/staff/agenda_delete.html", {"item": item, "camp": item.camp})
 
 
 @staff_required
