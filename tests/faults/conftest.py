@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-REDIS_SERVER = os.environ.get("REDIS_SERVER", "/usr/bin/redis-server")
+REDIS_SERVER = os.environ.get("REDIS_SERVER") or (
+    "/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else shutil.which("redis-server") or ""
+)
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -98,7 +100,7 @@ class OwnRedis:
         except redis.exceptions.ConnectionError:
             return False
 
-    def start(self):
+    def start(self, fail=True) -> bool:
         assert self.proc is None or self.proc.poll() is not None, "this Redis is already running"
         self.proc = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -107,7 +109,10 @@ class OwnRedis:
         )
         wait_for(lambda: self.proc.poll() is not None or self.ping(), timeout=10, message=f"Redis on {self.port}")
         if self.proc.poll() is not None:
-            pytest.fail(f"redis-server on port {self.port} exited at once (code {self.proc.returncode})")
+            if fail:
+                pytest.fail(f"redis-server on port {self.port} exited at once (code {self.proc.returncode})")
+            return False
+        return True
 
     def stop(self):
         if self.proc is not None:
@@ -125,16 +130,22 @@ class OwnRedis:
 def own_redis(tmp_path):
     """A Redis of the test's own, started; stopped at the end whatever happens. Fails (never skips)
     when redis-server is missing."""
-    if not (os.path.exists(REDIS_SERVER) or shutil.which("redis-server")):
-        pytest.fail(f"redis-server not found at {REDIS_SERVER}: the fault tests need it (apt-get install redis-server)")
+    if not (REDIS_SERVER and os.path.exists(REDIS_SERVER)):
+        pytest.fail("redis-server not found (/usr/bin/redis-server, PATH or $REDIS_SERVER): the fault tests start "
+                    "their own Redis; install it (apt-get install redis-server)")
     workdir = tmp_path / "redis"
     workdir.mkdir()
-    server = OwnRedis(workdir)
+    server = None
     try:
-        server.start()
+        for _attempt in range(5):  # another process may take the free port we picked: pick again
+            server = OwnRedis(workdir)
+            if server.start(fail=False):
+                break
+        else:
+            pytest.fail(f"redis-server could not start on a free port (last tried {server.port})")
         yield server
     finally:
-        if server.proc is not None:
+        if server is not None and server.proc is not None:
             stop_process_group(server.proc, signal.SIGKILL)
 
 
