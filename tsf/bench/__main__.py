@@ -187,7 +187,8 @@ def main(argv=None):
             cookie = None if page["role"] == "anonymous" else f"sessionid={large['sessions'][page['role']]}"
             status, _ = load.get("127.0.0.1", port, page["url"], cookie=cookie, timeout=60)
             if status != 200:
-                raise SystemExit(f"{page['name']} {page['url']} answered {status}")
+                log(f"  {page['name']}: {page['url']} answered {status}, not driven")
+                continue
             for _ in range(3):  # warm: the worker's imports, templates and the cache
                 load.get("127.0.0.1", port, page["url"], cookie=cookie, timeout=60)
             run = load.drive("127.0.0.1", port, page["url"], cookie=cookie, concurrency=args.concurrency,

@@ -36,6 +36,8 @@ def evaluate(large, small, results, ping_runs, ceiling):
                 misses.append(f"throughput<{target_ratio:g}")
             if run["errors"]:
                 misses.append("errors")
+        else:
+            misses.append("not driven")
         row["misses"] = misses
         row["ok"] = not misses
         rows.append(row)

@@ -17,8 +17,10 @@ from tsf.accounts.permissions import staff_required
 
 from .exports import export_response
 from .models import AuditEntry
+from .pagecache import anonymous_page_cache
 
 
+@anonymous_page_cache
 def home(request):
     from . import home as home_registry
 
