@@ -31,7 +31,9 @@ def public_posts(*, kind="", category="", tag="", q="", now=None):
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q))
-    return _with_relations(qs.distinct().order_by("-publish_at", "-id"))
+    # No DISTINCT: a category's or a tag's slug is unique, so each filter joins one row per post
+    # (DISTINCT over every column, body included, made the list sort the whole table).
+    return _with_relations(qs.order_by("-publish_at", "-id"))
 
 
 def _public_projects_prefetch():
@@ -168,5 +170,5 @@ def latest_posts(limit=3, now=None):
 
 def posts_about_project(proposal_pk, limit=3, now=None):
     """The newest public posts related to a project (a proposal), for its public page."""
-    qs = Post.objects.published(now).filter(related_projects=proposal_pk)
-    return list(_with_relations(qs.distinct().order_by("-publish_at", "-id"))[:limit])
+    qs = Post.objects.published(now).filter(related_projects=proposal_pk)  # one row per post: no DISTINCT
+    return list(_with_relations(qs.order_by("-publish_at", "-id"))[:limit])
