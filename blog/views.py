@@ -10,6 +10,7 @@ from django.views.decorators.http import condition, require_POST
 
 from tsf.accounts.permissions import role_required
 from tsf.core.exports import export_response
+from tsf.core.pagecache import anonymous_page_cache
 
 from . import selectors, services
 from .forms import GalleryFormSet, PostForm, ScheduleForm
@@ -106,6 +107,7 @@ def _list(request, *, category=None, tag=None):
     return _public_headers(request, render(request, "blog/post_list.html", context))
 
 
+@anonymous_page_cache
 @condition(etag_func=_list_etag, last_modified_func=_list_last_modified)
 def index(request):
     return _list(request)
@@ -132,6 +134,7 @@ def _post_context(request, post, preview=False):
     }
 
 
+@anonymous_page_cache
 @condition(etag_func=_post_etag, last_modified_func=_post_last_modified)
 def post_detail(request, slug):
     post = selectors.public_post(slug)
