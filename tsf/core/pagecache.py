@@ -11,8 +11,9 @@ pending message) in the cache, keyed by language and full path, for `TSF_PAGE_CA
   what depends only on the clock (a scheduled post, a call that closes) wait at most the timeout.
 - CSRF: the cached HTML keeps a placeholder instead of the token, and each visitor gets their
   own token (and cookie) when the page is served, so no CSRF secret is ever shared.
-- Conditional requests: a cached page keeps its ETag and Last-Modified, and answers 304 to a
-  matching If-None-Match / If-Modified-Since.
+- Conditional requests (If-None-Match, If-Modified-Since) go to the view, which answers 304 with
+  its own validators (they may depend on the visitor's CSRF cookie); a page served from the cache
+  carries no ETag or Last-Modified, since they were computed for the first visitor.
 - If the cache does not answer (Redis down), the page is rendered as if there were no cache.
 """
 import logging
@@ -25,14 +26,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
-from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
 CONTENT_APPS = {"calls", "projects", "assessment", "incubation", "grants", "acceleration", "blog"}
 GENERATION_KEY = "tsf:pagecache:generation"
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "ETag", "Last-Modified")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control")
 CSRF_PLACEHOLDER = "__TSF_CSRF_TOKEN__"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
@@ -77,7 +76,8 @@ def _on_m2m_change(sender, instance, action, **kwargs):
 
 def _cacheable_request(request):
     return (request.method == "GET" and timeout() > 0
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+            and "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MODIFIED_SINCE" not in request.META)
 
 
 def _key(request, generation):
@@ -86,12 +86,6 @@ def _key(request, generation):
 
 def _serve(request, entry):
     status, headers, content = entry
-    etag, last_modified = headers.get("ETag"), headers.get("Last-Modified")
-    if etag or last_modified:
-        not_modified = get_conditional_response(
-            request, etag=etag, last_modified=parse_http_date_safe(last_modified) if last_modified else None)
-        if not_modified is not None:
-            return not_modified
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     response = HttpResponse(content, status=status)
