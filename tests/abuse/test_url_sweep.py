@@ -1,0 +1,198 @@
+"""Every URL of the portal, requested by every role with someone else's objects: the answer is the one
+in expectations.EXPECTED, never a server error, never someone else's private data, every response
+with the security headers; a POST by the wrong role changes nothing in the database."""
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from tests.abuse import urlmap
+from tests.abuse.conftest import ROLES
+from tests.abuse.expectations import ADMIN, ADMIN_OWN, EXPECTED
+
+pytestmark = pytest.mark.django_db
+
+HSTS_SECONDS = 31536000
+PRODUCTION_HEADERS = override_settings(SECURE_HSTS_SECONDS=HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+                                       SECURE_HSTS_PRELOAD=True, SECURE_SSL_REDIRECT=False)
+
+# URLs whose POST changes only the poster's own things (their account, language, notifications, a
+# new organisation or proposal of their own, a public registration form): not "someone else's".
+OWN_POSTS = {
+    "set_language", "accounts:profile", "accounts:my_area", "notifications:mark_all_read",
+    "projects:organisation_create", "projects:start", "acceleration:camp_register",
+}
+# Who may change state through a URL with the sweep's objects. Unlisted: staff when staff may see the
+# page, nobody otherwise. Pages of the team (proposal, reports, uploads) and of the assigned assessor
+# or approved expert belong to nobody the sweep plays.
+NOBODY = set()
+POST_ALLOWED = {
+    **{n: {"staff", "editor"} for n in EXPECTED if n.startswith("blog:manage")},
+    "projects:step": NOBODY, "projects:submit": NOBODY, "projects:withdraw": NOBODY,
+    "projects:attachment_delete": NOBODY, "projects:member_remove": NOBODY, "projects:organisation_edit": NOBODY,
+    "incubation:deliverable_upload": NOBODY, "incubation:revised": NOBODY, "incubation:revised_step": NOBODY,
+    "grants:report_edit": NOBODY, "assessment:declare": NOBODY, "assessment:score": NOBODY,
+    "acceleration:pitch_feedback": NOBODY, "acceleration:slot_book": NOBODY, "notifications:open": NOBODY,
+    "acceleration:improvement_action": NOBODY,
+}
+IGNORED_TABLES = {"django_session"}
+
+
+def _outcome(response):
+    if response.status_code in (301, 302, 303):
+        location = response["Location"].split("?")[0]
+        if location.startswith("/en/"):
+            location = location[3:]
+        return "login" if location == "/accounts/login/" else "->" + location
+    return str(response.status_code)
+
+
+def _expected(name):
+    if name.startswith(urlmap.ADMIN_NAMESPACE + ":"):
+        return ADMIN_OWN.get(name, ADMIN)
+    return EXPECTED[name]
+
+
+# The funded organisation's codice fiscale is public by law on the transparency pages (d.lgs. 33/2013,
+# art. 27: beneficiary and its fiscal data), nowhere else.
+TRANSPARENCY = {"grants:transparency", "grants:project", "grants:giving360"}
+
+
+def _private_markers(world, name):
+    o = world.objects
+    version = o.victim.versions.order_by("-number").first()
+    markers = [o.victim_member.email, version.team_description[:60]]
+    return markers if name in TRANSPARENCY else [o.victim_org.codice_fiscale, *markers]
+
+
+# Pages where a role may legitimately read the victim's private data (staff everywhere; tutors on
+# the cohort's pages, by design).
+def _may_read_private(name, role):
+    return role == "staff" or (role == "tutor" and EXPECTED.get(name, {}).get("tutor") == "200"
+                               and name.split(":")[0] in ("incubation", "projects", "core"))
+
+
+def _check_headers(response, https):
+    problems = []
+    csp = response.get("Content-Security-Policy", "")
+    if "default-src 'self'" not in csp or "frame-ancestors 'none'" not in csp:
+        problems.append(f"CSP {csp!r}")
+    if response.get("X-Frame-Options") != "DENY":
+        problems.append(f"X-Frame-Options {response.get('X-Frame-Options')!r}")
+    if response.get("Referrer-Policy") != "same-origin":
+        problems.append(f"Referrer-Policy {response.get('Referrer-Policy')!r}")
+    if response.get("X-Content-Type-Options") != "nosniff":
+        problems.append(f"X-Content-Type-Options {response.get('X-Content-Type-Options')!r}")
+    if https and f"max-age={HSTS_SECONDS}" not in response.get("Strict-Transport-Security", ""):
+        problems.append(f"HSTS {response.get('Strict-Transport-Security')!r}")
+    return problems
+
+
+def test_every_url_is_classified(world):
+    """A URL added to the portal must be put in expectations.EXPECTED with its answer per role, and
+    the sweep must know which object to put in its arguments."""
+    missing = sorted(set(urlmap.portal_url_names()) - set(EXPECTED))
+    assert not missing, f"URLs without an expected answer per role (add them to expectations.py): {missing}"
+    with_args = {n for n, p in urlmap.walk() if p.pattern.regex.groupindex or p.pattern.converters}
+    unfilled = sorted({n for n in with_args if not n.startswith("admin:")}
+                      - set(urlmap.url_kwargs(world.objects)) - set(urlmap.RAW_PATHS))
+    assert not unfilled, f"URLs whose arguments the sweep cannot fill (add them to urlmap.url_kwargs): {unfilled}"
+
+
+def _classified():
+    """The portal's URLs that the table classifies (test_every_url_is_classified reports the others)."""
+    return [n for n in urlmap.portal_url_names() if n in EXPECTED]
+
+
+def _sweep(world, as_role, names, roles, language, https=True):
+    kwargs = urlmap.url_kwargs(world.objects)
+    wrong, headers, leaks = [], [], []
+    clients = {role: as_role(role) for role in roles}
+    with PRODUCTION_HEADERS:
+        for name in names:
+            path = (urlmap.admin_path(name, language) if name.startswith("admin:")
+                    else urlmap.path_for(name, kwargs, language))
+            for role in roles:
+                response = clients[role].get(path, secure=https)
+                got, want = _outcome(response), _expected(name)[role]
+                if got != want:
+                    wrong.append(f"{name} {path} as {role}: got {got}, expected {want}")
+                headers += [f"{name} {path} as {role}: {p}" for p in _check_headers(response, https)]
+                if got == "200" and not _may_read_private(name, role) and not response.streaming:
+                    body = response.content.decode("utf-8", "replace")
+                    leaks += [f"{name} {path} as {role} shows {m!r}" for m in _private_markers(world, name)
+                              if m in body]
+    return wrong, headers, leaks
+
+
+def test_get_every_url_as_every_role_in_italian(world, as_role):
+    wrong, headers, leaks = _sweep(world, as_role, _classified(), ROLES, "it")
+    assert not [w for w in wrong if " 500" in w], "\n".join(wrong)
+    assert not wrong, "Unexpected answers:\n" + "\n".join(wrong)
+    assert not leaks, "Someone else's private data shown:\n" + "\n".join(leaks)
+    assert not headers, "Missing security headers:\n" + "\n".join(headers)
+
+
+def test_get_every_url_in_english_and_the_admin(world, as_role):
+    """The /en/ prefix resolves to the same views with the same guards (anonymous and the outsider
+    promoter), and every Django admin URL sends non-admins to the admin login."""
+    wrong, headers, leaks = _sweep(world, as_role, _classified(), ("anonymous", "promoter"), "en")
+    w2, h2, l2 = _sweep(world, as_role, urlmap.admin_url_names(), ("anonymous", "promoter", "staff"), "it")
+    wrong, headers, leaks = wrong + w2, headers + h2, leaks + l2
+    assert not wrong, "Unexpected answers:\n" + "\n".join(wrong)
+    assert not leaks, "Someone else's private data shown:\n" + "\n".join(leaks)
+    assert not headers, "Missing security headers:\n" + "\n".join(headers)
+
+
+def test_security_headers_over_plain_http_have_no_hsts_but_the_rest(world, as_role):
+    """HSTS is only sent over HTTPS (a browser ignores it over HTTP); the rest is always there."""
+    client = as_role("anonymous")
+    with PRODUCTION_HEADERS:
+        response = client.get("/")
+    assert "Strict-Transport-Security" not in response
+    assert not _check_headers(response, https=False)
+
+
+def _writes():
+    """Rows inserted, updated or deleted so far in this transaction, per table (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables")
+        return {t: n for t, n in cursor.fetchall() if n and t not in IGNORED_TABLES}
+
+
+def _post_allowed(name):
+    if name in POST_ALLOWED:
+        return POST_ALLOWED[name]
+    staff = EXPECTED[name]["staff"]
+    return {"staff"} if staff in ("200", "405") or staff.startswith("->") else NOBODY
+
+
+def _post_body(world):
+    o = world.objects
+    return {
+        "confirm": "1", "confirmed": "on", "action": "approve", "decision": "approve", "status": "closed",
+        "start": "1", "submit": "1", "publish": "1", "next": "1", "remove": str(o.attachment.pk),
+        "reason": "Abuse test", "note": "Abuse test", "text": "Abuse test", "body": "Abuse test",
+        "message": "Abuse test", "role": "staff", "roles": ["staff"], "user": str(world.users["promoter"].pk),
+        "proposal": str(o.victim.pk), "amount": "1000", "title": "Abuse test", "outcome": "approved",
+    }
+
+
+def test_post_to_every_url_as_the_wrong_role_changes_nothing(world, as_role, postgres):
+    body = _post_body(world)
+    kwargs = urlmap.url_kwargs(world.objects)
+    problems = []
+    clients = {role: as_role(role) for role in ROLES}
+    before = _writes()
+    world.users["promoter"].save(update_fields=["full_name"])
+    assert _writes() != before, "the write counter must see a change (control)"
+    for name in _classified():
+        if name in OWN_POSTS or name.startswith(("account_", "mfa_")):
+            continue
+        path = urlmap.path_for(name, kwargs)
+        for role in sorted(set(ROLES) - _post_allowed(name)):
+            before = _writes()
+            response = clients[role].post(path, body)
+            changed = {t: n - before.get(t, 0) for t, n in _writes().items() if n != before.get(t, 0)}
+            if response.status_code >= 500 or changed:
+                problems.append(f"POST {name} {path} as {role}: {response.status_code}, changed {changed}")
+    assert not problems, "\n".join(problems)
