@@ -127,6 +127,8 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Torino Social Factory"
+# Accept the previous and next code too: phones whose clock drifts a little still work (RFC 6238 5.2).
+MFA_TOTP_TOLERANCE = 1
 # Roles that must have two-factor authentication before reaching their pages.
 TSF_MFA_REQUIRED_ROLES = ("staff", "assessor")
 
@@ -160,12 +162,16 @@ TSF_UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
-# E-mail: EMAIL_URL (smtp://user:pass@host:587?tls=True ...); by default each message is written
-# as a file under var/mail, so the demo can show what was sent.
-EMAIL_FILE_DEFAULT = BASE_DIR / "var" / "mail"
-vars().update(env.email_url("EMAIL_URL", default=f"filemail://{EMAIL_FILE_DEFAULT}"))
-if "EMAIL_FILE_PATH" in vars() and not str(vars()["EMAIL_FILE_PATH"]).startswith("/"):
-    EMAIL_FILE_PATH = str(BASE_DIR / vars()["EMAIL_FILE_PATH"])
+# E-mail: EMAIL_URL (smtp+tls://user:pass@host:587 ...); by default each message is written as a
+# file under var/mail, so the demo can show what was sent. `filemail:///abs/path` and
+# `filemail://relative/path` (to the project folder) both work.
+_email_url = env.str("EMAIL_URL", default="")
+if not _email_url or _email_url.startswith("filemail:"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    _path = _email_url[len("filemail://"):] if _email_url else ""
+    EMAIL_FILE_PATH = str(Path(_path) if _path.startswith("/") else BASE_DIR / (_path or "var/mail"))
+else:
+    vars().update(env.email_url_config(_email_url))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Torino Social Factory <noreply@torinosocialfactory.it>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

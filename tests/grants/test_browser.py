@@ -3,42 +3,19 @@ updates as they type), submitted; staff (TOTP login) ask for a change; the team 
 resubmits; staff approve and the tranche waiting for the report becomes payable. Plus axe-core on
 the team's grant page and the staff portfolio."""
 import re
-import time
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from grants.models import ReportStatus, TrancheStatus
-from tests.conftest import PASSWORD, assert_accessible, totp_now
+from tests.conftest import assert_accessible, browser_login
 from tests.grants.factories import PDF, make_grant, past_call
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-_used_codes = set()
-
-
-def _fresh_code():
-    """A TOTP code not used yet in this test (allauth refuses a code used twice)."""
-    code = totp_now()
-    while code in _used_codes:
-        time.sleep(1)
-        code = totp_now()
-    _used_codes.add(code)
-    return code
-
-
-def _login(page, email, totp=False):
-    page.context.clear_cookies()
-    page.goto("/en/accounts/login/")
-    page.get_by_label(re.compile(r"^\s*Email")).fill(email)
-    page.get_by_label(re.compile(r"^\s*Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if totp:
-        page.get_by_label(re.compile(r"^\s*Code")).fill(_fresh_code())
-        page.get_by_label(re.compile(r"^\s*Code")).press("Enter")
-    page.get_by_role("heading", name="My area").wait_for()
+_login = browser_login
 
 
 def test_report_with_expenses_change_request_approval_and_payable_tranche(page, make_user, tmp_path):
