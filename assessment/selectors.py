@@ -175,8 +175,21 @@ class RankingRow:
 
 def top_criterion(rnd):
     """The criterion with the highest weight (ties: the first in order): the second key of the
-    tie-break rule."""
+    tie-break rule. From the round's prefetched criteria when there are (round_detail)."""
+    prefetched = getattr(rnd, "_prefetched_objects_cache", {}).get("criteria")
+    if prefetched is not None:
+        return min(prefetched, key=lambda c: (-c.weight, c.order, c.pk), default=None)
     return Criterion.objects.filter(round=rnd).order_by("-weight", "order", "pk").first()
+
+
+def decision_of(rnd):
+    """The round's decision or None, from round_detail's select_related when it is there."""
+    if AssessmentRound.decision.is_cached(rnd):
+        try:
+            return rnd.decision
+        except Decision.DoesNotExist:
+            return None
+    return Decision.objects.filter(round=rnd).first()
 
 
 def ranking(rnd):
@@ -222,7 +235,7 @@ def ranking(rnd):
     for a in Assignment.objects.filter(pk__in=list(totals)).select_related("assessor").order_by("pk"):
         per_proposal[a.proposal_id].append((a.pk, a.assessor, totals[a.pk]))
     items = {}
-    decision = Decision.objects.filter(round=rnd).first()
+    decision = decision_of(rnd)
     if decision is not None:
         items = {i.proposal_id: i for i in decision.items.all()}
     rows = []

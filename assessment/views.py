@@ -17,6 +17,7 @@ from projects.selectors import proposal_detail
 from tsf.accounts.permissions import role_required, staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
+from tsf.core.pagecache import anonymous_page_cache
 
 from . import selectors, services
 from .forms import (
@@ -223,7 +224,7 @@ def ranking(request, pk):
     if fmt in ("csv", "xlsx"):
         return export_response(fmt, f"ranking-{rnd.call.slug}-{rnd.kind}", [str(h) for h in RANKING_HEADERS],
                                (_ranking_row(r) for r in rows))
-    decision = Decision.objects.filter(round=rnd).first()
+    decision = selectors.decision_of(rnd)
     ctx = {"rnd": rnd, "call": rnd.call, "rows": rows, "tie_break": _tie_break(rnd), "decision": decision,
            "disputed": sum(1 for r in rows if r.disputed)}
     if request.GET.get("print"):
@@ -471,6 +472,7 @@ def outcome(request, proposal_pk):
 
 # Public -------------------------------------------------------------------------------------
 
+@anonymous_page_cache
 def public_ranking(request, call_pk):
     call = get_object_or_404(Call.objects.published(), pk=call_pk)
     decisions = list(selectors.published_rankings(call))
