@@ -81,7 +81,7 @@ def portfolio(request):
     call = _call_from(request)
     data = selectors.portfolio(call)
     return render(request, "grants/staff/portfolio.html", {
-        "data": data, "call": call, "calls": Call.objects.filter(grants__isnull=False).distinct(),
+        "data": data, "call": call, "calls": data["calls"],
         "theme_chart": charts.bars(data["by_theme"]), "district_chart": charts.bars(data["by_district"]),
         "timeline_chart": charts.timeline(data["timeline"]),
     })
@@ -399,7 +399,7 @@ def transparency(request):
         return csv_response("amministrazione-trasparente-sovvenzioni", headers, data)
     page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "grants/transparency.html", {
-        "page_obj": page_obj, "call": call, "calls": Call.objects.filter(grants__isnull=False).distinct(),
+        "page_obj": page_obj, "call": call, "calls": selectors.calls_with_grants(),
         "total": selectors.total_of(rows), "q": q,
     })
 
