@@ -11,11 +11,12 @@ pending message) in the cache, keyed by language and full path, for `TSF_PAGE_CA
   what depends only on the clock (a scheduled post, a call that closes) wait at most the timeout.
 - CSRF: the cached HTML keeps a placeholder instead of the token, and each visitor gets their
   own token (and cookie) when the page is served, so no CSRF secret is ever shared.
-- Conditional requests (If-None-Match, If-Modified-Since) go to the view, which answers 304 with
-  its own validators (they may depend on the visitor's CSRF cookie); a page served from the cache
-  carries no ETag or Last-Modified, since they were computed for the first visitor.
+- Conditional requests: the view's Last-Modified is kept; its ETag is made the visitor's own
+  (hashed with their CSRF secret, since the page carries a token tied to it), so a 304 is only
+  ever answered to a visitor whose copy of the page holds a token that still works.
 - If the cache does not answer (Redis down), the page is rendered as if there were no cache.
 """
+import hashlib
 import logging
 import re
 from functools import wraps
@@ -26,12 +27,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
 CONTENT_APPS = {"calls", "projects", "assessment", "incubation", "grants", "acceleration", "blog"}
 GENERATION_KEY = "tsf:pagecache:generation"
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Last-Modified")
 CSRF_PLACEHOLDER = "__TSF_CSRF_TOKEN__"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
@@ -76,21 +79,42 @@ def _on_m2m_change(sender, instance, action, **kwargs):
 
 def _cacheable_request(request):
     return (request.method == "GET" and timeout() > 0
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
-            and "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MODIFIED_SINCE" not in request.META)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES)
 
 
 def _key(request, generation):
     return f"tsf:page:{generation}:{translation.get_language()}:{request.get_full_path()}"
 
 
+def _visitor_etag(request, base_etag):
+    """The page's ETag for this visitor: the view's, with the visitor's CSRF secret."""
+    if not base_etag:
+        return None
+    secret = request.META.get("CSRF_COOKIE", "")
+    digest = hashlib.sha256(f"{base_etag}|{secret}".encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def _not_modified(request, etag, last_modified):
+    if not (etag or last_modified):
+        return None
+    return get_conditional_response(
+        request, etag=etag, last_modified=parse_http_date_safe(last_modified) if last_modified else None)
+
+
 def _serve(request, entry):
-    status, headers, content = entry
+    status, headers, content, base_etag = entry
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    etag = _visitor_etag(request, base_etag)
+    not_modified = _not_modified(request, etag, headers.get("Last-Modified"))
+    if not_modified is not None:
+        return not_modified
     response = HttpResponse(content, status=status)
     for name, value in headers.items():
         response[name] = value
+    if etag:
+        response["ETag"] = etag
     response["X-Page-Cache"] = "hit"
     return response
 
@@ -113,10 +137,16 @@ def anonymous_page_cache(view):
         if response.status_code == 200 and not response.streaming and getattr(response, "is_rendered", True):
             content = _CSRF_INPUT.sub(rb"\g<1>" + CSRF_PLACEHOLDER.encode() + rb"\g<2>", response.content)
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+            base_etag = response.get("ETag")
             try:
-                cache.set(key, (200, headers, content), timeout())
+                cache.set(key, (200, headers, content, base_etag), timeout())
             except Exception:  # noqa: BLE001
                 logger.warning("page cache: could not store", exc_info=True)
+            if base_etag:
+                response["ETag"] = _visitor_etag(request, base_etag)
+                not_modified = _not_modified(request, response["ETag"], response.get("Last-Modified"))
+                if not_modified is not None:
+                    return not_modified
         return response
 
     return wrapped
