@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from tsf.accounts.permissions import staff_required
+from tsf.core.pagecache import anonymous_page_cache
 
 from . import selectors, services
 from .forms import CallForm, DocumentFormSet, FAQFormSet
@@ -53,6 +54,7 @@ def _detail_etag(request, slug):
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
+@anonymous_page_cache
 @condition(etag_func=_detail_etag)
 def detail(request, slug):
     call = selectors.call_detail(request.user, slug)

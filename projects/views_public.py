@@ -14,6 +14,7 @@ from django.views.decorators.http import condition, require_POST
 
 from calls.geo import district_map
 from tsf.accounts.permissions import staff_required
+from tsf.core.pagecache import anonymous_page_cache
 
 from . import selectors, services
 from .forms import PortfolioFilterForm, PublicProjectForm
@@ -99,6 +100,7 @@ def _public_headers(request, response):
 
 # Public pages ----------------------------------------------------------------------------------
 
+@anonymous_page_cache
 @condition(etag_func=_portfolio_etag, last_modified_func=_portfolio_last_modified)
 def portfolio(request):
     filters = PortfolioFilterForm(request.GET or None)
@@ -112,6 +114,7 @@ def portfolio(request):
     }))
 
 
+@anonymous_page_cache
 @condition(etag_func=_project_etag, last_modified_func=_project_last_modified)
 def public_detail(request, slug):
     project = selectors.public_project(slug)

@@ -30,7 +30,8 @@ def test_call_page_answers_304_until_the_call_changes(client):
         assert response.status_code == 200 and "Chi può partecipare?" in response.content.decode()
 
 
-def test_the_etag_follows_the_clock(client):
+def test_the_etag_follows_the_clock(client, settings):
+    settings.TSF_PAGE_CACHE_SECONDS = 0  # the server-side page cache may keep a clock-only change up to its timeout
     now = timezone.now()
     call = CallFactory(opens_at=now + datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(days=3))
     etag = _etag(client, call)
@@ -39,7 +40,8 @@ def test_the_etag_follows_the_clock(client):
         assert response.status_code == 200 and "Apply" in response.content.decode()
 
 
-def test_the_etag_follows_the_sections_of_later_stages(client):
+def test_the_etag_follows_the_sections_of_later_stages(client, settings):
+    settings.TSF_PAGE_CACHE_SECONDS = 0  # here the section changes without a model signal
     call = CallFactory()
     stamp = {"value": None}
 
@@ -63,3 +65,13 @@ def test_logged_in_visitors_and_unpublished_calls_get_no_etag(staff_client):
     assert not staff_client.get(public.get_absolute_url()).has_header("ETag")
     staff_client.logout()
     assert staff_client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_anonymous_call_page_is_served_from_the_page_cache(client):
+    call = CallFactory()
+    client.get(call.get_absolute_url())
+    again = client.get(call.get_absolute_url())
+    assert again.status_code == 200 and again.get("X-Page-Cache") == "hit"
+    FAQ.objects.create(call=call, question="Una nuova domanda?", answer="Sì.")
+    fresh = client.get(call.get_absolute_url())
+    assert fresh.get("X-Page-Cache") != "hit" and "Una nuova domanda?" in fresh.content.decode()

@@ -216,6 +216,18 @@ def test_conditional_get_answers_304_and_changes_after_an_edit(client, call):
         assert again.status_code == 200 and "Un riassunto corretto." in again.content.decode()
 
 
+def test_anonymous_pages_are_served_from_the_page_cache_until_a_change(client, call):
+    p = lab_project(call, "Progetto in vetrina")
+    for url in (reverse("projects:portfolio"), p.public_page.get_absolute_url()):
+        client.get(url)
+        assert client.get(url).get("X-Page-Cache") == "hit"
+    page = p.public_page
+    page.summary = "Un nuovo riassunto."
+    page.save()
+    fresh = client.get(p.public_page.get_absolute_url())
+    assert fresh.get("X-Page-Cache") != "hit" and "Un nuovo riassunto." in fresh.content.decode()
+
+
 def test_logged_in_visitors_get_the_whole_page(client, call, promoter_user):
     p = lab_project(call, "Progetto")
     client.force_login(promoter_user)
