@@ -176,6 +176,7 @@ def main(argv=None):
     port = free_port()
     log(f"gunicorn on 127.0.0.1:{port}, {args.workers} workers; {args.concurrency} clients, "
         f"{args.duration:g} s per page")
+    load_before = os.getloadavg()
     proc = start_server(args.database_url, redis_url, args.workers, port)
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     results = {}
@@ -206,11 +207,15 @@ def main(argv=None):
         "small_scale": args.small_scale, "duration_s": args.duration, "concurrency": args.concurrency,
         "workers": args.workers, "cache": "redis" if redis_url else "locmem", "cpus": os.cpu_count(),
         "counts": large["counts"], "small_counts": small["counts"],
+        # The machine's load (1-minute average) before and after: other work shares the CPUs.
+        "loadavg": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print(table(report))
+    print(f"{args.workers} gunicorn workers, {args.concurrency} clients, {args.duration:g} s per page, "
+          f"{os.cpu_count()} CPUs, load average {report['run']['loadavg'][0]} -> {report['run']['loadavg'][1]}")
     print(f"\nJSON written to {out}")
     return 0
 
