@@ -103,6 +103,20 @@ def world(django_db_setup, django_db_blocker):
             transaction.set_rollback(True)
 
 
+def db_writes():
+    """Rows inserted, updated or deleted so far in this transaction, per table (PostgreSQL's own
+    counters: they see every write, whatever the code path). Sessions are left out."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables")
+        return {t: n for t, n in cursor.fetchall() if n and t != "django_session"}
+
+
+def changed_tables(before, after):
+    return {t: n - before.get(t, 0) for t, n in after.items() if n != before.get(t, 0)}
+
+
 @pytest.fixture
 def as_role(world, db):
     """A client logged in as one of ROLES (anonymous: logged out). A server error comes back as a 500

@@ -2,11 +2,10 @@
 in expectations.EXPECTED, never a server error, never someone else's private data, every response
 with the security headers; a POST by the wrong role changes nothing in the database."""
 import pytest
-from django.db import connection
 from django.test import override_settings
 
 from tests.abuse import urlmap
-from tests.abuse.conftest import ROLES
+from tests.abuse.conftest import ROLES, changed_tables, db_writes
 from tests.abuse.expectations import ADMIN, ADMIN_OWN, EXPECTED
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +33,6 @@ POST_ALLOWED = {
     "acceleration:pitch_feedback": NOBODY, "acceleration:slot_book": NOBODY, "notifications:open": NOBODY,
     "acceleration:improvement_action": NOBODY,
 }
-IGNORED_TABLES = {"django_session"}
 
 
 def _outcome(response):
@@ -152,13 +150,6 @@ def test_security_headers_over_plain_http_have_no_hsts_but_the_rest(world, as_ro
     assert not _check_headers(response, https=False)
 
 
-def _writes():
-    """Rows inserted, updated or deleted so far in this transaction, per table (PostgreSQL)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables")
-        return {t: n for t, n in cursor.fetchall() if n and t not in IGNORED_TABLES}
-
-
 def _post_allowed(name):
     if name in POST_ALLOWED:
         return POST_ALLOWED[name]
@@ -182,17 +173,17 @@ def test_post_to_every_url_as_the_wrong_role_changes_nothing(world, as_role, pos
     kwargs = urlmap.url_kwargs(world.objects)
     problems = []
     clients = {role: as_role(role) for role in ROLES}
-    before = _writes()
+    before = db_writes()
     world.users["promoter"].save(update_fields=["full_name"])
-    assert _writes() != before, "the write counter must see a change (control)"
+    assert db_writes() != before, "the write counter must see a change (control)"
     for name in _classified():
         if name in OWN_POSTS or name.startswith(("account_", "mfa_")):
             continue
         path = urlmap.path_for(name, kwargs)
         for role in sorted(set(ROLES) - _post_allowed(name)):
-            before = _writes()
+            before = db_writes()
             response = clients[role].post(path, body)
-            changed = {t: n - before.get(t, 0) for t, n in _writes().items() if n != before.get(t, 0)}
+            changed = changed_tables(before, db_writes())
             if response.status_code >= 500 or changed:
                 problems.append(f"POST {name} {path} as {role}: {response.status_code}, changed {changed}")
     assert not problems, "\n".join(problems)
