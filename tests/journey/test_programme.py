@@ -17,11 +17,12 @@ What the test does outside the browser, and why:
   task.
 """
 import re
+import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.journey.conftest import login
 
@@ -37,6 +38,13 @@ TEAMS = {
     "promoter2": ("Forno Sociale Mirafiori Cooperativa", 1802, "Forno sociale di Mirafiori", "artisan_bakery"),
     "promoter3": ("Cortili Aperti Aurora ODV", 1803, "Cortili aperti in Aurora", "community_hub"),
 }
+
+
+def lap(clock, name):
+    """Seconds per stage, printed with `pytest -s`: the journey must stay quick."""
+    now = time.monotonic()
+    print(f"{name}: {now - clock[0]:.1f}s")
+    clock[0] = now
 
 
 def local(dt, fmt="%Y-%m-%dT%H:%M"):
@@ -258,7 +266,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
         funding="PON Metro 2014-2020, cofinanziato dai fondi strutturali e di investimento europei")
     ensure_reference_data()
 
-    # 1. Staff open the call ------------------------------------------------------------------------
+    clock = [time.monotonic()]
+    # 1. Staff open the call ---------------------------------------------------------------------
     staff = login(actors("staff"), "ufficio@example.org", totp=True)
     staff_open_the_call(staff)
     public = actors("public")
@@ -266,7 +275,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     public.get_by_role("link", name="Torino Social Factory 2018").first.click()
     public.get_by_role("link", name="Apply").wait_for()
 
-    # 2. Three promoters submit -------------------------------------------------------------------------
+    lap(clock, "step 1")
+    # 2. Three promoters submit ------------------------------------------------------------------
     protocols = {}
     for who in ("promoter1", "promoter2"):
         p = login(actors(who), people[who].email)
@@ -284,7 +294,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     public.reload()
     assert public.get_by_role("link", name="Apply").count() == 0
 
-    # 3. Staff check admissibility --------------------------------------------------------------------
+    lap(clock, "step 2")
+    # 3. Staff check admissibility ---------------------------------------------------------------
     for who in ("promoter1", "promoter2", "promoter3"):
         staff.goto("/en/projects/staff/calls/tsf-2018/")
         staff.get_by_role("link", name=TEAMS[who][2]).click()
@@ -298,7 +309,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     assert staff.get_by_text("Admissible", exact=True).count() >= 3
 
 
-    # 4. Assessors declare no conflict and score (staff set up the round in the browser) -----------
+    lap(clock, "step 3")
+    # 4. Assessors declare no conflict and score (staff set up the round in the browser) ---------
     selection_pk = staff_set_up_a_round(staff, "Selection for the Incubation Lab", "Selezione per l'Incubation Lab",
                                         "Version 1 (as submitted)", quota=2)
     first = {protocols["promoter1"]: ("9", "8"), protocols["promoter2"]: ("7", "7"), protocols["promoter3"]: ("4", "3")}
@@ -313,7 +325,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
         scored += assessor_scores_everything(a, first, strengths, weaknesses)
     assert scored == 3
 
-    # 5. Staff admit to the lab: the ranking, the decision with its confirmation, publication ---------
+    lap(clock, "step 4")
+    # 5. Staff admit to the lab: the ranking, the decision with its confirmation, publication ----
     staff.goto(f"/en/assessment/staff/rounds/{selection_pk}/ranking/")
     rows = staff.locator("table.tsf-ranking tbody tr")
     assert TEAMS["promoter1"][2] in rows.nth(0).inner_text() and "17" in rows.nth(0).inner_text()
@@ -328,13 +341,17 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     staff.get_by_text("The decision has been applied").wait_for()
     staff.get_by_role("button", name="Publish the ranking").click()
     staff.get_by_text("The ranking is now public.").wait_for()
-    # The team not selected reads why.
-    p3.goto("/en/projects/mine/")
-    p3.get_by_role("link", name=re.compile(TEAMS["promoter3"][2])).first.click()
-    p3.get_by_text("Not selected").first.wait_for()
+    # Each team reads its outcome from its area; the one not selected reads why.
+    for who, outcome in (("promoter1", "Admitted to the Incubation Lab"), ("promoter3", "Not selected")):
+        p = actors(who)
+        p.goto("/en/my-area/")
+        p.get_by_role("link", name=re.compile(protocols[who])).first.click()
+        p.get_by_text(outcome).first.wait_for()
+        assert weaknesses[protocols[who]] in p.content()
 
 
-    # 6. The Incubation Lab: staff create the lab, a workshop and its session, assign the tutor -------
+    lap(clock, "step 5")
+    # 6. The Incubation Lab: staff create the lab, a workshop and its session, assign the tutor ---
     today = timezone.localdate()
     staff.goto("/en/incubation/labs/new/")
     field(staff, "Name").fill("Incubation Lab 2018")
@@ -365,7 +382,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
         row.get_by_role("button", name=re.compile("Save")).click()
         staff.get_by_text(f"Tutors of {TEAMS[who][2]} saved.").wait_for()
 
-    # 7. The tutor logs the workshop: attendance and a progress entry ----------------------------------
+    lap(clock, "step 6")
+    # 7. The tutor logs the workshop: attendance and a progress entry ----------------------------
     tutor = login(actors("tutor"), "tutor@example.org")
     tutor.goto("/en/incubation/")
     tutor.get_by_role("link", name=TEAMS["promoter1"][2]).first.click()
@@ -391,7 +409,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     Call.objects.filter(slug="tsf-2018").update(revised_opens_at=now - timedelta(minutes=1),
                                                 revised_closes_at=now + timedelta(days=30))
 
-    # 8. The teams submit their revised proposals --------------------------------------------------------
+    lap(clock, "step 7")
+    # 8. The teams submit their revised proposals ------------------------------------------------
     team_revises(p1, TEAMS["promoter1"][2], "Un emporio con tessera a punti e un laboratorio di sartoria.")
     team_revises(actors("promoter2"), TEAMS["promoter2"][2], "Un forno con corsi serali per giovani disoccupati.")
     # TIME PASSES: the revised window closes.
@@ -399,7 +418,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     Call.objects.filter(slug="tsf-2018").update(revised_opens_at=now - timedelta(days=30),
                                                 revised_closes_at=now - timedelta(minutes=1))
 
-    # 9. The committee scores the revised proposals (final round) ---------------------------------------
+    lap(clock, "step 8")
+    # 9. The committee scores the revised proposals (final round) --------------------------------
     final_pk = staff_set_up_a_round(staff, "Final assessment (funding)", "Valutazione finale",
                                     "Version 2 (revised)", quota=1)
     final = {protocols["promoter1"]: ("10", "9"), protocols["promoter2"]: ("8", "6")}
@@ -407,7 +427,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
                  for who in ("assessor1", "assessor2"))
     assert scored == 2
 
-    # 10. Staff fund: one grant, with its amount ----------------------------------------------------------
+    lap(clock, "step 9")
+    # 10. Staff fund: one grant, with its amount --------------------------------------------------
     staff.goto(f"/en/assessment/staff/rounds/{final_pk}/ranking/")
     assert TEAMS["promoter1"][2] in staff.locator("table.tsf-ranking tbody tr").nth(0).inner_text()
     staff.get_by_role("link", name="Decide from this ranking").click()
@@ -422,8 +443,13 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     staff.get_by_text("The decision has been applied").wait_for()
     staff.get_by_role("button", name="Publish the ranking").click()
     staff.get_by_text("The ranking is now public.").wait_for()
+    p2 = actors("promoter2")
+    p2.goto("/en/my-area/")
+    p2.get_by_role("link", name=re.compile(f"{protocols['promoter2']} · Valutazione finale")).click()
+    p2.get_by_text("Not funded").first.wait_for()
 
-    # 11. Staff award the grant and record the signed agreement --------------------------------------------
+    lap(clock, "step 10")
+    # 11. Staff award the grant and record the signed agreement -----------------------------------
     staff.goto("/en/grants/staff/award/")
     staff.get_by_role("link", name=re.compile(f"Award {protocols['promoter1']}")).click()
     assert field(staff, "Grant (EUR)").input_value() in ("85000.00", "85000")
@@ -441,7 +467,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     staff.get_by_text("The agreement has been recorded").wait_for()
     grant_url = staff.url.split("#")[0]
 
-    # 12. The team reports: an expense with its receipt --------------------------------------------------
+    lap(clock, "step 11")
+    # 12. The team reports: an expense with its receipt -------------------------------------------
     p1.goto(grant_url)
     p1.get_by_test_id("next-deadline").get_by_role("link").click()
     p1.get_by_role("link", name="Write the report").click()
@@ -459,7 +486,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     assert "Submitted, under review" in p1.get_by_test_id("report-status").inner_text()
     assert p1.get_by_role("link", name=re.compile("receipt")).count() == 1
 
-    # 13. The deadline engine reminds ----------------------------------------------------------------------
+    lap(clock, "step 12")
+    # 13. The deadline engine reminds -------------------------------------------------------------
     from grants.models import Report
     from tsf.notifications import deadlines
 
@@ -468,10 +496,13 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     Report.objects.filter(pk=upcoming.pk).update(due_date=today + timedelta(days=3))
     deadlines.run()
     p1.goto("/en/notifications/")
-    p1.get_by_text(f"Your {upcoming.label} is due in 3 days").first.wait_for()
+    with translation.override("en"):  # the team reads the portal in English
+        label = str(upcoming.label)
+    p1.get_by_text(f"Your {label} is due in 3 days").first.wait_for()
 
 
-    # 14. The camp takes place ---------------------------------------------------------------------------
+    lap(clock, "step 13")
+    # 14. The camp takes place --------------------------------------------------------------------
     # Staff create the acceleration programme and its camp, then the funded team's pitch.
     staff.goto("/en/acceleration/")
     staff.get_by_role("link", name="Acceleration programmes and camps: create and edit").click()
@@ -524,7 +555,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     p1.get_by_text("ora mostrate i conti del secondo anno").wait_for()
     assert "Marco Mentore" in p1.get_by_test_id("feedback").inner_text()
 
-    # 15. The help desk answers -----------------------------------------------------------------------------
+    lap(clock, "step 14")
+    # 15. The help desk answers -------------------------------------------------------------------
     p1.goto("/en/acceleration/")
     p1.get_by_role("link", name="Help desk: your requests").click()
     p1.goto("/en/acceleration/help/new/")
@@ -544,14 +576,15 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     p1.goto(help_url)
     p1.get_by_text("Guardate il bando Welfare di comunità nel catalogo.").wait_for()
 
-    # 16. The team not funded reads its improvement page ------------------------------------------------------
-    p2 = actors("promoter2")
+    lap(clock, "step 15")
+    # 16. The team not funded reads its improvement page ------------------------------------------
     p2.goto("/en/acceleration/")
     p2.get_by_role("link", name=f"Improvement plan: {other_title}").click()
     p2.get_by_role("heading", name="Improvement plan").wait_for()
     assert "Il piano economico dopo il contributo è fragile." in p2.get_by_test_id("weakness").first.inner_text()
 
-    # 17. The public reads the results ---------------------------------------------------------------------
+    lap(clock, "step 16")
+    # 17. The public reads the results ------------------------------------------------------------
     # Staff write and publish the funded project's public page.
     staff.goto("/en/projects/staff/calls/tsf-2018/")
     staff.get_by_role("link", name=funded_title).click()
@@ -575,3 +608,4 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     public.goto("/en/grants/transparency/")
     row = public.get_by_role("row").filter(has_text="C11J18000120007")
     assert "85,000.00" in row.inner_text() and "Emporio Solidale Barriera APS" in row.inner_text()
+    lap(clock, "step 17")
