@@ -187,3 +187,45 @@ def test_post_to_every_url_as_the_wrong_role_changes_nothing(world, as_role, pos
             if response.status_code >= 500 or changed:
                 problems.append(f"POST {name} {path} as {role}: {response.status_code}, changed {changed}")
     assert not problems, "\n".join(problems)
+
+
+QUERY_PARAMS = ("q", "page", "format", "report", "unread", "topic", "status", "state", "short", "print", "next",
+                "call", "tag", "sort", "role", "kind", "invito", "changed", "category", "action", "district",
+                "theme", "year", "legal_form", "outcome", "round", "neighbourhood", "target_group", "lang")
+HOSTILE_QUERIES = {
+    "NUL bytes and markup": "&".join(f"{p}=a%00b%3Cscript%3E" for p in QUERY_PARAMS),
+    "invalid UTF-8 and RTL": "&".join(f"{p}=%ED%A0%80%E2%80%AE%FF" for p in QUERY_PARAMS),
+    "hostile numbers": "&".join(f"{p}={v}" for p, v in zip(QUERY_PARAMS, [
+        "1e30", "-1", "xlsx", "-1", "NaN", "99999999999999999999", "-0", "1,5", "//evil.example.org/", "inf"] * 3,
+        strict=False)) + "&page=999999&format=csv&next=https://evil.example.org/",
+}
+
+
+def test_hostile_query_strings_never_break_a_page(world, as_role):
+    """Search boxes, filters, pagination and export links get hostile query strings: never a 500 and
+    never a redirect to another site."""
+    kwargs = urlmap.url_kwargs(world.objects)
+    clients = {}
+    problems = []
+    for name in _classified():
+        roles = [r for r in ("staff", "editor", "tutor", "assessor", "promoter", "anonymous")
+                 if EXPECTED[name][r] == "200"]
+        if not roles or name in ("account_logout",):
+            continue
+        role = roles[0]
+        client = clients.setdefault(role, as_role(role))
+        path = urlmap.path_for(name, kwargs)
+        for label, query in HOSTILE_QUERIES.items():
+            response = client.get(f"{path}?{query}")
+            location = response.get("Location", "")
+            if response.status_code >= 500 or "evil.example.org" in location:
+                problems.append(f"{name} {path} as {role} with {label}: {response.status_code} {location}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", ["/grants/transparency/%00/", "/projects/join/a%00b/", "/blog/?q=%00",
+                                  "/en/calls/?q=x%00y", "/files/projects%00/attachment/1/file/"])
+def test_a_nul_byte_in_the_address_is_a_bad_request_not_a_server_error(client, path):
+    response = client.get(path)
+    assert response.status_code in (400, 404)
+    assert not _check_headers(response, https=False)
