@@ -70,7 +70,7 @@ def field(page, label, exact=False):
 
 # Steps --------------------------------------------------------------------------------------------
 
-def staff_open_the_call(staff):
+def staff_open_the_call(staff, public):
     now = timezone.now()
     staff.goto("/en/calls/staff/new/")
     staff.get_by_role("heading", name="New call").wait_for()
@@ -94,8 +94,9 @@ def staff_open_the_call(staff):
     staff.get_by_role("button", name="Save", exact=True).click()
     staff.get_by_text("The call has been saved.").wait_for()
 
-    # Not public yet: staff publish it.
+    # Not public yet: a visitor does not find it; staff publish it.
     staff.get_by_role("heading", name=re.compile("Edit “Torino Social Factory 2018”")).wait_for()
+    assert public.goto("/en/calls/tsf-2018/").status == 404
     tick(staff, "Published")
     staff.get_by_role("button", name="Save", exact=True).click()
     staff.get_by_text("The call has been saved.").wait_for()
@@ -269,8 +270,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     clock = [time.monotonic()]
     # 1. Staff open the call ---------------------------------------------------------------------
     staff = login(actors("staff"), "ufficio@example.org", totp=True)
-    staff_open_the_call(staff)
     public = actors("public")
+    staff_open_the_call(staff, public)
     public.goto("/en/calls/")
     public.get_by_role("link", name="Torino Social Factory 2018").first.click()
     public.get_by_role("link", name="Apply").wait_for()
@@ -345,7 +346,7 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     for who, outcome in (("promoter1", "Admitted to the Incubation Lab"), ("promoter3", "Not selected")):
         p = actors(who)
         p.goto("/en/my-area/")
-        p.get_by_role("link", name=re.compile(protocols[who])).first.click()
+        p.get_by_role("link", name=f"{protocols[who]} · Selezione per l'Incubation Lab").click()
         p.get_by_text(outcome).first.wait_for()
         assert weaknesses[protocols[who]] in p.content()
 
