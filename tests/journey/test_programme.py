@@ -32,7 +32,7 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pag
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
 SIGNUP_PASSWORD = "Promoter-Password-2018"
 
-# The three proposals: (organisation, codice fiscale seed, title, theme, target group)
+# The three proposals: (organisation, seed of its codice fiscale, title, kind of solution)
 TEAMS = {
     "promoter1": ("Emporio Solidale Barriera APS", 1801, "Emporio solidale di Barriera", "clothing_emporium"),
     "promoter2": ("Forno Sociale Mirafiori Cooperativa", 1802, "Forno sociale di Mirafiori", "artisan_bakery"),
