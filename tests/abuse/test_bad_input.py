@@ -16,7 +16,7 @@ from tests.abuse.forms import bad_files, post, read_form, value_for
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = settings(max_examples=12, deadline=None, derandomize=True,
+EXAMPLES = settings(max_examples=8, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 ERROR_MARKERS = ("is-invalid", "invalid-feedback", "errorlist", "alert-danger", "alert alert-danger",
                  "callout danger")

@@ -105,13 +105,16 @@ def _sweep(world, as_role, names, roles, language, https=True):
     kwargs = urlmap.url_kwargs(world.objects)
     wrong, headers, leaks = [], [], []
     clients = {role: as_role(role) for role in roles}
+    o = world.objects
+    ids = {"round": o.round.pk, "open_call": o.open_call.pk, "grant": o.grant.pk, "lab": o.lab.pk,
+           "victim": o.victim.pk}
     with PRODUCTION_HEADERS:
         for name in names:
             path = (urlmap.admin_path(name, language) if name.startswith("admin:")
                     else urlmap.path_for(name, kwargs, language))
             for role in roles:
                 response = clients[role].get(path, secure=https)
-                got, want = _outcome(response), _expected(name)[role]
+                got, want = _outcome(response), _expected(name)[role].format(**ids)
                 if got != want:
                     wrong.append(f"{name} {path} as {role}: got {got}, expected {want}")
                 headers += [f"{name} {path} as {role}: {p}" for p in _check_headers(response, https)]
