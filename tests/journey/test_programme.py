@@ -486,6 +486,12 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     p1.get_by_text("The report has been submitted").wait_for()
     assert "Submitted, under review" in p1.get_by_test_id("report-status").inner_text()
     assert p1.get_by_role("link", name=re.compile("receipt")).count() == 1
+    # Staff read the expense and approve the report.
+    staff.goto(p1.url)
+    assert "Falegnameria Sociale Barriera" in staff.content()
+    staff.locator("label", has_text="Approve the report").click()
+    staff.get_by_role("button", name="Send the review").click()
+    staff.get_by_text("The report has been approved").wait_for()
 
     lap(clock, "step 12")
     # 13. The deadline engine reminds -------------------------------------------------------------
