@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from acceleration import services
 from acceleration.models import CampRegistration, RegistrationStatus, SupportSlot
@@ -20,6 +20,7 @@ def run_together(funcs):
     results = []
 
     def wrap(f):
+        translation.activate("en")  # each thread has its own language; these tests read English
         try:
             barrier.wait(timeout=10)
             f()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from grants import services
 from grants.models import Grant
@@ -21,6 +22,7 @@ def test_concurrent_awards_cannot_exceed_the_budget(postgres, staff_user):
     results = []
 
     def award(item, cup):
+        translation.activate("en")  # each thread has its own language; these tests read English
         try:
             barrier.wait(timeout=10)
             services.award_grant(item, by=staff_user, cup=cup, start_date=date(2019, 1, 1))
@@ -48,6 +50,7 @@ def test_concurrent_awards_of_the_same_item_make_one_grant(postgres, staff_user)
     results = []
 
     def award(cup):
+        translation.activate("en")  # each thread has its own language; these tests read English
         try:
             barrier.wait(timeout=10)
             services.award_grant(item, by=staff_user, cup=cup, start_date=date(2019, 1, 1))

@@ -157,7 +157,7 @@ def test_private_file_404s(client, private_doc, staff_user):
 # The audit log -------------------------------------------------------------------------------
 
 
-def test_record_keeps_who_what_which_object_and_the_changes(staff_user, promoter_user):
+def test_record_keeps_who_what_which_object_and_the_changes(english, staff_user, promoter_user):
     from django.contrib.auth.models import AnonymousUser
     from django.utils.translation import gettext_lazy
 
