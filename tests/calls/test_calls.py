@@ -227,3 +227,14 @@ def test_staff_uploads_a_document_and_bad_files_are_refused(staff_client, settin
     assert response.status_code == 302
     assert call.documents.get().title == "Testo del bando"
     assert AuditEntry.objects.filter(action="call.document_save").exists()
+
+
+@pytest.mark.django_db
+def test_a_fresh_installation_has_the_programme_and_the_reference_data():
+    """Staff can create the first call in the portal: the migration loads what the form offers."""
+    from calls.models import District, ImpactTheme, Programme, TargetGroup
+
+    assert District.objects.count() == 8
+    assert ImpactTheme.objects.count() == 5
+    assert TargetGroup.objects.filter(code="msna").exists()
+    assert Programme.objects.filter(slug="torino-social-factory").exists()
