@@ -232,3 +232,63 @@ def test_a_nul_byte_in_the_address_is_a_bad_request_not_a_server_error(client, p
     response = client.get(path)
     assert response.status_code in (400, 404)
     assert not _check_headers(response, https=False)
+
+
+def _hostile_fill(form, variant):
+    from tests.abuse.forms import ODD_DATES, ODD_NUMBERS, ODD_TEXT
+
+    data = {k: list(v) for k, v in form["data"].items()}
+    for i, (name, kind) in enumerate(sorted(form["kinds"].items())):
+        if kind in ("hidden", "file") or name == "csrfmiddlewaretoken":
+            continue
+        if kind == "number":
+            value = ODD_NUMBERS[(i + variant) % len(ODD_NUMBERS)]
+        elif kind in ("date", "datetime-local", "time"):
+            value = ODD_DATES[(i + variant) % len(ODD_DATES)]
+        elif kind in ("select", "checkbox", "radio"):
+            value = ["-1", "not-a-choice", "999999999"][(i + variant) % 3]
+        else:
+            value = ODD_TEXT[(i + variant) % len(ODD_TEXT)]
+        data[name] = [value]
+    return data
+
+
+def test_every_form_of_every_page_survives_hostile_values(world, as_role):
+    """Every POST form on every page a role can open, filled with hostile values in every field and
+    sent as that role: never a server error (the hypothesis tests go deeper on the main forms)."""
+    from django.db import transaction
+
+    from tests.abuse.forms import FormReader, post
+
+    kwargs = urlmap.url_kwargs(world.objects)
+    clients, problems, sent = {}, [], 0
+    for name in _classified():
+        if name in ("account_logout", "account_login", "account_reauthenticate") or name.startswith("mfa_"):
+            continue
+        for role in ("staff", "editor", "tutor", "promoter", "anonymous"):
+            if EXPECTED[name][role] != "200":
+                continue
+            client = clients.setdefault(role, as_role(role))
+            path = urlmap.path_for(name, kwargs)
+            page = client.get(path)
+            if "html" not in page.get("Content-Type", ""):
+                break
+            reader = FormReader()
+            reader.feed(page.content.decode())
+            for form in reader.forms:
+                if not any(k not in ("csrfmiddlewaretoken",) and v not in ("hidden",) for k, v in form["kinds"].items()):
+                    continue
+                target = form["action"] or path
+                if target.startswith(("/accounts/logout", "/en/accounts/logout", "/i18n/")):
+                    continue
+                for variant in (0, 1):
+                    with transaction.atomic():
+                        response = post(client, target, _hostile_fill(form, variant))
+                        transaction.set_rollback(True)
+                    sent += 1
+                    if response.status_code >= 500:
+                        problems.append(f"{name} {path} form -> {target} as {role} (variant {variant}): "
+                                        f"{response.status_code}")
+            break  # one role per page: the first that may open it
+    assert sent > 50, f"only {sent} forms were sent: the sweep lost its forms"
+    assert not problems, "\n".join(problems)
