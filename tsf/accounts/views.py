@@ -19,7 +19,12 @@ def my_area(request):
     user = request.user
     panels = my_area_registry.panels_for(request)
     needs_mfa = not has_mfa(user) and bool(user.roles.intersection({"staff", "assessor"}))
-    return render(request, "accounts/my_area.html", {"panels": panels, "needs_mfa": needs_mfa, "has_mfa": has_mfa(user)})
+    role_labels = [Role(r).label for r in Role.values if r in user.roles]
+    return render(
+        request,
+        "accounts/my_area.html",
+        {"panels": panels, "needs_mfa": needs_mfa, "has_mfa": has_mfa(user), "role_labels": role_labels},
+    )
 
 
 @login_required
