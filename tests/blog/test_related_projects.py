@@ -17,6 +17,15 @@ from tests.projects.test_public import call, lab_project  # noqa: F401 - the `ca
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Assertions read the English source strings: pages are requested under /en/."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_editor_relates_a_post_to_lab_projects_only(editor_client, call):  # noqa: F811
     incubated = lab_project(call, "Emporio RiVesti")
     not_selected = lab_project(call, "Non selezionato", status=ProposalStatus.NOT_SELECTED, page=False)
