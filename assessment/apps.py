@@ -7,4 +7,4 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
-        from . import panels, reminders  # noqa: F401
+        from . import page_hooks, panels, reminders  # noqa: F401

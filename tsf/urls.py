@@ -8,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from blog.sitemaps import BlogIndexSitemap, PostSitemap
 from calls.sitemaps import CallSitemap
+from projects.sitemaps import ProjectSitemap
 from tsf.core import views as core_views
 from tsf.core.sitemaps import StaticPagesSitemap
 
@@ -15,6 +16,7 @@ from tsf.core.sitemaps import StaticPagesSitemap
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "calls": CallSitemap,
+    "projects": ProjectSitemap,
     "blog": BlogIndexSitemap,
     "posts": PostSitemap,
 }

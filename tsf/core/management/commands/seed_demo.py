@@ -15,6 +15,7 @@ SEEDERS = [
     "calls.demo",
     "projects.demo",
     "assessment.demo",
+    "projects.demo_public",
     "incubation.demo",
     "grants.demo",
     "acceleration.demo",
