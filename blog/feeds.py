@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from tsf.core.sharing import absolute
+
 from . import selectors
 from .sanitize import plain_text
 
@@ -40,7 +42,7 @@ class LatestPostsFeed(Feed):
         return [c.name for c in item.categories.all()] + [t.name for t in item.tags.all()]
 
     def item_enclosure_url(self, item):
-        return selectors.absolute(item.cover_image.url) if item.cover_image else None
+        return absolute(item.cover_image.url) if item.cover_image else None
 
     def item_enclosure_length(self, item):
         try:

@@ -1,7 +1,6 @@
 """Reads of the blog, for pages, feeds and the sitemap, with their related rows fetched in a fixed
 number of queries whatever the number of posts."""
 import hashlib
-from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q
@@ -129,30 +128,6 @@ def editor_posts(*, state="", q=""):
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(slug__icontains=q))
     return qs
-
-
-def absolute(url: str) -> str:
-    if url.startswith(("http://", "https://")):
-        return url
-    return settings.SITE_URL + url
-
-
-def share_links(url: str, title: str) -> list[dict]:
-    """Plain share links (no script, no tracking): each network's public share address."""
-    url = absolute(url)
-    enc_url = quote(url, safe="")
-    return [
-        {"network": "facebook", "name": "Facebook",
-         "href": f"https://www.facebook.com/sharer/sharer.php?u={enc_url}"},
-        {"network": "x", "name": "X (Twitter)",
-         "href": "https://twitter.com/intent/tweet?" + urlencode({"url": url, "text": title})},
-        {"network": "linkedin", "name": "LinkedIn",
-         "href": f"https://www.linkedin.com/sharing/share-offsite/?url={enc_url}"},
-        {"network": "whatsapp", "name": "WhatsApp",
-         "href": "https://wa.me/?" + urlencode({"text": f"{title} {url}"})},
-        {"network": "email", "name": "E-mail",
-         "href": "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)},
-    ]
 
 
 def etag_for(request, *parts) -> str:

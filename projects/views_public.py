@@ -1,9 +1,7 @@
 """The public portfolio of incubated and funded projects and their pages (Last-Modified and ETag
 for anonymous visitors, 304 on conditional requests), and the staff pages that write and publish
 them."""
-from urllib.parse import quote, urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -15,6 +13,7 @@ from django.views.decorators.http import condition, require_POST
 from calls.geo import district_map
 from tsf.accounts.permissions import staff_required
 from tsf.core.pagecache import anonymous_page_cache
+from tsf.core.sharing import absolute, share_links
 
 from . import selectors, services
 from .forms import PortfolioFilterForm, PublicProjectForm
@@ -22,27 +21,6 @@ from .hooks import project_page
 from .models import LAB_STATUSES, PublicProject
 
 PAGE_SIZE = 12
-
-
-def absolute(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
-
-
-def share_links(url: str, title: str) -> list[dict]:
-    """Plain share links (no script, no tracking)."""
-    url = absolute(url)
-    enc_url = quote(url, safe="")
-    return [
-        {"network": "facebook", "name": "Facebook",
-         "href": f"https://www.facebook.com/sharer/sharer.php?u={enc_url}"},
-        {"network": "x", "name": "X (Twitter)",
-         "href": "https://twitter.com/intent/tweet?" + urlencode({"url": url, "text": title})},
-        {"network": "linkedin", "name": "LinkedIn",
-         "href": f"https://www.linkedin.com/sharing/share-offsite/?url={enc_url}"},
-        {"network": "whatsapp", "name": "WhatsApp", "href": "https://wa.me/?" + urlencode({"text": f"{title} {url}"})},
-        {"network": "email", "name": "E-mail",
-         "href": "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)},
-    ]
 
 
 # Conditional requests: only anonymous pages are the same for everyone. ------------------------
