@@ -3,6 +3,7 @@
 staff (open help-desk requests, pending camp registrations)."""
 from django.utils import timezone
 
+from projects.selectors import proposals_of_request
 from tsf.accounts import my_area
 
 from . import selectors
@@ -12,8 +13,8 @@ from .rules import FUNDED, NOT_FUNDED
 
 @my_area.panel("promoter", order=25)
 def team_acceleration(request):
-    user = request.user
-    teams = list(selectors.team_proposals(user))
+    teams = sorted((p for p in proposals_of_request(request) if p.status in selectors.TEAM_STATUSES),
+                   key=lambda p: (-p.call.year, p.protocol_seq or 0, p.pk))
     funded = [p for p in teams if p.status in FUNDED]
     others = [p for p in teams if p.status in NOT_FUNDED]
     if not funded and not others:

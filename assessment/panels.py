@@ -1,4 +1,5 @@
 """Panels of "my area": an assessor's work per round, a promoter's assessment outcomes."""
+from projects.selectors import proposals_of_request
 from tsf.accounts import my_area
 
 from . import selectors
@@ -14,7 +15,7 @@ def my_assessments(request):
 
 @my_area.panel("promoter", order=15)
 def my_outcomes(request):
-    items = list(selectors.outcome_items_for(request.user)[:10])
+    items = list(selectors.outcome_items_for([p.pk for p in proposals_of_request(request)])[:10])
     if not items:
         return None
     return {"template": "assessment/panels/outcomes.html", "items": items}

@@ -89,7 +89,9 @@ def round_detail(pk):
 
 
 def version_prefetch(number):
-    return Prefetch("versions", queryset=ProposalVersion.objects.filter(number=number), to_attr="round_versions")
+    """The version a round assesses, with the columns its lists show (title, requested grant)."""
+    return Prefetch("versions", queryset=ProposalVersion.objects.filter(number=number).only(
+        "pk", "proposal_id", "number", "title", "requested_grant"), to_attr="round_versions")
 
 
 def round_proposals(rnd):
@@ -335,15 +337,12 @@ def outcomes_for_proposal(proposal):
     return out
 
 
-def outcome_items_for(user):
-    """Decision items of proposals of the user's organisations (promoter panel)."""
+def outcome_items_for(proposal_ids):
+    """Decision items of the given proposals (a promoter's panel: their own proposals)."""
     return (
-        DecisionItem.objects.filter(proposal__organisation__memberships__user=user)
-        .select_related("decision", "decision__round", "proposal", "proposal__call")
-        .prefetch_related(Prefetch("proposal__versions", queryset=ProposalVersion.objects.only(
-            "pk", "proposal_id", "number", "title")))
+        DecisionItem.objects.filter(proposal_id__in=proposal_ids)
+        .select_related("decision", "decision__round", "proposal")
         .order_by("-decision__decided_at", "rank")
-        .distinct()
     )
 
 

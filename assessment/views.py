@@ -17,7 +17,7 @@ from projects.selectors import proposal_detail
 from tsf.accounts.permissions import role_required, staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
-from tsf.core.pagecache import anonymous_page_cache
+from tsf.core.pagecache import anonymous_page_cache, private_page_cache
 
 from . import selectors, services
 from .forms import (
@@ -217,6 +217,7 @@ def _ranking_row(r):
 
 
 @staff_required
+@private_page_cache
 def ranking(request, pk):
     rnd = _round(pk)
     rows = selectors.ranking(rnd)
@@ -341,6 +342,7 @@ def publish(request, pk):
 # Assessors ----------------------------------------------------------------------------------
 
 @assessor_required
+@private_page_cache
 def mine(request):
     qs = selectors.assignments_for(request.user)
     status = request.GET.get("status", "")

@@ -15,6 +15,7 @@ from calls.models import Call
 from tsf.accounts.permissions import staff_required
 from tsf.core.exports import csv_response, export_response
 from tsf.core.files import private_file_url
+from tsf.core.pagecache import private_page_cache
 
 from . import charts, giving, selectors, services
 from .forms import (
@@ -77,6 +78,7 @@ def mine(request):
 # Staff: portfolio, list, award -------------------------------------------------------------
 
 @staff_required
+@private_page_cache
 def portfolio(request):
     call = _call_from(request)
     data = selectors.portfolio(call)

@@ -3,10 +3,10 @@ proposal is in a lab's cohort (next session, what is due, the revised proposal).
 from django.utils import timezone
 
 from projects.models import ProposalStatus
+from projects.selectors import proposals_of_request
 from tsf.accounts import my_area
 
-from .models import Deliverable, ProgressEntry, Session, Submission, TutorAssignment
-from .selectors import proposals_of_user_in_cohort
+from .models import COHORT_STATUSES, Deliverable, Lab, ProgressEntry, Session, Submission, TutorAssignment
 
 
 @my_area.panel("tutor", order=15)
@@ -39,13 +39,17 @@ def tutor_teams(request):
 
 @my_area.panel("promoter", order=12)
 def my_lab(request):
-    proposals = list(proposals_of_user_in_cohort(request.user))
+    proposals = [p for p in proposals_of_request(request) if p.status in COHORT_STATUSES]
+    if not proposals:
+        return None
+    labs = {lab.call_id: lab for lab in Lab.objects.filter(call_id__in={p.call_id for p in proposals})}
+    proposals = [p for p in proposals if p.call_id in labs]
     if not proposals:
         return None
     now = timezone.now()
     rows = []
     for p in proposals:
-        lab = p.call.lab
+        lab = labs[p.call_id]
         next_session = Session.objects.filter(workshop__lab=lab, date__gte=timezone.localdate()).select_related(
             "workshop").order_by("date", "start_time").first()
         done = set(Submission.objects.filter(proposal=p).values_list("deliverable_id", flat=True))

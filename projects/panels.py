@@ -6,7 +6,7 @@ from . import selectors
 
 @my_area.panel("promoter", order=10)
 def my_proposals(request):
-    proposals = list(selectors.proposals_for(request.user)[:10])
+    proposals = selectors.proposals_of_request(request)[:10]
     memberships = list(selectors.memberships_for(request.user))
     return {
         "template": "projects/panels/my_proposals.html",

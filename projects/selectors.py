@@ -34,11 +34,9 @@ def memberships_for(user):
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__legal_name")
 
 
-def _version_prefetch():
-    return Prefetch(
-        "versions",
-        queryset=ProposalVersion.objects.select_related("district").prefetch_related("themes", "target_groups"),
-    )
+def _version_prefetch(target_groups=True):
+    related = ("themes", "target_groups") if target_groups else ("themes",)
+    return Prefetch("versions", queryset=ProposalVersion.objects.select_related("district").prefetch_related(*related))
 
 
 def proposals_for(user):
@@ -49,6 +47,25 @@ def proposals_for(user):
         .prefetch_related(_version_prefetch())
         .order_by("-created_at")
     )
+
+
+REQUEST_PROPOSALS_LIMIT = 100
+
+
+def proposals_of_request(request):
+    """The signed-in user's proposals (newest first, at most REQUEST_PROPOSALS_LIMIT) with their
+    versions, districts and themes, read once per request: the panels of "my area" of every stage
+    share this list instead of each asking the database again."""
+    cached = getattr(request, "_tsf_user_proposals", None)
+    if cached is None:
+        cached = list(
+            Proposal.objects.filter(organisation__memberships__user=request.user)
+            .select_related("call", "organisation")
+            .prefetch_related(_version_prefetch(target_groups=False))
+            .order_by("-created_at", "-pk")[:REQUEST_PROPOSALS_LIMIT]
+        )
+        request._tsf_user_proposals = cached
+    return cached
 
 
 def proposal_detail(pk):
@@ -83,10 +100,11 @@ SORTS = {
 }
 
 
-def staff_proposals(call: Call, params: dict):
+def staff_proposals(call: Call, params: dict, *, target_groups=False):
     """The call's proposals (drafts excluded unless asked for), filtered, searched and sorted
     as the staff list asks: status, district, neighbourhood, theme, target group, legal form, q, sort.
-    Filters apply to the current version (v2 once the revised proposal exists)."""
+    Filters apply to the current version (v2 once the revised proposal exists). The versions'
+    target groups are read only when asked for (the exports show them, the list does not)."""
     current = ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
     budget = (
         BudgetLine.objects.filter(version=OuterRef("cur_version_id"))
@@ -102,7 +120,7 @@ def staff_proposals(call: Call, params: dict):
             cur_district_id=Subquery(current.values("district_id")[:1]),
         )
         .annotate(cur_budget=Coalesce(Subquery(budget), Value(ZERO)))
-        .prefetch_related(_version_prefetch())
+        .prefetch_related(_version_prefetch(target_groups=target_groups))
     )
     status = params.get("status") or ""
     if status == "all":

@@ -19,6 +19,7 @@ from tsf.accounts.permissions import staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
 from tsf.core.models import AuditEntry
+from tsf.core.pagecache import private_page_cache
 
 from . import selectors, services
 from .forms import (
@@ -425,11 +426,13 @@ def _export_row(p):
 
 
 @staff_required
+@private_page_cache
 def staff_proposals(request, slug):
     call = get_object_or_404(Call, slug=slug)
     filters = StaffFilterForm(request.GET or None)
-    qs = selectors.staff_proposals(call, filters.params() if request.GET else {})
     fmt = request.GET.get("format")
+    qs = selectors.staff_proposals(call, filters.params() if request.GET else {},
+                                   target_groups=fmt in ("csv", "xlsx"))
     if fmt in ("csv", "xlsx"):
         headers = [str(h) for h in EXPORT_HEADERS]
         return export_response(fmt, f"proposals-{call.slug}", headers, (_export_row(p) for p in qs))

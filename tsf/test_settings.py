@@ -24,3 +24,8 @@ os.makedirs(STATIC_ROOT, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = True
 # Each test process has its own cache (rate limits, used TOTP codes), cleared before each test.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each test closes its connections (live-server threads and the test database's teardown).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The signed-in person is read from the database on every request (tsf.accounts.backends), so
+# that query counts do not depend on a snapshot being fresh; the snapshot's own tests turn it on.
+TSF_USER_SNAPSHOT_SECONDS = 0

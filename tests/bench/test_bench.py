@@ -47,4 +47,5 @@ def test_bench_pipeline_runs_at_a_tiny_scale(tmp_path):
         assert row["p50_ms"] <= row["p95_ms"], row
         # The same number of queries whatever the number of rows.
         assert row["queries_small"] == row["queries_large"], row
+        assert row["queries_large"] <= 15, row
         assert row["page"] in result.stdout

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from tsf.core.exports import export_response
+from tsf.core.pagecache import private_page_cache
 
 from . import my_area as my_area_registry
 from . import services
@@ -15,6 +16,7 @@ from .permissions import has_mfa, staff_required
 
 
 @login_required
+@private_page_cache
 def my_area(request):
     user = request.user
     panels = my_area_registry.panels_for(request)

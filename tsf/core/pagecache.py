@@ -1,19 +1,32 @@
-"""A server-side cache of the public pages as anonymous visitors see them.
+"""Server-side caches of rendered pages.
 
-`@anonymous_page_cache` on a view keeps its 200 answer to an anonymous GET (no session cookie, no
-pending message) in the cache, keyed by language and full path, for `TSF_PAGE_CACHE_SECONDS`
-(60 by default; 0 turns it off). Logged-in people and other methods always get a fresh page.
+`@anonymous_page_cache` on a public view keeps its 200 answer to an anonymous GET (no session
+cookie, no pending message) in the cache, keyed by language and full path, for
+`TSF_PAGE_CACHE_SECONDS` (60 by default; 0 turns it off).
+
+`@private_page_cache` on a view behind a login (below its role check, which still runs on every
+request) keeps the HTML page it rendered for that person, keyed by user, language and full path,
+for `TSF_PRIVATE_PAGE_CACHE_SECONDS` (30 by default; 0 turns it off). A staff member paging
+back and forth through the ranking, or a promoter coming back to "my area", gets the page again
+without the work of building it. It is never shared between people, never kept when the page
+showed a message or changed the session, and only HTML pages are kept (exports are not).
 
 - Invalidation: every save, delete or many-to-many change of a model of the programme's apps
-  (calls, projects, assessment, incubation, grants, acceleration, blog) moves a generation
-  counter that is part of every key, so what a page shows is never older than the last change
-  made through the ORM. Changes that send no signal (`QuerySet.update()`, `bulk_create`) and
-  what depends only on the clock (a scheduled post, a call that closes) wait at most the timeout.
-- CSRF: the cached HTML keeps a placeholder instead of the token, and each visitor gets their
-  own token (and cookie) when the page is served, so no CSRF secret is ever shared.
-- Conditional requests: the view's Last-Modified is kept; its ETag is made the visitor's own
-  (hashed with their CSRF secret, since the page carries a token tied to it), so a 304 is only
-  ever answered to a visitor whose copy of the page holds a token that still works.
+  (calls, projects, assessment, incubation, grants, acceleration, blog) moves the public
+  generation counter that is part of every public key; every change of any model except
+  sessions and the e-mail outbox (a role granted, a notification, an audit entry, ...) moves the
+  private one, and so does marking notifications read. What a page shows is never older than the
+  last change made through the ORM. Changes that send no signal (`QuerySet.update()`,
+  `bulk_create`) and what depends only on the clock (a scheduled post, a call that closes) wait
+  at most the timeout; every action of the portal that uses `update()` also writes an audit
+  entry or a notification, which moves the private generation.
+- One round trip: the generation and the page are read together (`get_many`); the page keeps the
+  generation it was made in and is used only while that is still the current one.
+- CSRF: the cached HTML keeps a placeholder instead of the token, and each request gets its own
+  token (and cookie) when the page is served, so no CSRF secret is ever shared.
+- Conditional requests (public pages): the view's Last-Modified is kept; its ETag is made the
+  visitor's own (hashed with their CSRF secret, since the page carries a token tied to it), so a
+  304 is only ever answered to a visitor whose copy of the page holds a token that still works.
 - If the cache does not answer (Redis down), the page is rendered as if there were no cache.
 """
 import hashlib
@@ -34,6 +47,9 @@ logger = logging.getLogger(__name__)
 
 CONTENT_APPS = {"calls", "projects", "assessment", "incubation", "grants", "acceleration", "blog"}
 GENERATION_KEY = "tsf:pagecache:generation"
+PRIVATE_GENERATION_KEY = "tsf:pagecache:private-generation"
+# Changes that never alter what a person's page shows (a session saved, an e-mail marked sent).
+PRIVATE_IGNORED_MODELS = {"sessions.session", "notifications.outboxemail"}
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Last-Modified")
 CSRF_PLACEHOLDER = "__TSF_CSRF_TOKEN__"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -43,27 +59,35 @@ def timeout():
     return getattr(settings, "TSF_PAGE_CACHE_SECONDS", 60)
 
 
-def _generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, None)
-        generation = cache.get(GENERATION_KEY) or 1
-    return generation
+def private_timeout():
+    return getattr(settings, "TSF_PRIVATE_PAGE_CACHE_SECONDS", 30)
+
+
+def _bump(key):
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.add(key, 2, None)
+    except Exception:  # noqa: BLE001 - no cache, nothing cached to invalidate... until it returns
+        logger.warning("page cache: could not invalidate", exc_info=True)
 
 
 def invalidate():
-    """Every cached public page is stale from now on."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, 2, None)
-    except Exception:  # noqa: BLE001 - no cache, nothing cached to invalidate... until it returns
-        logger.warning("page cache: could not invalidate", exc_info=True)
+    """Every cached page, public or private, is stale from now on."""
+    _bump(GENERATION_KEY)
+    _bump(PRIVATE_GENERATION_KEY)
+
+
+def invalidate_private():
+    """Every cached page behind a login is stale from now on."""
+    _bump(PRIVATE_GENERATION_KEY)
 
 
 def _on_change(sender, **kwargs):
     if sender._meta.app_label in CONTENT_APPS:
         invalidate()
+    elif sender._meta.label_lower not in PRIVATE_IGNORED_MODELS:
+        invalidate_private()
 
 
 def connect_signals():
@@ -73,8 +97,51 @@ def connect_signals():
 
 
 def _on_m2m_change(sender, instance, action, **kwargs):
-    if action.startswith("post_") and type(instance)._meta.app_label in CONTENT_APPS:
-        invalidate()
+    if action.startswith("post_"):
+        _on_change(type(instance))
+
+
+def _lookup(generation_key, key):
+    """(generation, entry or None): the current generation and the page kept under `key` if it
+    was made in that generation, in one round trip to the cache."""
+    found = cache.get_many([generation_key, key])
+    generation = found.get(generation_key)
+    if generation is None:
+        cache.add(generation_key, 1, None)
+        return cache.get(generation_key) or 1, None
+    entry = found.get(key)
+    if entry is None or entry[0] != generation:
+        return generation, None
+    return generation, entry[1:]
+
+
+def private_snapshot(key, build, seconds):
+    """`build()`'s value, kept under `key` until the private generation moves (any change of a
+    model but sessions and the outbox) or `seconds` pass. None is never kept. Without a cache,
+    `build()` every time."""
+    try:
+        generation, entry = _lookup(PRIVATE_GENERATION_KEY, key)
+    except Exception:  # noqa: BLE001 - the cache is down: read the database
+        logger.warning("page cache: not available", exc_info=True)
+        return build()
+    if entry is not None:
+        return entry[0]
+    value = build()
+    if value is not None:
+        try:
+            cache.set(key, (generation, value), seconds)
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache: could not store", exc_info=True)
+    return value
+
+
+def _cacheable_content(response):
+    return (response.status_code == 200 and not response.streaming and getattr(response, "is_rendered", True)
+            and response.get("Content-Type", "").startswith("text/html"))
+
+
+def _without_csrf_token(content):
+    return _CSRF_INPUT.sub(rb"\g<1>" + CSRF_PLACEHOLDER.encode() + rb"\g<2>", content)
 
 
 def _cacheable_request(request):
@@ -82,8 +149,12 @@ def _cacheable_request(request):
             and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES)
 
 
-def _key(request, generation):
-    return f"tsf:page:{generation}:{translation.get_language()}:{request.get_full_path()}"
+def _key(request):
+    return f"tsf:page2:{translation.get_language()}:{request.get_full_path()}"
+
+
+def _private_key(request):
+    return f"tsf:ppage:{request.user.pk}:{translation.get_language()}:{request.get_full_path()}"
 
 
 def _visitor_etag(request, base_etag):
@@ -124,10 +195,9 @@ def anonymous_page_cache(view):
     def wrapped(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
+        key = _key(request)
         try:
-            generation = _generation()
-            key = _key(request, generation)
-            entry = cache.get(key)
+            generation, entry = _lookup(GENERATION_KEY, key)
         except Exception:  # noqa: BLE001 - the cache is down: serve the page uncached
             logger.warning("page cache: not available", exc_info=True)
             return view(request, *args, **kwargs)
@@ -135,11 +205,11 @@ def anonymous_page_cache(view):
             return _serve(request, entry)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and getattr(response, "is_rendered", True):
-            content = _CSRF_INPUT.sub(rb"\g<1>" + CSRF_PLACEHOLDER.encode() + rb"\g<2>", response.content)
+            content = _without_csrf_token(response.content)
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
             base_etag = response.get("ETag")
             try:
-                cache.set(key, (200, headers, content, base_etag), timeout())
+                cache.set(key, (generation, 200, headers, content, base_etag), timeout())
             except Exception:  # noqa: BLE001
                 logger.warning("page cache: could not store", exc_info=True)
             if base_etag:
@@ -147,6 +217,54 @@ def anonymous_page_cache(view):
                 not_modified = _not_modified(request, response["ETag"], response.get("Last-Modified"))
                 if not_modified is not None:
                     return not_modified
+        return response
+
+    return wrapped
+
+
+def _pending_messages(request):
+    """Whether a message waits to be shown (then the page is made fresh, so it shows it once)."""
+    if "messages" in request.COOKIES:
+        return True
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.get("_messages"))
+
+
+def _added_messages(request):
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and getattr(storage, "_queued_messages", None))
+
+
+def private_page_cache(view):
+    """Keep the page a signed-in person was shown, for that person only (see the module's text).
+    Goes below the view's role check: the check runs on every request, cached page or not."""
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = getattr(request, "user", None)
+        if (request.method != "GET" or private_timeout() <= 0 or user is None or not user.is_authenticated
+                or _pending_messages(request)):
+            return view(request, *args, **kwargs)
+        key = _private_key(request)
+        try:
+            generation, entry = _lookup(PRIVATE_GENERATION_KEY, key)
+        except Exception:  # noqa: BLE001 - the cache is down: serve the page uncached
+            logger.warning("page cache: not available", exc_info=True)
+            return view(request, *args, **kwargs)
+        if entry is not None:
+            response = _serve(request, entry)
+            response["Cache-Control"] = "private"
+            return response
+        response = view(request, *args, **kwargs)
+        session = getattr(request, "session", None)
+        if (_cacheable_content(response) and not response.cookies and not _added_messages(request)
+                and not (session is not None and session.modified)):
+            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+            try:
+                cache.set(key, (generation, 200, headers, _without_csrf_token(response.content), None),
+                          private_timeout())
+            except Exception:  # noqa: BLE001
+                logger.warning("page cache: could not store", exc_info=True)
+        response["Cache-Control"] = "private"
         return response
 
     return wrapped

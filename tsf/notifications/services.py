@@ -16,6 +16,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
+from tsf.core import pagecache
+
 from .models import Notification, OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -133,4 +135,8 @@ def mark_read(user, notification_id=None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
+    count = qs.update(read_at=timezone.now())
+    if count:
+        # update() sends no signal: the unread count on the pages kept for this person changes now.
+        pagecache.invalidate_private()
+    return count
