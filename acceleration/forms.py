@@ -15,10 +15,16 @@ from .models import (
     ImprovementAction,
     OpportunityKind,
     ParticipantKind,
+    Pitch,
     PitchFeedback,
 )
 
 SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
+
+
+# The honeypot of the public registration form: a field people never see (nor hear, nor reach with
+# the keyboard) and that only robots fill in. The template renders it by hand, outside the form.
+HONEYPOT_FIELD = "website"
 
 
 class CampRegistrationForm(forms.ModelForm):
@@ -215,3 +221,30 @@ class AgendaItemForm(forms.ModelForm):
 
 
 AgendaFormSet = forms.modelformset_factory(AgendaItem, form=AgendaItemForm, extra=3, can_delete=False)
+
+
+class PitchForm(forms.ModelForm):
+    """A pitch's place in the order, length and title (the project's title when left empty)."""
+
+    order = forms.IntegerField(label=_("Order"), min_value=1, max_value=999)
+    minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=1, max_value=60)
+
+    class Meta:
+        model = Pitch
+        fields = ["order", "minutes", "title"]
+        help_texts = {"title": _("Empty: the project's title.")}
+
+    def validate_unique(self):
+        pass  # the order is checked across all the camp's pitches by services.save_pitches
+
+
+class BasePitchFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.instance.pk:  # a row the page did not offer: another camp's pitch, or none
+                form.add_error("id", _("This pitch belongs to another camp."))
+
+
+PitchFormSet = forms.modelformset_factory(Pitch, form=PitchForm, formset=BasePitchFormSet, extra=0,
+                                          can_delete=False)

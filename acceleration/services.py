@@ -280,6 +280,81 @@ def schedule_pitches(camp, *, by, minutes=7):
     return made
 
 
+PITCH_FIELDS = ("order", "minutes", "title")
+
+
+def camp_minutes(camp):
+    """How long the camp lasts, in minutes."""
+    return (camp.ends_at.hour * 60 + camp.ends_at.minute) - (camp.starts_at.hour * 60 + camp.starts_at.minute)
+
+
+def save_pitches(camp, *, by, rows):
+    """Change the order, length and title of the camp's pitches, all or nothing.
+
+    `rows` is a list of `(pitch, {field: value})`. Every pitch must belong to the camp, its length
+    is 1 to 60 minutes, no two pitches of the camp share a place in the order (counting the pitches
+    not in `rows` too) and all of them together must fit in the camp's hours. The camp's row is
+    locked, as `schedule_pitches` does, so a pitch added meanwhile is counted. Raises InvalidInput
+    whose `item_errors` are keyed by the index in `rows`; writes one audit entry per changed pitch."""
+    with transaction.atomic():
+        camp = Camp.objects.select_for_update().get(pk=camp.pk)
+        existing = {p.pk: p for p in camp.pitches.select_for_update().order_by("order", "pk")}
+        item_errors, before, changed_index = {}, {}, {}
+        for index, (pitch, data) in enumerate(rows):
+            unknown = set(data) - set(PITCH_FIELDS)
+            if unknown:
+                raise TypeError(f"unexpected pitch fields: {sorted(unknown)}")
+            if pitch.pk not in existing:
+                raise AccelerationError(_("This pitch belongs to another camp."))
+            row = existing[pitch.pk]
+            if row.pk in before:
+                raise AccelerationError(_("The same pitch is listed twice."))
+            before[row.pk] = audit.snapshot(row, PITCH_FIELDS)
+            for name, value in data.items():
+                setattr(row, name, value)
+            changed_index[row.pk] = index
+            problems = _model_errors(row, ["camp", "proposal"])
+            if row.order is not None and not 1 <= row.order <= 999:
+                problems.setdefault("order", []).append(_("The place in the order goes from 1 to 999."))
+            if problems:
+                item_errors[index] = problems
+
+        by_order = {}
+        for p in existing.values():
+            by_order.setdefault(p.order, []).append(p)
+        for order, same in by_order.items():
+            if len(same) < 2:
+                continue
+            for p in same:
+                if p.pk in changed_index:
+                    item_errors.setdefault(changed_index[p.pk], {}).setdefault("order", []).append(
+                        _("Two pitches cannot share place %(n)s in the order: give each pitch its own.")
+                        % {"n": order})
+
+        length = camp_minutes(camp)
+        total = sum(p.minutes or 0 for p in existing.values())
+        if not item_errors and total > length:
+            message = _("All the pitches together last %(total)s minutes, but the camp lasts %(length)s "
+                        "(%(start)s–%(end)s): shorten them.") % {
+                "total": total, "length": length, "start": _t(camp.starts_at), "end": _t(camp.ends_at)}
+            longer = [i for pk, i in changed_index.items() if existing[pk].minutes != before[pk]["minutes"]]
+            for index in longer or list(changed_index.values()):
+                item_errors.setdefault(index, {}).setdefault("minutes", []).append(message)
+        if item_errors:
+            raise InvalidInput(item_errors=item_errors)
+
+        changes = {pk: audit.diff(existing[pk], PITCH_FIELDS, before[pk]) for pk in changed_index}
+        moved = [existing[pk] for pk, c in changes.items() if "order" in c]
+        # (camp, order) is unique and checked at each row: park the moved pitches out of the way first
+        for offset, p in enumerate(moved, start=1):
+            Pitch.objects.filter(pk=p.pk).update(order=30000 + offset)
+        for pk, c in changes.items():
+            if c:
+                existing[pk].save(update_fields=list(c))
+                audit.record(by, "camp.pitch_change", existing[pk], changes=c, note=camp.title)
+    return sorted(existing.values(), key=lambda p: p.order)
+
+
 def register_for_camp(camp, *, full_name, email, organisation, kind, consent, invitation=None, now=None):
     """A public registration, waiting for staff's approval."""
     now = now or timezone.now()

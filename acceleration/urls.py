@@ -17,6 +17,7 @@ urlpatterns = [
     path("programmi/<int:pk>/", views.programme_edit, name="programme_edit"),
     path("programmi/<int:programme_pk>/nuovo-camp/", views.camp_edit, name="camp_new"),
     path("camp/<int:pk>/pitch/", views.camp_pitches, name="camp_pitches"),
+    path("camp/<int:pk>/pitch/ordine/", views.camp_pitches_edit, name="camp_pitches_edit"),
     path("camp/iscrizioni/<int:pk>/decisione/", views.registration_decide, name="registration_decide"),
     path("pitch/<int:pk>/", views.pitch, name="pitch"),
     path("pitch/<int:pk>/feedback/", views.pitch_feedback, name="pitch_feedback"),

@@ -1,3 +1,4 @@
+from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from tsf.core.files import private_file_url
 
 from . import ics, selectors, services
 from .forms import (
+    HONEYPOT_FIELD,
     ActionForm,
     AgendaFormSet,
     BookingForm,
@@ -30,6 +32,7 @@ from .forms import (
     MessageForm,
     OpportunityFilterForm,
     OpportunityForm,
+    PitchFormSet,
     ProgrammeForm,
     SlotForm,
 )
@@ -123,18 +126,43 @@ def camp_register(request, pk):
     elif request.user.is_authenticated:
         initial = {"email": request.user.email, "full_name": request.user.full_name}
     form = CampRegistrationForm(request.POST or None, camp=camp, initial=initial)
+    thanks = _("Thank you: your registration is waiting for approval. We will write to you by e-mail.")
+    status = 200
+    if request.method == "POST" and not closed and request.POST.get(HONEYPOT_FIELD):
+        # Only a robot fills the hidden field: it is told what a person would be, and nothing is saved.
+        # Its attempts do not count against the address (people behind the same one keep registering).
+        messages.success(request, thanks)
+        return redirect(camp.get_absolute_url())
     if request.method == "POST" and not closed and form.is_valid():
-        try:
-            services.register_for_camp(camp, invitation=invitation, **form.cleaned_data)
-        except services.AccelerationError as exc:
-            form.add_error(None, str(exc))
+        usage = _registration_allowed(request)
+        if usage is None:
+            form.add_error(None, _("Too many registrations from your connection in the last few minutes: "
+                                   "please try again in %(minutes)s minutes.")
+                           % {"minutes": REGISTRATION_RATE_MINUTES})
+            status = 429
         else:
-            messages.success(request, _("Thank you: your registration is waiting for approval. "
-                                        "We will write to you by e-mail."))
-            return redirect(camp.get_absolute_url())
+            try:
+                services.register_for_camp(camp, invitation=invitation, **form.cleaned_data)
+            except services.AccelerationError as exc:
+                usage.rollback()  # nothing was registered: the attempt does not count
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, thanks)
+                return redirect(camp.get_absolute_url())
     return render(request, "acceleration/camp_register.html",
                   {"camp": camp, "form": form, "closed": closed, "invitation": invitation,
-                   "full": camp.n_approved >= camp.capacity})
+                   "full": camp.n_approved >= camp.capacity, "honeypot": HONEYPOT_FIELD}, status=status)
+
+
+# Public registrations per client address (allauth's rate limiter, the one that guards the login and
+# the sign-up, with the same cache and the same way of reading the client's address).
+REGISTRATION_RATE_MINUTES = 10
+REGISTRATION_RATE = {"camp_register": f"5/{REGISTRATION_RATE_MINUTES}m/ip"}
+
+
+def _registration_allowed(request):
+    """Count one registration of the client's address: the usage (to roll back), or None past the limit."""
+    return ratelimit.consume(request, app="acceleration", action="camp_register", config=REGISTRATION_RATE)
 
 
 @staff_required
@@ -264,6 +292,34 @@ def camp_pitches(request, pk):
     made = services.schedule_pitches(camp, by=request.user)
     messages.success(request, _("%(n)s pitches added.") % {"n": len(made)})
     return redirect("acceleration:camp_staff", pk=camp.pk)
+
+
+@staff_required
+def camp_pitches_edit(request, pk):
+    """The order, length and title of the camp's pitches (a formset), saved together."""
+    camp = get_object_or_404(Camp.objects.select_related("programme"), pk=pk)
+    queryset = (camp.pitches.select_related("proposal", "proposal__organisation")
+                .prefetch_related(selectors.title_prefetch()).order_by("order", "pk"))
+    formset = PitchFormSet(request.POST if request.method == "POST" else None, queryset=queryset, prefix="pitch")
+    if request.method == "POST" and formset.is_valid():
+        rows = formset.forms  # each one a pitch of this camp (BasePitchFormSet.clean)
+        try:
+            services.save_pitches(camp, by=request.user,
+                                  rows=[(f.instance, {n: f.cleaned_data[n] for n in services.PITCH_FIELDS})
+                                        for f in rows])
+        except services.InvalidInput as exc:
+            for index, errors in exc.item_errors.items():
+                _add_errors(rows[index], errors)
+        except services.AccelerationError as exc:
+            messages.error(request, str(exc))
+            return redirect("acceleration:camp_pitches_edit", pk=camp.pk)
+        else:
+            messages.success(request, _("The order and length of the pitches are saved."))
+            return redirect("acceleration:camp_staff", pk=camp.pk)
+    total = sum(f.instance.minutes or 0 for f in formset.forms)
+    return render(request, "acceleration/staff/pitches_form.html", {
+        "camp": camp, "formset": formset, "total": total, "camp_minutes": services.camp_minutes(camp),
+        "has_errors": request.method == "POST" and formset.total_error_count() > 0})
 
 
 @staff_required

@@ -106,6 +106,7 @@ def url_kwargs(o):
         "acceleration:camp_register": {"pk": o.camp.pk},
         "acceleration:camp_staff": {"pk": o.camp.pk},
         "acceleration:camp_pitches": {"pk": o.camp.pk},
+        "acceleration:camp_pitches_edit": {"pk": o.camp.pk},
         "acceleration:camp_edit": {"pk": o.camp.pk},
         "acceleration:camp_new": {"programme_pk": o.camp.programme_id},
         "acceleration:agenda_delete": {"pk": o.camp.agenda.order_by("pk").first().pk},
