@@ -135,6 +135,7 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -149,7 +150,7 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self):
-        return self.accepted_at is None and self.expires_at > timezone.now()
+        return self.accepted_at is None and self.declined_at is None and self.expires_at > timezone.now()
 
 
 class ProposalStatus(models.TextChoices):

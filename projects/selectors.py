@@ -1,9 +1,11 @@
 """Reads for pages and jobs, with the joins done up front so query counts stay flat."""
 import hashlib
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call, District
@@ -13,6 +15,7 @@ from .models import (
     ZERO,
     Attachment,
     BudgetLine,
+    Invitation,
     Membership,
     Organisation,
     Proposal,
@@ -298,3 +301,16 @@ def home_figures():
 
 def public_page_of(proposal):
     return PublicProject.objects.filter(proposal=proposal).first()
+
+
+def pending_invitations_for(user):
+    """Invitations waiting for this person, in one query: sent to one of their VERIFIED e-mail
+    addresses, neither accepted nor declined, not expired, to an organisation they are not in yet."""
+    verified = EmailAddress.objects.filter(user=user, verified=True, email__iexact=OuterRef("email"))
+    already_member = Membership.objects.filter(user=user, organisation=OuterRef("organisation_id"))
+    return (
+        Invitation.objects.filter(Exists(verified), ~Exists(already_member), accepted_at__isnull=True,
+                                  declined_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("organisation", "invited_by")
+        .order_by("-created_at", "-pk")
+    )

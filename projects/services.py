@@ -51,6 +51,7 @@ from .models import (
     ProposalVersion,
     PublicProject,
 )
+from .rules import is_invitee
 
 S = ProposalStatus
 
@@ -187,11 +188,21 @@ def invite_member(organisation, email: str, *, by, team_role: str = "", role=Mem
     return invitation
 
 
-@transaction.atomic
-def accept_invitation(invitation: Invitation, user) -> Membership:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+def _check_invitation(invitation: Invitation, user):
     if not invitation.is_usable:
         raise ProposalError(_("This invitation has already been used or has expired. Ask for a new one."))
+    if not is_invitee(user, invitation):
+        raise ProposalError(
+            _("This invitation was sent to %(email)s, which is not a verified e-mail address of your account.")
+            % {"email": invitation.email})
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, user) -> Membership:
+    """Join the organisation: only the person the invitation was sent to (a verified address of
+    their account), once, before it expires. Grants the promoter role to whoever lacks it."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_invitation(invitation, user)
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation,
         defaults={"role": invitation.role, "team_role": invitation.team_role},
@@ -205,6 +216,19 @@ def accept_invitation(invitation: Invitation, user) -> Membership:
     audit.record(user, "organisation.join", invitation.organisation, changes={"member": [None, user.email]})
     _forget_memberships(user)
     return membership
+
+
+@transaction.atomic
+def decline_invitation(invitation: Invitation, user) -> Invitation:
+    """The invited person says no: the invitation can no longer be used (the organisation may send
+    a new one). Same checks as accepting."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_invitation(invitation, user)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    audit.record(user, "organisation.invitation_decline", invitation.organisation,
+                 changes={"invitation": [invitation.email, None]})
+    return invitation
 
 
 @transaction.atomic

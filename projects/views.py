@@ -42,7 +42,7 @@ from .forms import (
 )
 from .hooks import proposal_page
 from .models import LAB_STATUSES, Attachment, Invitation, Membership, Organisation, Proposal, ProposalStatus
-from .rules import is_proposal_member
+from .rules import is_invitee, is_proposal_member
 
 STEPS = [
     ("project", gettext_lazy("The project"), ProjectStepForm),
@@ -128,7 +128,8 @@ def organisation_detail(request, pk):
     return render(request, "projects/organisation_detail.html", {
         "org": org,
         "members": org.memberships.select_related("user").order_by("joined_at"),
-        "invitations": org.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now()),
+        "invitations": org.invitations.filter(accepted_at__isnull=True, declined_at__isnull=True,
+                                              expires_at__gt=timezone.now()),
         "proposals": org.proposals.select_related("call").prefetch_related("versions"),
         "form": form, "can_edit": request.user.has_perm("projects.change_organisation", org),
     })
@@ -163,20 +164,35 @@ def member_remove(request, pk, member_pk):
 
 
 def invitation(request, token):
+    """The link of the invitation e-mail. Anonymous visitors are offered to sign up with the invited
+    address (pre-filled) or to log in, both coming back here; signed in, only the person the
+    invitation was sent to (a verified address of their account) may accept or decline it
+    (`?decline=1` asks for confirmation first). Pending invitations also wait in "my area"."""
     inv = Invitation.objects.select_related("organisation", "invited_by").filter(token=token).first()
     if inv is None:
         raise Http404
     if not request.user.is_authenticated:
         return render(request, "projects/invitation.html", {"inv": inv, "anonymous": True})
+    # The rule itself, not has_perm(): Django grants every permission to a superuser, and an
+    # invitation is personal whoever you are.
+    if inv.is_usable and not is_invitee(request.user, inv):
+        return render(request, "projects/invitation.html", {"inv": inv, "not_yours": True}, status=403)
     if request.method == "POST":
+        declining = request.POST.get("action") == "decline"
         try:
-            services.accept_invitation(inv, request.user)
+            if declining:
+                services.decline_invitation(inv, request.user)
+            else:
+                services.accept_invitation(inv, request.user)
         except services.ProposalError as exc:
             messages.error(request, exc.messages[0])
-            return redirect("projects:mine")
+            return redirect("accounts:my_area")
+        if declining:
+            messages.success(request, _("You have declined the invitation of %(org)s.") % {"org": inv.organisation})
+            return redirect("accounts:my_area")
         messages.success(request, _("You have joined %(org)s.") % {"org": inv.organisation})
         return redirect(inv.organisation.get_absolute_url())
-    return render(request, "projects/invitation.html", {"inv": inv})
+    return render(request, "projects/invitation.html", {"inv": inv, "confirm_decline": "decline" in request.GET})
 
 
 # Proposals ----------------------------------------------------------------------------------

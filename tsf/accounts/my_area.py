@@ -8,7 +8,8 @@ Later stages add their panels without the accounts app importing them:
     def my_proposals(request):
         return {"template": "projects/panels/my_proposals.html", "proposals": ...}
 
-A panel returns None when it has nothing to show.
+A panel returns None when it has nothing to show. A panel of the role `EVERYONE` is shown to
+every signed-in person, whatever their roles (e.g. an invitation waiting for them).
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ class Panel:
     order: int
     func: Callable
 
+
+EVERYONE = "*"
 
 _panels: list[Panel] = []
 
@@ -36,7 +39,7 @@ def panel(role: str, order: int = 50):
 def panels_for(request) -> list[dict]:
     out = []
     for p in sorted(_panels, key=lambda p: (p.order, p.role)):
-        if request.user.has_role(p.role):
+        if p.role == EVERYONE or request.user.has_role(p.role):
             data = p.func(request)
             if data:
                 out.append({"role": p.role, **data})
