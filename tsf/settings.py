@@ -223,6 +223,13 @@ CACHES = {
     )
 }
 
+# Rendered pages kept in the cache (tsf.core.pagecache): public pages for anonymous visitors, pages
+# behind a login per person, and the signed-in person's snapshot (tsf.accounts.backends); 0 turns
+# each off.
+TSF_PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+TSF_PRIVATE_PAGE_CACHE_SECONDS = env.int("PRIVATE_PAGE_CACHE_SECONDS", default=30)
+TSF_USER_SNAPSHOT_SECONDS = env.int("USER_SNAPSHOT_SECONDS", default=300)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_BOOTSTRAP_ITALIA_USE_CDN = False

@@ -1,14 +1,14 @@
 """The portal's authentication backends: Django's and allauth's, whose `get_user()` (run on every
 request of a signed-in person) reads a snapshot of the person kept in the cache: the user row,
 their roles and whether they have two-factor authentication, in one round trip to the cache
-instead of three queries.
+instead of two queries (the user with their two-factor state, then their roles).
 
 The snapshot belongs to the private generation of `tsf.core.pagecache`: any change of a model
 (a role granted or taken away, the account deactivated, the password or the e-mail changed, an
 authenticator added or removed...) makes every snapshot stale, so the next request reads the
 database again. Django still checks the session's password hash against the snapshot, and an
-inactive person is never returned (the snapshot is only made from what the parent backend
-returned). Without a cache, the database is read as usual. `TSF_USER_SNAPSHOT_SECONDS` (300 by
+inactive person is never returned (`user_can_authenticate`, as Django's backend does). Without a
+cache, the database is read with the same two queries. `TSF_USER_SNAPSHOT_SECONDS` (300 by
 default; 0 turns it off: the test suite does, so that its query counts do not depend on whether
 a snapshot happened to be fresh; tests/tsf/test_private_cache.py turns it on).
 """
@@ -25,7 +25,7 @@ class SnapshotUserMixin:
     def get_user(self, user_id):
         seconds = getattr(settings, "TSF_USER_SNAPSHOT_SECONDS", 300)
         if seconds <= 0:
-            return super().get_user(user_id)
+            return self._load_user(user_id)
         return pagecache.private_snapshot(f"tsf:authuser:{user_id}", lambda: self._load_user(user_id), seconds)
 
     def _load_user(self, user_id):
