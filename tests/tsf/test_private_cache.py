@@ -129,3 +129,24 @@ def test_without_a_cache_the_pages_are_made_as_usual(staff_client, settings):
     for _ in range(2):
         response = staff_client.get(PORTFOLIO)
         assert response.status_code == 200 and "X-Page-Cache" not in response
+
+
+@pytest.mark.django_db
+def test_a_lost_generation_counter_never_brings_an_old_page_back(promoter_client, promoter_user):
+    """If the cache drops the counter (evicted under memory pressure), a page kept before a change
+    is not served again, however many changes follow: the counter starts again from a value no
+    kept page carries."""
+    from django.core.cache import cache
+
+    from tsf.core import pagecache
+
+    assert _badge(promoter_client.get(MY_AREA)) == 0  # kept, without the notification
+    kept_in = cache.get(pagecache.PRIVATE_GENERATION_KEY)
+    notifications.notify([promoter_user], "call_closing", {}, email=False)
+    cache.delete(pagecache.PRIVATE_GENERATION_KEY)
+    for _ in range(50):  # later changes move the counter again, up to the kept page's generation
+        if (cache.get(pagecache.PRIVATE_GENERATION_KEY) or 0) >= kept_in:
+            break
+        pagecache.invalidate_private()
+    fresh = promoter_client.get(MY_AREA)
+    assert "X-Page-Cache" not in fresh and _badge(fresh) == 1

@@ -32,6 +32,7 @@ showed a message or changed the session, and only HTML pages are kept (exports a
 import hashlib
 import logging
 import re
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -63,11 +64,17 @@ def private_timeout():
     return getattr(settings, "TSF_PRIVATE_PAGE_CACHE_SECONDS", 30)
 
 
+def _fresh_generation():
+    """A generation for a counter that is missing (never set, or evicted by the cache): the clock in
+    microseconds, so that it never equals the generation of a page kept before the counter was lost."""
+    return time.time_ns() // 1000
+
+
 def _bump(key):
     try:
         cache.incr(key)
     except ValueError:
-        cache.add(key, 2, None)
+        cache.add(key, _fresh_generation(), None)
     except Exception:  # noqa: BLE001 - no cache, nothing cached to invalidate... until it returns
         logger.warning("page cache: could not invalidate", exc_info=True)
 
@@ -107,8 +114,8 @@ def _lookup(generation_key, key):
     found = cache.get_many([generation_key, key])
     generation = found.get(generation_key)
     if generation is None:
-        cache.add(generation_key, 1, None)
-        return cache.get(generation_key) or 1, None
+        cache.add(generation_key, _fresh_generation(), None)
+        return cache.get(generation_key) or _fresh_generation(), None
     entry = found.get(key)
     if entry is None or entry[0] != generation:
         return generation, None
