@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, District, ImpactTheme, LegalForm
+from tsf.core.forms import HttpsURLField
 from tsf.core.uploads import DocumentValidator
 
 from .models import (
@@ -141,6 +142,7 @@ class OpportunityForm(forms.ModelForm):
                   "districts", "legal_forms", "url"]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "themes": forms.CheckboxSelectMultiple, "districts": forms.CheckboxSelectMultiple}
+        field_classes = {"url": HttpsURLField}
 
     def clean(self):
         data = super().clean()

@@ -7,17 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import LAB_STATUSES, Proposal, ProposalVersion
+from tsf.core.forms import HttpsURLField
 
 from .models import RESERVED_SLUGS, Category, GalleryImage, Post
 from .services import parse_tag_names
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class HttpsURLField(forms.URLField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("assume_scheme", "https")
-        super().__init__(**kwargs)
 
 
 def project_choices():

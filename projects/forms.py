@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale, iva
 
 from calls.models import District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
+from tsf.core.forms import HttpsURLField
 
 from .models import (
     ZERO,
@@ -39,6 +40,7 @@ class OrganisationForm(forms.ModelForm):
             "legal_representative_role", "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"website": HttpsURLField}
 
     def clean_codice_fiscale(self):
         value = self.cleaned_data["codice_fiscale"]
@@ -255,12 +257,6 @@ class AdmissibilityForm(forms.ModelForm):
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(label=_("I understand that a withdrawn proposal cannot be submitted again."))
-
-
-class HttpsURLField(forms.URLField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("assume_scheme", "https")
-        super().__init__(**kwargs)
 
 
 class PublicProjectForm(forms.ModelForm):
