@@ -3,6 +3,7 @@ teams not funded with a scored final assessment, funding opportunities."""
 from datetime import date, time, timedelta
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 
 from acceleration.models import (
@@ -25,6 +26,11 @@ from tests.assessment.factories import (
 )
 from tests.factories import UserFactory
 from tests.grants.factories import funded_item, past_call
+
+
+def url(name, **kw):
+    """The address of an acceleration page by its URL name."""
+    return reverse(f"acceleration:{name}", kwargs=kw or None)
 
 
 def programme(call=None):

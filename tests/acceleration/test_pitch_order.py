@@ -6,19 +6,14 @@ from datetime import time
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from acceleration import services
 from acceleration.models import Pitch
-from tests.acceleration.factories import approved_expert, funded_team, make_camp, pitch_for
+from tests.acceleration.factories import approved_expert, funded_team, make_camp, pitch_for, url
 from tests.grants.factories import past_call
 from tsf.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, **kw):
-    return reverse(f"acceleration:{name}", kwargs=kw or None)
 
 
 @pytest.fixture

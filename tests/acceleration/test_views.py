@@ -19,15 +19,12 @@ from tests.acceleration.factories import (
     make_camp,
     opportunity,
     pitch_for,
+    url,
 )
 from tests.grants.factories import PDF, make_grant, past_call
 from tsf.core.files import private_file_url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, **kw):
-    return reverse(f"acceleration:{name}", kwargs=kw or None)
 
 
 @pytest.fixture

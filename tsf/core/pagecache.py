@@ -122,23 +122,35 @@ def _lookup(generation_key, key):
     return generation, entry[1:]
 
 
+def _safe_lookup(generation_key, key):
+    """`_lookup`, or None when the cache does not answer (then the caller reads the database)."""
+    try:
+        return _lookup(generation_key, key)
+    except Exception:  # noqa: BLE001 - the cache is down
+        logger.warning("page cache: not available", exc_info=True)
+        return None
+
+
+def _safe_set(key, value, seconds):
+    try:
+        cache.set(key, value, seconds)
+    except Exception:  # noqa: BLE001 - not kept: the next request builds it again
+        logger.warning("page cache: could not store", exc_info=True)
+
+
 def private_snapshot(key, build, seconds):
     """`build()`'s value, kept under `key` until the private generation moves (any change of a
     model but sessions and the outbox) or `seconds` pass. None is never kept. Without a cache,
     `build()` every time."""
-    try:
-        generation, entry = _lookup(PRIVATE_GENERATION_KEY, key)
-    except Exception:  # noqa: BLE001 - the cache is down: read the database
-        logger.warning("page cache: not available", exc_info=True)
+    found = _safe_lookup(PRIVATE_GENERATION_KEY, key)
+    if found is None:
         return build()
+    generation, entry = found
     if entry is not None:
         return entry[0]
     value = build()
     if value is not None:
-        try:
-            cache.set(key, (generation, value), seconds)
-        except Exception:  # noqa: BLE001
-            logger.warning("page cache: could not store", exc_info=True)
+        _safe_set(key, (generation, value), seconds)
     return value
 
 
@@ -203,11 +215,10 @@ def anonymous_page_cache(view):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        try:
-            generation, entry = _lookup(GENERATION_KEY, key)
-        except Exception:  # noqa: BLE001 - the cache is down: serve the page uncached
-            logger.warning("page cache: not available", exc_info=True)
+        found = _safe_lookup(GENERATION_KEY, key)
+        if found is None:
             return view(request, *args, **kwargs)
+        generation, entry = found
         if entry is not None:
             return _serve(request, entry)
         response = view(request, *args, **kwargs)
@@ -215,10 +226,7 @@ def anonymous_page_cache(view):
             content = _without_csrf_token(response.content)
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
             base_etag = response.get("ETag")
-            try:
-                cache.set(key, (generation, 200, headers, content, base_etag), timeout())
-            except Exception:  # noqa: BLE001
-                logger.warning("page cache: could not store", exc_info=True)
+            _safe_set(key, (generation, 200, headers, content, base_etag), timeout())
             if base_etag:
                 response["ETag"] = _visitor_etag(request, base_etag)
                 not_modified = _not_modified(request, response["ETag"], response.get("Last-Modified"))
@@ -252,11 +260,10 @@ def private_page_cache(view):
                 or _pending_messages(request)):
             return view(request, *args, **kwargs)
         key = _private_key(request)
-        try:
-            generation, entry = _lookup(PRIVATE_GENERATION_KEY, key)
-        except Exception:  # noqa: BLE001 - the cache is down: serve the page uncached
-            logger.warning("page cache: not available", exc_info=True)
+        found = _safe_lookup(PRIVATE_GENERATION_KEY, key)
+        if found is None:
             return view(request, *args, **kwargs)
+        generation, entry = found
         if entry is not None:
             response = _serve(request, entry)
             response["Cache-Control"] = "private"
@@ -266,11 +273,8 @@ def private_page_cache(view):
         if (_cacheable_content(response) and not response.cookies and not _added_messages(request)
                 and not (session is not None and session.modified)):
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-            try:
-                cache.set(key, (generation, 200, headers, _without_csrf_token(response.content), None),
-                          private_timeout())
-            except Exception:  # noqa: BLE001
-                logger.warning("page cache: could not store", exc_info=True)
+            _safe_set(key, (generation, 200, headers, _without_csrf_token(response.content), None),
+                      private_timeout())
         response["Cache-Control"] = "private"
         return response
 
