@@ -8,7 +8,7 @@ from calls.models import Call
 from projects.models import BudgetLine
 from tsf.core.uploads import DocumentValidator
 
-from .models import CENT, CUP_RE, GrantStatus
+from .models import CENT, CUP_RE, GrantStatus, TrancheCondition
 from .models import validate_cup as _validate_cup
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -83,6 +83,31 @@ class TrancheAmountsForm(forms.Form):
 
     def amounts(self):
         return {t.pk: self.cleaned_data[f"t{t.pk}"] for t in self.tranches}
+
+
+class AddTrancheForm(forms.Form):
+    """An extra payment tranche of a signed grant: paid at once, or when a report is approved."""
+
+    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2,
+                                validators=[MinValueValidator(CENT)])
+    condition = forms.ChoiceField(label=_("Payable"), choices=[
+        (TrancheCondition.SIGNATURE, _("At once (the agreement is signed)")),
+        (TrancheCondition.REPORT, _("When a report is approved")),
+    ], initial=TrancheCondition.REPORT, widget=forms.RadioSelect)
+    report = forms.ModelChoiceField(label=_("Report"), queryset=None, required=False,
+                                    help_text=_("Only when the tranche waits for a report."))
+
+    def __init__(self, *args, grant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = grant.reports.order_by("due_date", "pk")
+        self.fields["report"].label_from_instance = lambda r: _("%(report)s, due %(due)s") % {
+            "report": r.label, "due": r.due_date.strftime("%d/%m/%Y")}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("condition") == TrancheCondition.REPORT and not data.get("report"):
+            self.add_error("report", _("Choose the report the tranche waits for."))
+        return data
 
 
 class ReportForm(forms.Form):

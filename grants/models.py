@@ -122,6 +122,11 @@ class Grant(models.Model):
         return self.status == GrantStatus.AWARDED
 
     @property
+    def tranches_can_change(self):
+        """After the signature, staff may still change the unpaid tranches and add new ones."""
+        return self.status in (GrantStatus.SIGNED, GrantStatus.ACTIVE)
+
+    @property
     def organisation(self):
         return self.proposal.organisation
 

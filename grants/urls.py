@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/budget/", views.budget_edit, name="budget"),
     path("<int:pk>/sign/", views.sign, name="sign"),
+    path("<int:pk>/tranches/", views.tranches_edit, name="tranches"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/revoke/", views.revoke, name="revoke"),
     path("tranches/<int:pk>/pay/", views.pay, name="pay"),

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +21,7 @@ from tsf.core.pagecache import private_page_cache
 
 from . import charts, giving, selectors, services
 from .forms import (
+    AddTrancheForm,
     AwardForm,
     BudgetLineFormSet,
     ExpenseFormSet,
@@ -204,6 +207,43 @@ def budget_edit(request, pk):
             return redirect(grant.get_absolute_url())
     return render(request, "grants/staff/budget.html", {"grant": grant, "formset": formset,
                                                          "tranche_form": tranche_form})
+
+
+@staff_required
+def tranches_edit(request, pk):
+    """After the signature: change the amounts of the tranches not yet paid, or add a tranche. Two
+    forms on one page, each saved on its own (`action`); the services check the grant's total."""
+    grant = _grant_or_404(request, pk, "grants.manage_grants")
+    if not grant.tranches_can_change:
+        messages.error(request, _("The tranches of this grant can no longer change.") if not grant.is_editable_budget
+                       else _("Before the signature, the tranches change with the budget."))
+        return redirect(grant.get_absolute_url() + "#tranches")
+    tranches = list(grant.tranches.select_related("report").order_by("order"))
+    action = request.POST.get("action") if request.method == "POST" else None
+    amounts_form = TrancheAmountsForm(request.POST if action == "amounts" else None, tranches=tranches, prefix="tr")
+    add_form = AddTrancheForm(request.POST if action == "add" else None, grant=grant, prefix="new")
+    if action == "amounts" and amounts_form.is_valid():
+        try:
+            services.set_tranche_amounts(grant, amounts_form.amounts(), by=request.user)
+        except services.GrantError as exc:
+            amounts_form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("The amounts of the tranches have been saved."))
+            return redirect(grant.get_absolute_url() + "#tranches")
+    elif action == "add" and add_form.is_valid():
+        data = add_form.cleaned_data
+        try:
+            tranche = services.add_tranche(grant, amount=data["amount"], condition=data["condition"],
+                                           report=data.get("report"), by=request.user)
+        except services.GrantError as exc:
+            add_form.add_error(exc.field if exc.field in add_form.fields else None, exc.messages[0])
+        else:
+            messages.success(request, _("Tranche %(n)s has been added.") % {"n": tranche.order})
+            return redirect(grant.get_absolute_url() + "#tranches")
+    committed = sum((t.amount for t in tranches), Decimal("0"))
+    return render(request, "grants/staff/tranches.html", {
+        "grant": grant, "tranches": tranches, "amounts_form": amounts_form, "add_form": add_form,
+        "committed": committed, "left": grant.amount - committed})
 
 
 @staff_required

@@ -134,6 +134,7 @@ EXPECTED = {
     "grants:report": row("login", "404", "200", "404", "404", "404", "404"),
     "grants:report_edit": row("login", "404", "403", "404", "404", "404", "404"),
     "grants:revoke": row("login", "403", "405", "403", "403", "403", "403"),
+    "grants:tranches": row("login", "403", "->/grants/{grant}/#tranches", "403", "403", "403", "403"),
     "grants:sign": row("login", "403", "405", "403", "403", "403", "403"),
     "grants:staff_list": row("login", "403", "200", "403", "403", "403", "403"),
     "grants:transparency": row("200", "200", "200", "200", "200", "200", "200"),

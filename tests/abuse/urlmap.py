@@ -95,6 +95,7 @@ def url_kwargs(o):
         "grants:detail": {"pk": o.grant.pk},
         "grants:budget": {"pk": o.grant.pk},
         "grants:sign": {"pk": o.grant.pk},
+        "grants:tranches": {"pk": o.grant.pk},
         "grants:close": {"pk": o.grant.pk},
         "grants:revoke": {"pk": o.grant.pk},
         "grants:pay": {"pk": o.tranche.pk},

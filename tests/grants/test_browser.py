@@ -98,3 +98,20 @@ def test_report_with_expenses_change_request_approval_and_payable_tranche(page, 
     page.goto("/en/grants/staff/")
     page.get_by_role("heading", name="Grant portfolio").wait_for()
     assert_accessible(page, "staff portfolio")
+
+    # After the signature staff move 5,000 EUR of the last tranche to a new one, payable at once
+    page.goto(f"/en/grants/{grant.pk}/")
+    page.get_by_role("link", name="Change or add tranches").click()
+    page.get_by_role("heading", name="Payment tranches").wait_for()
+    assert_accessible(page, "tranches of a signed grant")
+    last = grant.tranches.order_by("-order").first()
+    page.get_by_label(re.compile(f"Tranche {last.order}: ")).fill(str(last.amount - 5000))
+    page.get_by_role("button", name="Save the amounts").click()
+    page.get_by_text("The amounts of the tranches have been saved").wait_for()
+    page.get_by_role("link", name="Change or add tranches").click()
+    page.get_by_label("Amount (EUR)").fill("5000")
+    page.locator("label", has_text="At once (the agreement is signed)").click()
+    page.get_by_role("button", name="Add the tranche").click()
+    page.get_by_text(f"Tranche {last.order + 1} has been added").wait_for()
+    assert "Payable" in page.get_by_test_id(f"tranche-{last.order + 1}").inner_text()
+    assert sum(t.amount for t in grant.tranches.all()) == grant.amount

@@ -168,12 +168,18 @@ def _cacheable_request(request):
             and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES)
 
 
+def _path_digest(request):
+    """The full path (query string included) as a short fixed-length digest: keys stay small
+    whatever a visitor puts in the address."""
+    return hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+
+
 def _key(request):
-    return f"tsf:page2:{translation.get_language()}:{request.get_full_path()}"
+    return f"tsf:page3:{translation.get_language()}:{_path_digest(request)}"
 
 
 def _private_key(request):
-    return f"tsf:ppage:{request.user.pk}:{translation.get_language()}:{request.get_full_path()}"
+    return f"tsf:ppage2:{request.user.pk}:{translation.get_language()}:{_path_digest(request)}"
 
 
 def _visitor_etag(request, base_etag):
