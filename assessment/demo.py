@@ -96,12 +96,13 @@ def _score(rnd, assignment, rng, quality, bias=0.0):
     if not ConflictDeclaration.objects.filter(round=rnd, proposal=assignment.proposal, assessor=user).exists():
         ConflictDeclaration.objects.create(round=rnd, proposal=assignment.proposal, assessor=user, has_conflict=False,
                                            declared_at=rnd.opens_at + timezone.timedelta(days=1))
-    services.save_draft(assignment, by=user, scores=_points(rng, quality, criteria, bias),
-                        strengths=rng.choice(STRENGTHS), weaknesses=rng.choice(WEAKNESSES),
-                        feedback=rng.choice(ADVICE))
-    services.submit_assessment(assignment, by=user)
+    # The random draws in the order the demo has always made them (the same edition every time).
+    scores = _points(rng, quality, criteria, bias)
+    texts = {"strengths": rng.choice(STRENGTHS), "weaknesses": rng.choice(WEAKNESSES), "feedback": rng.choice(ADVICE)}
     when = rnd.opens_at + timezone.timedelta(days=rng.randint(2, 12), hours=rng.randint(0, 8))
-    Assignment.objects.filter(pk=assignment.pk).update(submitted_at=when)
+    when = min(when, rnd.closes_at - timezone.timedelta(hours=1))  # the 2018 rounds closed long ago
+    services.save_draft(assignment, by=user, scores=scores, now=when, **texts)
+    services.submit_assessment(assignment, by=user, now=when)
 
 
 def _fill_data(ctx, call):

@@ -231,7 +231,12 @@ def declare_conflict(assignment, *, has_conflict: bool, reason: str = "", by) ->
 
 # Scoring -----------------------------------------------------------------------------------
 
-def _check_editable(assignment, by):
+def closed_for(assignment, now=None) -> bool:
+    """Scoring is closed at the round's closing time, except for an assessment the staff reopened."""
+    return assignment.round.is_closed(now) and assignment.status != Assignment.Status.REOPENED
+
+
+def _check_editable(assignment, by, now=None):
     if by.pk != assignment.assessor_id:
         raise AssessmentError(_("Only the assigned assessor can score this proposal."))
     if assignment.status == Assignment.Status.SUBMITTED:
@@ -244,6 +249,11 @@ def _check_editable(assignment, by):
         raise AssessmentError(_("The round has not opened yet."))
     if Decision.objects.filter(round=rnd).exists():
         raise AssessmentError(_("The committee has already decided on this round."))
+    if closed_for(assignment, now):
+        raise AssessmentError(
+            _("The round closed on %(date)s: the assessments can no longer change. Ask the programme office "
+              "to extend the round or to reopen this assessment.")
+            % {"date": timezone.localtime(rnd.closes_at).strftime("%d/%m/%Y %H:%M")})
 
 
 def score_problems(criteria, values: dict) -> dict:
@@ -260,11 +270,12 @@ def score_problems(criteria, values: dict) -> dict:
 
 
 @transaction.atomic
-def save_draft(assignment, *, by, scores: dict, strengths="", weaknesses="", feedback="") -> Assignment:
+def save_draft(assignment, *, by, scores: dict, strengths="", weaknesses="", feedback="", now=None) -> Assignment:
     """Save the points {criterion_id: (Decimal|None, comment)} and the texts as a draft. Points out
-    of bounds are refused (a draft may leave some empty)."""
+    of bounds are refused (a draft may leave some empty); nothing changes once the round has closed
+    (`now`: the time of the action, the clock by default)."""
     assignment = Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
-    _check_editable(assignment, by)
+    _check_editable(assignment, by, now)
     criteria = list(Criterion.objects.filter(round_id=assignment.round_id))
     bad = {k: m for k, m in score_problems(criteria, {k: v for k, (v, _c) in scores.items()}).items()
            if scores.get(k, (None, ""))[0] is not None}
@@ -280,11 +291,12 @@ def save_draft(assignment, *, by, scores: dict, strengths="", weaknesses="", fee
 
 
 @transaction.atomic
-def submit_assessment(assignment, *, by) -> Assignment:
+def submit_assessment(assignment, *, by, now=None) -> Assignment:
     """Lock the assessment: every criterion must have points within its bounds, and the team
-    needs strengths and weaknesses."""
+    needs strengths and weaknesses; before the round closes (`now`: the clock by default)."""
+    now = now or timezone.now()
     assignment = Assignment.objects.select_for_update().select_related("round", "proposal").get(pk=assignment.pk)
-    _check_editable(assignment, by)
+    _check_editable(assignment, by, now)
     criteria = list(Criterion.objects.filter(round_id=assignment.round_id))
     values = dict(Score.objects.filter(assignment=assignment).values_list("criterion_id", "value"))
     problems = list(score_problems(criteria, values).values())
@@ -296,7 +308,7 @@ def submit_assessment(assignment, *, by) -> Assignment:
         raise AssessmentError(*problems)
     old = assignment.status
     assignment.status = Assignment.Status.SUBMITTED
-    assignment.submitted_at = timezone.now()
+    assignment.submitted_at = now
     assignment.save(update_fields=["status", "submitted_at", "updated_at"])
     audit.record(by, "assessment.submit", assignment, changes={"status": [old, assignment.status]})
     return assignment

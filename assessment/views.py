@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -412,9 +413,17 @@ def score(request, pk):
     criteria = list(rnd.criteria.all())
     scores = {s.criterion_id: s for s in Score.objects.filter(assignment=a)}
     decided = Decision.objects.filter(round=rnd).exists()
-    locked = a.is_locked or decided
-    form = ScoreForm(request.POST or None, criteria=criteria, scores=scores, disabled=locked,
+    closed = services.closed_for(a)
+    locked = a.is_locked or decided or closed
+    lock_reason = "submitted" if a.is_locked else "decided" if decided else "closed" if closed else ""
+    # Sent after the round closed (typed before the deadline, sent after it): the page shows what was
+    # typed, so it can be copied, and says why it was not saved.
+    late = request.method == "POST" and lock_reason == "closed"
+    form = ScoreForm(request.POST or None, criteria=criteria, scores=scores, disabled=locked and not late,
                      initial={"strengths": a.strengths, "weaknesses": a.weaknesses, "feedback": a.feedback})
+    if late:
+        messages.error(request, _("The round closed on %(date)s: what you sent has not been saved.")
+                       % {"date": timezone.localtime(rnd.closes_at).strftime("%d/%m/%Y %H:%M")})
     if request.method == "POST" and not locked:
         if form.is_valid():
             try:
@@ -450,6 +459,7 @@ def score(request, pk):
                    if show_identity or att.kind not in IDENTIFYING_KINDS]
     return render(request, "assessment/score.html", {
         "a": a, "rnd": rnd, "proposal": proposal, "version": version, "form": form, "locked": locked,
+        "lock_reason": lock_reason,
         "show_identity": show_identity, "attachments": attachments, "others": others,
         "others_policy": rnd.get_others_scores_display(),
         "max_total": sum((c.max_weighted for c in criteria), 0),
