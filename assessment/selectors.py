@@ -234,8 +234,15 @@ def ranking(rnd):
     )
     totals = assignment_totals(rnd)
     per_proposal = defaultdict(list)
-    for a in Assignment.objects.filter(pk__in=list(totals)).select_related("assessor").order_by("pk"):
-        per_proposal[a.proposal_id].append((a.pk, a.assessor, totals[a.pk]))
+    # The submitted assessments with their assessor's name: only the columns the ranking shows (not
+    # the assessments' texts, nor the whole account of each assessor).
+    submitted_rows = (Assignment.objects.filter(round=rnd, status=Assignment.Status.SUBMITTED)
+                      .select_related("assessor")
+                      .only("pk", "proposal_id", "assessor", "assessor__full_name", "assessor__email")
+                      .order_by("pk"))
+    for a in submitted_rows:
+        if a.pk in totals:
+            per_proposal[a.proposal_id].append((a.pk, a.assessor, totals[a.pk]))
     items = {}
     decision = decision_of(rnd)
     if decision is not None:
