@@ -16,6 +16,7 @@ from calls.demo import demo_pdf
 from calls.models import Call, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
 from tsf.core.models import AuditEntry
 
+from . import services
 from .models import (
     AdmissibilityCheck,
     Attachment,
@@ -255,3 +256,14 @@ def seed(ctx):
     ctx.data["admissible_2018"] = admissible
     ctx.data["promoter_proposal"] = submitted[0]
     ctx.data["promoter2_proposal"] = submitted[1]
+    _pending_invitation(organisations[0], owners[0], owners[1])
+
+
+def _pending_invitation(org, by, invitee):
+    """promoter@ invites promoter2@ to the team: the invitation waits in promoter2@'s "my area"
+    (join or decline)."""
+    if by is None or invitee is None:
+        return
+    if org.invitations.filter(email__iexact=invitee.email).exists() or org.memberships.filter(user=invitee).exists():
+        return
+    services.invite_member(org, invitee.email, by=by, team_role="Progettazione e rendicontazione")

@@ -43,3 +43,18 @@ def test_demo_publishes_the_25_incubated_projects_with_the_funded_grants(client)
     response = client.get("/en/projects/portfolio/")
     assert response.context["page_obj"].paginator.count == 25
     assert sum(d.value for d in response.context["district_map"].districts) == 25
+
+
+@pytest.mark.django_db
+def test_demo_leaves_an_invitation_waiting_in_promoter2s_area(client):
+    """promoter@ invited promoter2@ to the team: it waits in promoter2@'s "my area", once, however
+    many times the demo is seeded."""
+    ctx = SimpleNamespace(users={}, accounts=[], data={}, stdout=None)
+    for module in (accounts_demo, calls_demo, projects_demo):
+        module.seed(ctx)
+    projects_demo.seed(ctx)
+    org = ctx.data["organisations"][0]
+    assert org.invitations.filter(email="promoter2@example.org", declined_at__isnull=True).count() == 1
+    client.force_login(ctx.users["promoter2@example.org"])
+    page = client.get("/en/my-area/").content.decode()
+    assert "Invitations to join a team" in page and org.legal_name in page
