@@ -13,6 +13,7 @@ from .rules import FUNDED, NOT_FUNDED
 
 @my_area.panel("promoter", order=25)
 def team_acceleration(request):
+    # selectors.team_proposals, from the proposals "my area" has already read (same order)
     teams = sorted((p for p in proposals_of_request(request) if p.status in selectors.TEAM_STATUSES),
                    key=lambda p: (-p.call.year, p.protocol_seq or 0, p.pk))
     funded = [p for p in teams if p.status in FUNDED]

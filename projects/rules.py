@@ -97,7 +97,8 @@ def is_submitted(user, obj):
 @rules.predicate
 def is_invitee(user, invitation):
     """The invitation was sent to one of the person's VERIFIED e-mail addresses: whoever else holds
-    the link (a forwarded e-mail, a shared mailbox) can neither accept nor decline it."""
+    the link (a forwarded e-mail, a shared mailbox) can neither accept nor decline it. Asked
+    directly, never through has_perm(), which grants every permission to a superuser."""
     if not user.is_authenticated or invitation is None:
         return False
     return EmailAddress.objects.filter(user=user, verified=True, email__iexact=invitation.email).exists()
@@ -108,7 +109,6 @@ can_view_proposal = is_proposal_member | is_staff_member | is_extra_viewer
 rules.add_perm("projects.view_organisation", is_organisation_member | is_staff_member)
 rules.add_perm("projects.change_organisation", is_organisation_admin)
 rules.add_perm("projects.invite_member", is_organisation_admin)
-rules.add_perm("projects.respond_to_invitation", is_invitee)
 rules.add_perm("projects.view_proposal", can_view_proposal)
 rules.add_perm("projects.view_proposalversion", can_view_proposal)
 rules.add_perm("projects.view_attachment", can_view_proposal)
