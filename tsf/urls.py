@@ -27,6 +27,7 @@ urlpatterns = [
     path("bench/ping", core_views.bench_ping, name="bench_ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 

@@ -32,6 +32,15 @@ def home(request):
 
 
 @require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for where a page names no icon (feeds, files, printouts)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon-32.png"))
+
+
+@require_GET
 def robots_txt(request):
     from django.conf import settings
     from django.http import HttpResponse
