@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessment.models import DecisionItem
 from calls.models import Call
@@ -368,7 +369,7 @@ def revoke_grant(grant, *, by, reason: str) -> Grant:
         raise GrantError(_("Give the reason for the revocation."), field="reason")
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     _move(grant, G.REVOKED, by=by, note=reason)
-    notify(team_of(grant), "message", {"subject": _("Your grant has been revoked"), "text": reason},
+    notify(team_of(grant), "message", {"subject": gettext_lazy("Your grant has been revoked"), "text": reason},
            url=grant.get_absolute_url())
     return grant
 

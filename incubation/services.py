@@ -261,7 +261,7 @@ def review_submission(submission: Submission, *, review: str, comments: str = ""
                  note=f"{submission.deliverable.title} v{submission.version}")
     notify(team_members(proposal), "lab_feedback",
            {"proposal": proposal, "title": proposal.title, "submission": submission,
-            "deliverable": submission.deliverable, "review_label": submission.get_review_display()},
+            "deliverable": submission.deliverable, "review_label": Submission.Review(submission.review).label},
            url=team_url(proposal))
     return submission
 

@@ -31,11 +31,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calls.models import Call
 from tsf.accounts.models import User
 from tsf.accounts.services import grant_role
 from tsf.core import audit
+from tsf.core.i18n import later
 from tsf.notifications.services import notify, queue_email
 
 from .models import (
@@ -374,8 +376,8 @@ def withdraw_proposal(proposal: Proposal, *, by, reason: str = "") -> Proposal:
     change_status(proposal, S.WITHDRAWN, by=by, action="proposal.withdraw", note=reason)
     Proposal.objects.filter(pk=proposal.pk).update(withdrawn_at=timezone.now())
     notify(proposal_people(proposal), "message",
-           {"subject": _("Proposal %(n)s withdrawn") % {"n": proposal.protocol_number},
-            "text": _("The proposal %(n)s has been withdrawn.") % {"n": proposal.protocol_number}},
+           {"subject": later(gettext_lazy("Proposal %(n)s withdrawn"), {"n": proposal.protocol_number}),
+            "text": later(gettext_lazy("The proposal %(n)s has been withdrawn."), {"n": proposal.protocol_number})},
            url=proposal.get_absolute_url())
     return proposal
 

@@ -10,6 +10,7 @@ from blog.sitemaps import BlogIndexSitemap, PostSitemap
 from calls.sitemaps import CallSitemap
 from projects.sitemaps import ProjectSitemap
 from tsf.core import views as core_views
+from tsf.core.i18n import set_language
 from tsf.core.sitemaps import StaticPagesSitemap
 
 # The composition root: the only module that sees every stage.
@@ -25,7 +26,7 @@ SITEMAPS = {
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("bench/ping", core_views.bench_ping, name="bench_ping"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),  # the same page in the other language
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

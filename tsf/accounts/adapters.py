@@ -1,10 +1,24 @@
 """allauth adapter: allauth's e-mails (verification, password reset, security notices) go through
-the outbox, in the recipient's language, so that they are never lost when the mail server is down."""
+the outbox, in the recipient's language, so that they are never lost when the mail server is down;
+after signing in, a person reads the portal in their preferred language."""
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpResponseRedirect
 from django.utils import translation
+
+from tsf.core.i18n import language_of, translate_to
+
+
+def _recipient(email, context):
+    """The account an allauth e-mail goes to: the context's user, else the address's owner."""
+    user = context.get("user")
+    if getattr(user, "pk", None):
+        return user
+    from .models import User
+
+    return User.objects.filter(email__iexact=email).first() if email else None
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -12,9 +26,11 @@ class AccountAdapter(DefaultAccountAdapter):
         from tsf.notifications.services import queue_email
 
         request = allauth_context.request
-        user = context.get("user")
-        lang = getattr(user, "language", None) or translation.get_language() or settings.LANGUAGE_CODE
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        user = _recipient(email, context)
+        lang = language_of(user) if user else (translation.get_language() or settings.LANGUAGE_CODE)
+        # the links (confirmation, password reset) lead to the pages in the recipient's language
+        links = {k: translate_to(v, lang) for k, v in context.items() if k.endswith("_url") and isinstance(v, str)}
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context, **links}
         with translation.override(lang):
             msg = self.render_mail(template_prefix, email, ctx)
         html = ""
@@ -27,5 +43,18 @@ class AccountAdapter(DefaultAccountAdapter):
             msg.body,
             html,
             event=template_prefix.rsplit("/", 1)[-1],
-            recipient=user if getattr(user, "pk", None) else None,
+            recipient=user,
         )
+
+    def post_login(self, request, user, **kwargs):
+        """Signed in, a person reads the portal in their preferred language: the page they go to
+        (my area, or the page they asked for) in that language, with allauth's "signed in" message
+        in it too. The default Italian pages are where everyone arrives, so they give way to the
+        preference; a person who signed in from the English pages chose English for this visit."""
+        page_lang = translation.get_language() or settings.LANGUAGE_CODE
+        lang = language_of(user) if page_lang == settings.LANGUAGE_CODE else page_lang
+        with translation.override(lang):
+            response = super().post_login(request, user, **kwargs)
+        if isinstance(response, HttpResponseRedirect):
+            response["Location"] = translate_to(response["Location"], lang)
+        return response

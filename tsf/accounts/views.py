@@ -3,9 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tsf.core.exports import export_response
+from tsf.core.i18n import language_of
 from tsf.core.pagecache import private_page_cache
 
 from . import my_area as my_area_registry
@@ -33,9 +35,12 @@ def my_area(request):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your profile has been saved."))
-        return redirect("accounts:profile")
+        user = form.save()
+        # a new preferred language applies at once: the profile again, in that language
+        lang = language_of(user) if "language" in form.changed_data else translation.get_language()
+        with translation.override(lang):
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
 
 

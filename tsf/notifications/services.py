@@ -17,6 +17,7 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from tsf.core import pagecache
+from tsf.core.i18n import language_of, translate_to
 
 from .models import Notification, OutboxEmail
 
@@ -41,9 +42,10 @@ def notify(users, event: str, context: dict | None = None, *, url: str = "", ema
     context = dict(context or {})
     created = []
     for user in {u.pk: u for u in users if u is not None}.values():
-        language = user.language or settings.LANGUAGE_CODE
+        language = language_of(user)
+        user_url = translate_to(url, language)  # the page in the recipient's language
         with translation.override(language):
-            ctx = {**context, "user": user, "url": url, "site_url": settings.SITE_URL, "LANGUAGE_CODE": language}
+            ctx = {**context, "user": user, "url": user_url, "site_url": settings.SITE_URL, "LANGUAGE_CODE": language}
             subject = " ".join(_render(event, "subject.txt", ctx).split())
             body = _render(event, "body.txt", ctx).strip()
             try:
@@ -51,7 +53,7 @@ def notify(users, event: str, context: dict | None = None, *, url: str = "", ema
             except TemplateDoesNotExist:
                 html = ""
         created.append(
-            Notification.objects.create(recipient=user, event=event, title=subject, body=body, url=url)
+            Notification.objects.create(recipient=user, event=event, title=subject, body=body, url=user_url)
         )
         if email and user.email:
             queue_email(user.email, subject, body, html, event=event, recipient=user)
