@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, District, ImpactTheme, LegalForm
-from tsf.core.forms import HttpsURLField
+from tsf.core.forms import AmountField, HttpsURLField
 from tsf.core.uploads import DocumentValidator
 
 from .models import (
@@ -107,7 +107,7 @@ class HelpFilterForm(forms.Form):
 
 class SlotForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Date and time"),
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"])
     minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=10, max_value=240, initial=45)
     place = forms.CharField(label=_("Place or video link"), max_length=250)
@@ -142,7 +142,7 @@ class OpportunityForm(forms.ModelForm):
                   "districts", "legal_forms", "url"]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "themes": forms.CheckboxSelectMultiple, "districts": forms.CheckboxSelectMultiple}
-        field_classes = {"url": HttpsURLField}
+        field_classes = {"url": HttpsURLField, "amount_min": AmountField, "amount_max": AmountField}
 
     def clean(self):
         data = super().clean()

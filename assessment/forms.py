@@ -1,10 +1,11 @@
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from tsf.accounts.models import User
+from tsf.core.forms import AmountField, AmountInput
 
 from .models import AssessmentRound, Criterion
 
@@ -152,9 +153,9 @@ class FinalDecisionForm(forms.Form):
             outcome, amount = proposed.get(r.proposal.pk, ("", None))
             self.fields[f"fund_{r.proposal.pk}"] = forms.BooleanField(
                 label=_("Fund “%(t)s”") % {"t": r.title}, required=False, initial=outcome == "funded")
-            self.fields[f"grant_{r.proposal.pk}"] = forms.CharField(
+            self.fields[f"grant_{r.proposal.pk}"] = AmountField(
                 label=_("Proposed grant for “%(t)s” (EUR)") % {"t": r.title}, required=False,
-                initial=amount, widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}))
+                initial=amount, widget=AmountInput(attrs={"size": 10}))
 
     def table(self):
         return [(r, self[f"fund_{r.proposal.pk}"], self[f"grant_{r.proposal.pk}"]) for r in self.ranking_rows]
@@ -162,16 +163,9 @@ class FinalDecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         for r in self.ranking_rows:
-            raw = (data.get(f"grant_{r.proposal.pk}") or "").strip().replace("€", "").replace(" ", "")
-            if "," in raw:
-                raw = raw.replace(".", "").replace(",", ".")
-            amount = None
-            if raw:
-                try:
-                    amount = Decimal(raw).quantize(Decimal("0.01"))
-                except InvalidOperation:
-                    self.add_error(f"grant_{r.proposal.pk}", _("Enter an amount in euros, e.g. 85000,00."))
-                    continue
+            if f"grant_{r.proposal.pk}" in self.errors:
+                continue
+            amount = data.get(f"grant_{r.proposal.pk}")
             if data.get(f"fund_{r.proposal.pk}") and amount is None:
                 self.add_error(f"grant_{r.proposal.pk}", _("Give the proposed grant."))
             data[f"amount_{r.proposal.pk}"] = amount

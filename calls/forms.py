@@ -2,6 +2,8 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from tsf.core.forms import AmountField
+
 from .models import FAQ, Call, CallDocument, LegalForm
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -73,6 +75,7 @@ class CallForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}), "description": forms.Textarea(attrs={"rows": 8}),
             "eligibility": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"max_grant": AmountField, "total_budget": AmountField}
         help_texts = {"opens_at": _("Date and time in Europe/Rome."), "closes_at": _("Date and time in Europe/Rome.")}
 
     def clean(self):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 from projects.models import BudgetLine
+from tsf.core.forms import AmountField, AmountInput
 from tsf.core.uploads import DocumentValidator
 
 from .models import CENT, CUP_RE, GrantStatus, TrancheCondition
@@ -20,8 +21,7 @@ class CupField(forms.CharField):
 
 
 class AwardForm(forms.Form):
-    amount = forms.DecimalField(label=_("Grant (EUR)"), max_digits=12, decimal_places=2,
-                                validators=[MinValueValidator(CENT)])
+    amount = AmountField(label=_("Grant (EUR)"), validators=[MinValueValidator(CENT)])
     cup = CupField(label=_("CUP code"), max_length=15, validators=[_validate_cup],
                    help_text=_("A letter, two digits, a letter and eleven digits, e.g. C11J18000120007."),
                    widget=forms.TextInput(attrs={"pattern": CUP_RE.strip("^$"), "autocomplete": "off",
@@ -62,10 +62,10 @@ class RevokeForm(forms.Form):
 
 class BudgetLineForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
+    # The empty choice keeps a blank row blank: a browser sends a select's first option.
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *BudgetLine.Category.choices])
     description = forms.CharField(label=_("Description"), max_length=250)
-    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2,
-                                validators=[MinValueValidator(CENT)])
+    amount = AmountField(label=_("Amount (EUR)"), validators=[MinValueValidator(CENT)])
 
 
 BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=1, can_delete=True)
@@ -76,9 +76,9 @@ class TrancheAmountsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.tranches = tranches
         for t in tranches:
-            self.fields[f"t{t.pk}"] = forms.DecimalField(
+            self.fields[f"t{t.pk}"] = AmountField(
                 label=_("Tranche %(n)s: %(cond)s") % {"n": t.order, "cond": t.condition_text},
-                max_digits=12, decimal_places=2, initial=t.amount, validators=[MinValueValidator(CENT)],
+                initial=t.amount, validators=[MinValueValidator(CENT)],
                 disabled=t.status == "paid")
 
     def amounts(self):
@@ -88,8 +88,7 @@ class TrancheAmountsForm(forms.Form):
 class AddTrancheForm(forms.Form):
     """An extra payment tranche of a signed grant: paid at once, or when a report is approved."""
 
-    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2,
-                                validators=[MinValueValidator(CENT)])
+    amount = AmountField(label=_("Amount (EUR)"), validators=[MinValueValidator(CENT)])
     condition = forms.ChoiceField(label=_("Payable"), choices=[
         (TrancheCondition.SIGNATURE, _("At once (the agreement is signed)")),
         (TrancheCondition.REPORT, _("When a report is approved")),
@@ -151,9 +150,8 @@ class ExpenseForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=None)
     spent_on = forms.DateField(label=_("Date"), widget=DATE)
-    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2,
-                                validators=[MinValueValidator(CENT)],
-                                widget=forms.NumberInput(attrs={"step": "0.01", "class": "js-expense-amount"}))
+    amount = AmountField(label=_("Amount (EUR)"), validators=[MinValueValidator(CENT)],
+                         widget=AmountInput(attrs={"class": "js-expense-amount"}))
     supplier = forms.CharField(label=_("Supplier"), max_length=200)
     description = forms.CharField(label=_("Description"), max_length=250, required=False)
     receipt = forms.FileField(label=_("Receipt"), required=False, validators=[DocumentValidator()],

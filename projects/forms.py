@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale, iva
 
 from calls.models import District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
-from tsf.core.forms import HttpsURLField
+from tsf.core.forms import AmountField, HttpsURLField
 
 from .models import (
     ZERO,
@@ -151,6 +151,7 @@ class BudgetStepForm(_VersionForm):
     class Meta:
         model = ProposalVersion
         fields = ["requested_grant", "co_financing"]
+        field_classes = {"requested_grant": AmountField, "co_financing": AmountField}
 
 
 class BaseBudgetFormSet(BaseInlineFormSet):
@@ -167,7 +168,7 @@ class BaseBudgetFormSet(BaseInlineFormSet):
 
 BudgetFormSet = inlineformset_factory(
     ProposalVersion, BudgetLine, formset=BaseBudgetFormSet, fields=["category", "description", "amount"],
-    extra=2, can_delete=True, max_num=60, validate_max=True,
+    extra=2, can_delete=True, max_num=60, validate_max=True, field_classes={"amount": AmountField},
 )
 
 
@@ -266,7 +267,7 @@ class PublicProjectForm(forms.ModelForm):
         model = PublicProject
         fields = ["slug", "summary", "image", "image_alt", "public_grant_amount", "website", "featured"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
-        field_classes = {"website": HttpsURLField}
+        field_classes = {"website": HttpsURLField, "public_grant_amount": AmountField}
         help_texts = {"slug": _("Part of the page address; leave empty to make it from the title.")}
 
     def __init__(self, *args, **kwargs):

@@ -14,16 +14,48 @@ fails a person.
 """
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 _VOID_SKIP = {"submit", "button", "image", "reset", "file"}
 
+# What a browser accepts as the value of these inputs (HTML's "valid ... string"): anything else is
+# shown empty and sent empty, e.g. a date rendered the Italian way into <input type="date">.
+_WIRE = {
+    "number": re.compile(r"^-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?$"),
+    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    "datetime-local": re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$"),
+    "time": re.compile(r"^\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$"),
+    "month": re.compile(r"^\d{4}-\d{2}$"),
+}
+_IT_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ ,]+(\d{1,2})[:.](\d{2}))?$")
+
+
+def as_browser_sends(kind, typed):
+    """What the browser sends for what a person typed (or picked) in an input of type `kind`, in an
+    Italian browser: the date picker shows gg/mm/aaaa and sends 2027-03-15; a number field takes
+    "7,5" and sends 7.5. A value the browser refuses raises ValueError."""
+    if kind not in _WIRE or typed == "":
+        return typed
+    m = _IT_DATE.match(typed.strip())
+    if m and kind in ("date", "datetime-local"):
+        d, mo, y, h, mi = m.groups()
+        typed = f"{y}-{int(mo):02d}-{int(d):02d}"
+        if kind == "datetime-local":
+            typed += f"T{int(h or 0):02d}:{mi or '00'}"
+    if kind == "number" and re.match(r"^-?\d+,\d+$", typed.strip()):
+        typed = typed.strip().replace(",", ".")
+    if not _WIRE[kind].match(typed.strip()):
+        raise ValueError(f"a browser does not accept {typed!r} in an <input type={kind}>")
+    return typed.strip().replace(" ", "T") if kind == "datetime-local" else typed.strip()
+
 
 class _Form:
     def __init__(self, attrs):
         self.attrs = attrs
-        self.fields: list[list] = []  # [name, value, kind]; kind: value, checkbox, radio
+        self.fields: list[list] = []  # [name, value, kind]; kind: the input's type, select, textarea
+        self.shown_empty: list[str] = []  # inputs whose rendered value a browser would not accept
         self.buttons: list[dict] = []  # {name, value, text}
 
 
@@ -59,7 +91,11 @@ class _Parser(HTMLParser):
                 else:
                     form.fields.append([name, None, kind])  # known, not sent
             else:
-                form.fields.append([name, a.get("value", ""), "value"])
+                value = a.get("value", "")
+                if kind in _WIRE and value and not _WIRE[kind].match(value):
+                    form.shown_empty.append(f"{name}={value!r} (type={kind})")
+                    value = ""
+                form.fields.append([name, value, kind])
         elif tag == "select":
             self._select = [a.get("name"), [], "multiple" in a]
         elif tag == "option" and self._select is not None:
@@ -105,7 +141,7 @@ class _Parser(HTMLParser):
             self._textarea = None
             if name and self._form is not None:
                 # A newline right after <textarea> is not part of the value.
-                self._form.fields.append([name, text[1:] if text.startswith("\n") else text, "value"])
+                self._form.fields.append([name, text[1:] if text.startswith("\n") else text, "textarea"])
         elif tag == "button" and self._button is not None:
             self._button["text"] = " ".join(self._button["text"].split())
             if self._form is not None:
@@ -124,6 +160,7 @@ class RenderedForm:
         self.attrs = form.attrs
         self.fields = [list(f) for f in form.fields]
         self.buttons = form.buttons
+        self.shown_empty = form.shown_empty
 
     # Reading and changing ---------------------------------------------------------------
     def names(self):
@@ -150,7 +187,7 @@ class RenderedForm:
         if field[2] == "checkbox":
             field[1] = ("on" if value is True else None) if isinstance(value, bool) else value
         else:
-            field[1] = value
+            field[1] = as_browser_sends(field[2], value)
         for extra in matches[1:]:
             self.fields.remove(extra)
 
@@ -208,6 +245,9 @@ def form_from_response(client, response, *, field=None, button=None, index=None,
     assert forms, f"no such form on the page (field={field!r}, button={button!r}, index={index!r})"
     assert len(forms) == 1 or index is not None, f"{len(forms)} forms match: give field, button or index"
     page_url = url or response.wsgi_request.get_full_path()
+    # A value the browser cannot show (a localised date in a date picker, "140000,00" in a number
+    # field) is lost on the way back: the page is wrong, whatever the view does with it.
+    assert not forms[0].shown_empty, f"the browser would show these fields empty: {forms[0].shown_empty}"
     return RenderedForm(client, page_url, forms[0])
 
 

@@ -198,7 +198,7 @@ def test_budget_step_totals_and_cap_message(promoter_client, open_call, org):
     assert version.budget_total() == Decimal("160000.75") and version.requested_grant == Decimal("140000.00")
     data["lines-1-amount"] = "abc"
     response = promoter_client.post(url, data)
-    assert response.status_code == 200 and "Enter a number" in response.content.decode() or "numero" in response.content.decode()
+    assert response.status_code == 200 and "Enter an amount in euros, e.g. 85,000.00." in response.content.decode()
 
 
 def test_attachment_upload_checks_content(promoter_client, draft):

@@ -1,5 +1,6 @@
 """Form fields shared by every stage's forms."""
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class HttpsURLField(forms.URLField):
@@ -9,3 +10,51 @@ class HttpsURLField(forms.URLField):
     def __init__(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")
         super().__init__(**kwargs)
+
+
+class AmountInput(forms.TextInput):
+    """A money field people type into: shows "80.000,00" in Italian (what they read everywhere
+    else), opens the numeric keyboard on phones."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        from decimal import Decimal
+
+        from .money import number
+
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            return number(value)
+        return super().format_value(value)
+
+
+class AmountField(forms.DecimalField):
+    """An amount in euros typed the way the page's language writes it: "80.000,00", "80000,00" or
+    "80000.50" in Italian; renders what it parses back (tsf.core.money)."""
+
+    widget = AmountInput
+    default_error_messages = {"invalid": _("Enter an amount in euros, e.g. %(example)s.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # No step/min/max: those belong to <input type=number>, not to a text field.
+        return forms.Field.widget_attrs(self, widget)
+
+    def to_python(self, value):
+        from decimal import Decimal
+
+        from .money import number, parse_amount
+
+        if value in self.empty_values:
+            return None
+        try:
+            amount = parse_amount(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid",
+                                        params={"example": number(Decimal("85000"))}) from None
+        return amount

@@ -8,8 +8,7 @@
   var fmt = new Intl.NumberFormat(document.documentElement.lang || "it", {minimumFractionDigits: 2, maximumFractionDigits: 2});
 
   function parse(value) {
-    if (!value) return 0;
-    var n = parseFloat(String(value).replace(",", "."));
+    var n = window.tsfParseAmount(value);
     return isNaN(n) ? 0 : n;
   }
 
@@ -23,7 +22,7 @@
       used[line.value] = (used[line.value] || 0) + parse(amount.value);
     });
     budget.querySelectorAll("tr[data-line]").forEach(function (tr) {
-      var left = parse(tr.dataset.left) - (used[tr.dataset.line] || 0);
+      var left = parseFloat(tr.dataset.left) - (used[tr.dataset.line] || 0);
       var cell = tr.querySelector("[data-remaining]");
       cell.textContent = fmt.format(left);
       tr.classList.toggle("table-danger", left < 0);

@@ -10,7 +10,7 @@
       var amount = row.querySelector("input[name$='-amount']");
       var del = row.querySelector("input[name$='-DELETE']");
       if (!amount || (del && del.checked)) return;
-      var v = parseFloat(String(amount.value).replace(",", "."));
+      var v = window.tsfParseAmount(amount.value);
       if (!isNaN(v)) cents += Math.round(v * 100);
     });
     out.textContent = fmt.format(cents / 100) + " €";
