@@ -1,5 +1,7 @@
 """Reads of the acceleration stage, with their joins and annotations done by the database so
 that the pages' query counts stay flat as data grows."""
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import (
     Avg,
     Count,
@@ -11,6 +13,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Sum,
 )
 from django.utils import timezone
 
@@ -93,7 +96,7 @@ def _eligibility_filter(theme_ids=None, district_id=None, legal_form=None):
         any_district = ~Exists(through_d.filter(fundingopportunity_id=OuterRef("pk")))
         q &= any_district | Exists(through_d.filter(fundingopportunity_id=OuterRef("pk"), district_id=district_id))
     if legal_form:
-        q &= Q(legal_forms=[]) | Q(legal_forms__contains=[legal_form])
+        q &= Q(legal_forms=[]) | Q(legal_forms__has_item=legal_form)  # portable (tsf.core.lookups)
     return q
 
 
@@ -278,6 +281,13 @@ def all_slots(now=None):
 # Improvement page ---------------------------------------------------------------------------------
 
 
+def mean(total, n):
+    """total / n to the cent (half up) with Decimal, None without values: the database only sums
+    and counts, so the means are the same on SQLite (which averages in floating point) and
+    PostgreSQL."""
+    return (Decimal(total) / n).quantize(Decimal("0.01"), ROUND_HALF_UP) if n else None
+
+
 POSITIVE = {AssessmentRound.Kind.FINAL: DecisionItem.Outcome.FUNDED,
             AssessmentRound.Kind.SELECTION: DecisionItem.Outcome.ADMITTED}
 
@@ -295,11 +305,12 @@ def improvement_data(proposal):
     positive = POSITIVE[rnd.kind]
     passed_ids = DecisionItem.objects.filter(decision=item.decision, outcome=positive).values("proposal_id")
     submitted = Q(assignment__status=Assignment.Status.SUBMITTED, value__isnull=False)
+    mine, passed = Q(assignment__proposal=proposal), Q(assignment__proposal_id__in=passed_ids)
     criteria = list(
         Score.objects.filter(submitted, criterion__round=rnd)
         .values("criterion_id", "criterion__name", "criterion__max_points", "criterion__order")
-        .annotate(team=Avg("value", filter=Q(assignment__proposal=proposal)),
-                  passed=Avg("value", filter=Q(assignment__proposal_id__in=passed_ids)))
+        .annotate(team_sum=Sum("value", filter=mine), team_n=Count("value", filter=mine),
+                  passed_sum=Sum("value", filter=passed), passed_n=Count("value", filter=passed))
         .order_by("criterion__order", "criterion_id")
     )
     comments = {}
@@ -308,9 +319,11 @@ def improvement_data(proposal):
         comments.setdefault(cid, []).append(comment)
     for row in criteria:
         row["comments"] = comments.get(row["criterion_id"], [])
+        row["team"], row["passed"] = mean(row["team_sum"], row["team_n"]), mean(row["passed_sum"], row["passed_n"])
         row["gap"] = (row["passed"] - row["team"]) if row["team"] is not None and row["passed"] is not None else None
-    passed_avg = DecisionItem.objects.filter(decision=item.decision, outcome=positive).aggregate(
-        avg=Avg("combined_score"))["avg"]
+    passed = DecisionItem.objects.filter(decision=item.decision, outcome=positive).aggregate(
+        total=Sum("combined_score"), n=Count("combined_score"))
+    passed_avg = mean(passed["total"], passed["n"])
     reviews = list(Assignment.objects.filter(round=rnd, proposal=proposal, status=Assignment.Status.SUBMITTED)
                    .order_by("pk").values("strengths", "weaknesses", "feedback"))
     return {"item": item, "round": rnd, "criteria": criteria, "passed_avg": passed_avg, "reviews": reviews,

@@ -130,6 +130,11 @@ def assignment_totals(rnd, *, submitted_only=True):
     return {aid: (total or Decimal(0)).quantize(TWO, ROUND_HALF_UP) for aid, total in rows}
 
 
+def mean_of(total, n):
+    """total / n to the cent (half up), with Decimal: the same on SQLite and PostgreSQL."""
+    return (Decimal(total) / n).quantize(TWO, ROUND_HALF_UP)
+
+
 def median(values):
     values = sorted(values)
     n = len(values)
@@ -204,28 +209,23 @@ def ranking(rnd):
       no submitted assessment come last;
     - spread = highest total - lowest total; `disputed` when it exceeds the round's threshold.
     """
-    weighted = weighted_total_expression()
+    # Sums and counts by the database, the division by Decimal here: SQLite divides integers as
+    # integers (29 / 2 = 14), so a mean from the database would differ between SQLite and PostgreSQL.
     submitted = Q(assignment__status=Assignment.Status.SUBMITTED, value__isnull=False)
-    mean_sq = (
-        Score.objects.filter(submitted, assignment__round=rnd, assignment__proposal=OuterRef("pk"))
-        .values("assignment__proposal")
-        .annotate(m=ExpressionWrapper(Sum(weighted) / Count("assignment", distinct=True),
-                                      output_field=DecimalField(max_digits=14, decimal_places=4)))
-        .values("m")
-    )
+    scores = Score.objects.filter(submitted, assignment__round=rnd, assignment__proposal=OuterRef("pk"))
     crit = top_criterion(rnd)
-    top_sq = (
-        Score.objects.filter(submitted, assignment__round=rnd, assignment__proposal=OuterRef("pk"),
-                             criterion=crit)
-        .values("assignment__proposal")
-        .annotate(m=ExpressionWrapper(Sum("value") / Count("assignment", distinct=True),
-                                      output_field=DecimalField(max_digits=14, decimal_places=4)))
-        .values("m")
-    )
+
+    def per_proposal(qs, value):
+        return Subquery(qs.values("assignment__proposal").annotate(v=value).values("v"))
+
+    n_scored = Count("assignment", distinct=True)
     proposals = list(
         round_proposals(rnd).annotate(
-            mean_total=Subquery(mean_sq),
-            top_mean=Subquery(top_sq),
+            total_sum=per_proposal(scores, Sum(weighted_total_expression())),
+            total_n=per_proposal(scores, n_scored),
+            top_sum=per_proposal(scores.filter(criterion=crit),
+                                 Sum("value", output_field=DecimalField(max_digits=14, decimal_places=2))),
+            top_n=per_proposal(scores.filter(criterion=crit), n_scored),
             n_assigned=Count("assessment_assignments", filter=Q(assessment_assignments__round=rnd), distinct=True),
             n_submitted=Count("assessment_assignments", filter=Q(
                 assessment_assignments__round=rnd, assessment_assignments__status=Assignment.Status.SUBMITTED),
@@ -256,11 +256,11 @@ def ranking(rnd):
             if rnd.combine == AssessmentRound.Combine.MEDIAN:
                 row.combined = median(values).quantize(TWO, ROUND_HALF_UP)
             else:
-                row.combined = Decimal(p.mean_total).quantize(TWO, ROUND_HALF_UP)
+                row.combined = mean_of(p.total_sum, p.total_n)
             row.spread = max(values) - min(values)
             row.disputed = len(values) > 1 and row.spread > rnd.disagreement_threshold
-        if p.top_mean is not None:
-            row.top_criterion = Decimal(p.top_mean).quantize(TWO, ROUND_HALF_UP)
+        if p.top_n:
+            row.top_criterion = mean_of(p.top_sum, p.top_n)
         item = items.get(p.pk)
         if item is not None:
             row.outcome, row.outcome_label, row.grant_amount = item.outcome, item.get_outcome_display(), (

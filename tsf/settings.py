@@ -92,6 +92,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # opening a PostgreSQL connection costs more than the queries of most pages.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The default install (`make run`) serves several requests at once (a double click, two people):
+    # WAL lets pages read while one request writes; an atomic block takes the write lock when it
+    # starts (IMMEDIATE), so a second writer waits its turn, up to 20 s, instead of failing halfway
+    # with "database is locked"; transactions run one after the other, as row locks make them on
+    # PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

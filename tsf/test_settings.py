@@ -1,5 +1,6 @@
 """Settings for the test suite: the real settings, with what only tests need changed."""
 import os
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 
@@ -29,3 +30,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # The signed-in person is read from the database on every request (tsf.accounts.backends), so
 # that query counts do not depend on a snapshot being fresh; the snapshot's own tests turn it on.
 TSF_USER_SNAPSHOT_SECONDS = 0
+# SQLite: the test database is a file beside the configured one (Django's default is a private
+# in-memory database), so that tests running requests in threads (concurrent submissions, the live
+# server of the browser tests) share it as the requests of `make run` share db.sqlite3.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES["default"]["NAME"] != ":memory:":  # noqa: F405
+    _name = Path(DATABASES["default"]["NAME"])  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {}).setdefault(  # noqa: F405
+        "NAME", str(_name.with_name(f"test_{_name.name}")))

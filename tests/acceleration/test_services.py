@@ -11,6 +11,7 @@ from freezegun import freeze_time
 
 from acceleration import ics, selectors, services
 from acceleration.models import CampRegistration, HelpStatus, RegistrationStatus
+from assessment.models import DecisionItem, Score
 from calls.models import ImpactTheme, LegalForm
 from projects.models import ProposalStatus
 from tests.acceleration.factories import (
@@ -299,6 +300,20 @@ def test_improvement_data_compares_with_the_funded_average(make_user):
     assert rows["Sostenibilità"]["comments"] == ["Ricavi non dimostrati."]
     assert data["reviews"][0]["weaknesses"].startswith("Piano economico debole")
     assert data["passed_avg"] == Decimal("50")
+
+
+def test_improvement_means_are_rounded_to_the_cent_alike_on_every_database(make_user):
+    """7.25 and 7.26 average 7.255, shown as 7.26 (half up), on SQLite as on PostgreSQL."""
+    call = past_call()
+    user = make_user("nf@example.org", roles=["promoter"])
+    rnd, funded, (nf,) = final_round_with_outcomes(call, funded=2, not_funded=1, member=user)
+    Score.objects.filter(assignment__proposal=funded[0], criterion__name="Impatto sociale").update(value=Decimal("7.25"))
+    Score.objects.filter(assignment__proposal=funded[1], criterion__name="Impatto sociale").update(value=Decimal("7.26"))
+    DecisionItem.objects.filter(proposal=funded[1]).update(combined_score=Decimal("50.01"))
+    data = selectors.improvement_data(nf)
+    row = next(r for r in data["criteria"] if r["criterion__name"] == "Impatto sociale")
+    assert (row["passed"], row["team"], row["gap"]) == (Decimal("7.26"), Decimal("5.00"), Decimal("2.26"))
+    assert data["passed_avg"] == Decimal("50.01")  # 50.005, half up
 
 
 def test_improvement_plan_only_by_its_team(make_user):

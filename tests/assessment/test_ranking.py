@@ -2,11 +2,11 @@
 from decimal import Decimal
 
 from assessment import selectors
-from assessment.models import AssessmentRound
+from assessment.models import AssessmentRound, Assignment
 from tests.assessment.factories import assign_cleared, make_proposal, submit_scores
 
 
-def test_weighted_total_is_sum_of_points_times_weight(rnd, assessors, postgres):
+def test_weighted_total_is_sum_of_points_times_weight(rnd, assessors):
     p = make_proposal(rnd.call)
     a = submit_scores(assign_cleared(rnd, p, assessors[0]), ["7.5", "6", "9"])
     totals = selectors.assignment_totals(rnd)
@@ -28,6 +28,25 @@ def test_mean_and_median_combine_with_decimal(rnd, assessors):
     rnd.save()
     [row] = selectors.ranking(rnd)
     assert row.combined == Decimal("30.00")
+
+
+def test_means_of_whole_points_keep_their_cents(rnd, assessors):
+    """Whole points and weights: 15 and 16 make 15.50, not 15 (SQLite divides integers as integers)."""
+    p = make_proposal(rnd.call)
+    submit_scores(assign_cleared(rnd, p, assessors[0]), [5, 0, 0])  # 15
+    submit_scores(assign_cleared(rnd, p, assessors[1]), [5, 0, 1])  # 16
+    submit_scores(assign_cleared(rnd, p, assessors[2]), [6, 0, 0])  # 18
+    [row] = selectors.ranking(rnd)
+    assert row.combined == Decimal("16.33")  # 49 / 3
+    assert row.top_criterion == Decimal("5.33")  # (5 + 5 + 6) / 3
+    submit_scores(Assignment.objects.get(proposal=p, assessor=assessors[2]), [5, 0, 3])  # 18, top 5
+    [row] = selectors.ranking(rnd)
+    assert row.combined == Decimal("16.33") and row.top_criterion == Decimal("5.00")
+    q = make_proposal(rnd.call)
+    submit_scores(assign_cleared(rnd, q, assessors[0]), [5, 0, 0])  # 15
+    submit_scores(assign_cleared(rnd, q, assessors[1]), [6, 0, 0])  # 18
+    row_q = next(r for r in selectors.ranking(rnd) if r.proposal == q)
+    assert row_q.combined == Decimal("16.50") and row_q.top_criterion == Decimal("5.50")
 
 
 def test_median_of_an_even_number_is_the_mean_of_the_middle_two(rnd, assessors):

@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import pagecache
+        from . import lookups, pagecache  # noqa: F401 (lookups registers JSONField's has_item)
 
         pagecache.connect_signals()
