@@ -6,7 +6,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The test suite runs on the real services: PostgreSQL and Redis.
+# The test suite runs twice: on SQLite, the database of `make run` (a file under var/test, the
+# tests marked postgres_only deselected), and on PostgreSQL; both with the real Redis.
+TEST_SQLITE_URL ?= sqlite:///$(CURDIR)/var/test/tsf.sqlite3
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tsf)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 
@@ -59,10 +61,19 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-# Every test, on PostgreSQL and Redis (see TEST_DATABASE_URL / TEST_REDIS_URL).
+# Every test on SQLite (TEST_SQLITE_URL; the postgres_only tests are deselected there), then every
+# test on PostgreSQL (TEST_DATABASE_URL); Redis for both (TEST_REDIS_URL). PYTEST_ARGS goes to both.
+# Both runs go to the end; the target fails when either failed.
 test: install-test browser-deps messages
+	@mkdir -p var/test; status=0; \
+	echo "== The tests on SQLite ($(TEST_SQLITE_URL))"; \
+	DATABASE_URL=$(TEST_SQLITE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	  $(PY) -m pytest $(PYTEST_ARGS) || status=1; \
+	echo "== The tests on PostgreSQL ($(TEST_DATABASE_URL))"; \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	  $(PY) -m pytest $(PYTEST_ARGS)
+	  $(PY) -m pytest $(PYTEST_ARGS) || status=1; \
+	[ $$status = 0 ] || echo "== Failed on SQLite or PostgreSQL: see above"; \
+	exit $$status
 
 lint: install-test
 	$(VENV)/bin/ruff check .
@@ -72,7 +83,7 @@ lint: install-test
 check: lint test
 
 clean:
-	rm -rf var/static var/test-private var/test-media .pytest_cache
+	rm -rf var/static var/test-private var/test-media var/test .pytest_cache
 
 # The benchmark (README, "Performance"): seeds PostgreSQL databases at scale (created if missing),
 # serves the portal with gunicorn and prints the table; JSON in var/bench/latest.json.

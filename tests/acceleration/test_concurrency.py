@@ -1,5 +1,6 @@
 """Capacity of the camp and booking of support slots hold when people act at the same time
-(PostgreSQL row locks, threads with their own connections)."""
+(row locks on PostgreSQL, one writing transaction at a time on SQLite; threads with their own
+connections)."""
 import threading
 from datetime import timedelta
 
@@ -38,7 +39,7 @@ def run_together(funcs):
     return results
 
 
-def test_concurrent_approvals_never_overbook_the_camp(postgres, staff_user):
+def test_concurrent_approvals_never_overbook_the_camp(staff_user):
     camp = make_camp(days_from_today=10, capacity=2)
     regs = [CampRegistration.objects.create(camp=camp, full_name=f"Esperto {i}", email=f"e{i}@example.org",
                                             kind="expert", consent=True) for i in range(5)]
@@ -48,7 +49,7 @@ def test_concurrent_approvals_never_overbook_the_camp(postgres, staff_user):
     assert CampRegistration.objects.filter(camp=camp, status=RegistrationStatus.APPROVED).count() == 2
 
 
-def test_concurrent_bookings_give_the_slot_to_one_team(postgres, staff_user, make_user):
+def test_concurrent_bookings_give_the_slot_to_one_team(staff_user, make_user):
     call = past_call()
     teams = []
     for i in range(4):

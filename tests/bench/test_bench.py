@@ -9,6 +9,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+pytestmark = pytest.mark.postgres_only  # seeds and serves PostgreSQL databases, as the benchmark does
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 

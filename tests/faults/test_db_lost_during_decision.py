@@ -27,6 +27,8 @@ from tests.faults.conftest import wait_for
 from tsf.core.models import AuditEntry
 from tsf.notifications.models import Notification, OutboxEmail
 
+pytestmark = pytest.mark.postgres_only  # PostgreSQL and Redis faults and timings, on purpose
+
 ERROR_PAGE_TEXT = "Il servizio ha avuto un problema"
 
 

@@ -18,6 +18,8 @@ from tests.calls.factories import CallFactory
 from tests.projects.factories import MembershipFactory, OrganisationFactory, ProposalFactory, complete
 from tsf.notifications.models import Notification
 
+pytestmark = pytest.mark.postgres_only  # PostgreSQL and Redis faults and timings, on purpose
+
 PROMOTERS = 50
 
 

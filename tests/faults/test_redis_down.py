@@ -19,6 +19,8 @@ from tests.projects.factories import MembershipFactory, OrganisationFactory, Pro
 from tsf.notifications import tasks
 from tsf.notifications.models import OutboxEmail
 
+pytestmark = pytest.mark.postgres_only  # PostgreSQL and Redis faults and timings, on purpose
+
 
 @pytest.fixture
 def thread_worker(broker_on_own_redis):

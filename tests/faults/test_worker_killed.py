@@ -19,6 +19,8 @@ from tsf.notifications import tasks
 from tsf.notifications.models import OutboxEmail
 from tsf.notifications.services import notify
 
+pytestmark = pytest.mark.postgres_only  # PostgreSQL and Redis faults and timings, on purpose
+
 SUBJECT = "Proposta ricevuta: protocollo TSF-2030-0001"
 
 

@@ -1,4 +1,5 @@
-"""Two awards at the same time can never pass the call's remaining budget (PostgreSQL row lock)."""
+"""Two awards at the same time can never pass the call's remaining budget (a row lock on PostgreSQL,
+one writing transaction at a time on SQLite)."""
 import threading
 from datetime import date
 from decimal import Decimal
@@ -14,7 +15,7 @@ from tests.grants.factories import funded_item, next_cup, past_call
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_concurrent_awards_cannot_exceed_the_budget(postgres, staff_user):
+def test_concurrent_awards_cannot_exceed_the_budget(staff_user):
     call = past_call(total_budget=Decimal("200000.00"))
     items = [funded_item(call, amount=Decimal("120000.00")) for _ in range(4)]
     cups = [next_cup() for _ in items]
@@ -43,7 +44,7 @@ def test_concurrent_awards_cannot_exceed_the_budget(postgres, staff_user):
     assert sum(g.amount for g in Grant.objects.filter(call=call)) <= call.total_budget
 
 
-def test_concurrent_awards_of_the_same_item_make_one_grant(postgres, staff_user):
+def test_concurrent_awards_of_the_same_item_make_one_grant(staff_user):
     call = past_call()
     item = funded_item(call)
     barrier = threading.Barrier(3)

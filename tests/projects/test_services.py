@@ -300,10 +300,10 @@ def test_revised_version_copies_everything_and_keeps_v1_frozen(make_user):
     assert proposal.current_version.number == 2 or Proposal.objects.get(pk=proposal.pk).current_version.number == 2
 
 
-# Protocol numbers under concurrency (PostgreSQL) ----------------------------------------------
+# Protocol numbers under concurrency (PostgreSQL and SQLite) ---------------------------------
 
 @pytest.mark.django_db(transaction=True)
-def test_protocol_numbers_unique_and_gapless_under_concurrency(postgres, make_user):
+def test_protocol_numbers_unique_and_gapless_under_concurrency(make_user):
     call = CallFactory(year=2018)
     user = make_user(roles=["promoter"])
     proposals = []
