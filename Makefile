@@ -40,8 +40,10 @@ makemessages: install
 
 # The portal with demo data at http://127.0.0.1:8000. SQLite and eager tasks by default; with
 # DATABASE_URL / REDIS_URL set it uses PostgreSQL and Redis and runs a worker and beat beside it.
+# Links in e-mails, feeds and social cards point to the address served (SITE_URL unless set).
 run: messages
 	@export DEBUG=1; \
+	export SITE_URL=$${SITE_URL:-http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)}; \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py seed_demo && \
 	if [ -n "$$REDIS_URL" ]; then \

@@ -3,7 +3,6 @@ notifications go out after commit (`notify` queues them)."""
 from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from projects.services import proposal_people
 from tsf.accounts.models import User
 from tsf.accounts.services import grant_role
 from tsf.core import audit
+from tsf.core.sharing import site_url
 from tsf.notifications.services import notify, queue_email
 
 from . import selectors
@@ -251,7 +251,7 @@ def invite_to_camp(camp, *, email, full_name="", kind, by):
             camp=camp, email=email, defaults={"full_name": full_name, "kind": kind, "invited_by": by})
         if not created:
             raise AccelerationError(_("%(email)s has already been invited.") % {"email": email})
-        ctx = {"camp": camp, "invitation": invitation, "url": settings.SITE_URL + invitation.get_absolute_url()}
+        ctx = {"camp": camp, "invitation": invitation, "url": site_url() + invitation.get_absolute_url()}
         subject = " ".join(render_to_string("acceleration/emails/invitation_subject.txt", ctx).split())
         body = render_to_string("acceleration/emails/invitation_body.txt", ctx)
         queue_email(email, subject, body, event="camp_invitation")
@@ -410,7 +410,7 @@ def approve_registration(registration, *, by):
         reg.status, reg.user, reg.decided_at, reg.decided_by = RegistrationStatus.APPROVED, user, timezone.now(), by
         reg.save(update_fields=["status", "user", "decided_at", "decided_by"])
         audit.record(by, "camp.registration", reg, changes={"status": [old, reg.status]})
-        password_url = "" if user.has_usable_password() else settings.SITE_URL + set_password_url(user)
+        password_url = "" if user.has_usable_password() else site_url() + set_password_url(user)
         notify(user, "camp_registration_approved", {"registration": reg, "camp": camp,
                                                     "password_url": password_url},
                url=camp.get_absolute_url())

@@ -1,5 +1,4 @@
 from allauth.core.internal import ratelimit
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +15,7 @@ from projects.models import Proposal
 from tsf.accounts.permissions import role_required, staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
+from tsf.core.sharing import site_url
 
 from . import ics, selectors, services
 from .forms import (
@@ -102,11 +102,12 @@ def camp(request, pk):
 
 def camp_ics(request, pk):
     camp = get_object_or_404(Camp, pk=pk)
-    host = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0] or "torinosocialfactory.it"
+    site = site_url(request)
+    host = site.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "torinosocialfactory.it"
     body = ics.event(
         uid=f"camp-{camp.pk}@{host}", start=camp.start(), end=camp.end(), summary=camp.title,
         description=camp.description, location=", ".join(x for x in (camp.place, camp.address) if x),
-        url=settings.SITE_URL + camp.get_absolute_url())
+        url=site + camp.get_absolute_url())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="social-innovation-camp-{camp.pk}.ics"'
     return response

@@ -1,4 +1,6 @@
 """RSS and Atom feeds of the latest public posts."""
+import copy
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -13,6 +15,14 @@ from .sanitize import plain_text
 class LatestPostsFeed(Feed):
     title = _("Torino Social Factory – Blog")
     description = _("News, interviews, videos, photo galleries and event reports of Torino Social Factory.")
+    request = None
+
+    def __call__(self, request, *args, **kwargs):
+        # One feed object serves every request: the request (for the images' absolute address,
+        # which Django does not complete itself) goes on a copy, never on the shared instance.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
 
     def link(self):
         return reverse("blog:index")
@@ -42,7 +52,7 @@ class LatestPostsFeed(Feed):
         return [c.name for c in item.categories.all()] + [t.name for t in item.tags.all()]
 
     def item_enclosure_url(self, item):
-        return absolute(item.cover_image.url) if item.cover_image else None
+        return absolute(item.cover_image.url, self.request) if item.cover_image else None
 
     def item_enclosure_length(self, item):
         try:

@@ -102,8 +102,8 @@ def _list(request, *, category=None, tag=None):
         "kinds": Post.Kind.choices,
         "categories": selectors.categories_in_use(),
         "tags": selectors.tags_in_use(),
-        "share_links": share_links(request.path, heading),
-        "canonical_url": absolute(request.path),
+        "share_links": share_links(request.path, heading, request),
+        "canonical_url": absolute(request.path, request),
     }
     return _public_headers(request, render(request, "blog/post_list.html", context))
 
@@ -129,8 +129,8 @@ def _post_context(request, post, preview=False):
     return {
         "post": post,
         "preview": preview,
-        "share_links": share_links(url, post.share_title),
-        "canonical_url": absolute(url),
+        "share_links": share_links(url, post.share_title, request),
+        "canonical_url": absolute(url, request),
         "related": [] if preview else selectors.related_posts(post),
     }
 
@@ -156,7 +156,7 @@ def manage_list(request):
         headers = [_("Title"), _("Kind"), _("State"), _("Publication"), _("Author"), _("Address"), _("Updated")]
         rows = (
             (p.title, p.get_kind_display(), p.state_label, p.publish_at if p.status == Post.Status.PUBLISHED else None,
-             p.author.full_name if p.author else "", absolute(p.get_absolute_url()), p.updated_at)
+             p.author.full_name if p.author else "", absolute(p.get_absolute_url(), request), p.updated_at)
             for p in posts
         )
         return export_response(request.GET["format"], "blog-posts", headers, rows)

@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from tsf.accounts.permissions import staff_required
 from tsf.core.exports import csv_response, export_response
 from tsf.core.files import private_file_url
 from tsf.core.pagecache import private_page_cache
+from tsf.core.sharing import site_url
 
 from . import charts, giving, selectors, services
 from .forms import (
@@ -433,7 +433,7 @@ def transparency(request):
         headers = ["Beneficiario", "Codice fiscale", "Importo (EUR)", "Norma o titolo a base dell'attribuzione",
                    "Ufficio e funzionario responsabile", "Modalità di individuazione del beneficiario",
                    "Progetto", "CUP", "Data di attribuzione", "Bando"]
-        base = settings.SITE_URL
+        base = site_url(request)
         data = ([g.proposal.organisation.legal_name, g.proposal.organisation.codice_fiscale, g.amount,
                  g.legal_basis, g.responsible_office, g.selection_method,
                  base + g.project_url, g.cup, timezone.localtime(g.awarded_at).date(),
@@ -457,7 +457,7 @@ def project(request, cup):
 def giving360(request):
     grants = (selectors.transparency_rows(_call_from(request))
               .prefetch_related("tranches"))
-    data = giving.package(grants, base_url=settings.SITE_URL)
+    data = giving.package(grants, base_url=site_url(request))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -2,7 +2,6 @@
 folded at 75 octets, TEXT values escaped, times in UTC."""
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
 
@@ -36,7 +35,9 @@ def utc(dt: datetime.datetime) -> str:
 def _host() -> str:
     from urllib.parse import urlparse
 
-    return urlparse(getattr(settings, "SITE_URL", "") or "https://torinosocialfactory.example").hostname or "tsf"
+    from tsf.core.sharing import site_url
+
+    return urlparse(site_url()).hostname or "tsf"
 
 
 def calendar(name: str, events, now=None) -> str:

@@ -32,6 +32,7 @@ from tsf.accounts.models import User
 from tsf.accounts.permissions import role_required, staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
+from tsf.core.sharing import absolute
 
 from . import charts, ical, selectors, services
 from .diff import version_diff
@@ -389,8 +390,8 @@ def team_calendar(request, pk):
             "uid": f"tsf-lab-session-{s.pk}", "start": s.starts_at, "end": s.ends_at,
             "summary": f"{lab.name}: {s.workshop.number}. {s.workshop.title}",
             "location": ", ".join(x for x in (s.place, s.address) if x),
-            "description": s.workshop.topics, "url": request.build_absolute_uri(reverse("incubation:team",
-                                                                                        kwargs={"pk": proposal.pk})),
+            "description": s.workshop.topics,
+            "url": absolute(reverse("incubation:team", kwargs={"pk": proposal.pk}), request),
         })
     for d in Deliverable.objects.filter(workshop__lab=lab).select_related("workshop"):
         events.append({

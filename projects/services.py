@@ -38,6 +38,7 @@ from tsf.accounts.models import User
 from tsf.accounts.services import grant_role
 from tsf.core import audit
 from tsf.core.i18n import later
+from tsf.core.sharing import site_url
 from tsf.notifications.services import notify, queue_email
 
 from .models import (
@@ -179,10 +180,9 @@ def invite_member(organisation, email: str, *, by, team_role: str = "", role=Mem
     if existing:
         notify(existing, "team_invitation", context, url=url)
     else:
-        from django.conf import settings
         from django.template.loader import render_to_string
 
-        ctx = {**context, "user": None, "url": url, "site_url": settings.SITE_URL}
+        ctx = {**context, "user": None, "url": url, "site_url": site_url()}
         subject = " ".join(render_to_string("notifications/team_invitation/subject.txt", ctx).split())
         body = render_to_string("notifications/team_invitation/body.txt", ctx).strip()
         queue_email(email, subject, body, event="team_invitation")

@@ -103,8 +103,8 @@ def public_detail(request, slug):
     return _public_headers(request, render(request, "projects/public/detail.html", {
         "project": project, "proposal": project.proposal, "version": version,
         "sections": project_page.sections_for(request, project),
-        "share_links": share_links(url, version.title),
-        "canonical_url": absolute(url),
+        "share_links": share_links(url, version.title, request),
+        "canonical_url": absolute(url, request),
         "can_manage": request.user.has_perm("projects.manage_proposals"),
     }))
 

@@ -19,7 +19,8 @@ def canonicals(html):
     return re.findall(r'<link rel="canonical" href="([^"]*)">', html)
 
 
-def test_the_home_page_links_the_fonts_the_favicon_and_one_canonical(client):
+def test_the_home_page_links_the_fonts_the_favicon_and_one_canonical(client, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
     html = client.get("/").content.decode()
     assert '<link rel="stylesheet" href="/static/css/tsf-fonts.css">' in html
     assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
@@ -45,7 +46,8 @@ def test_the_fonts_come_from_the_theme_package_and_the_policy_allows_them(client
 
 
 @pytest.mark.parametrize("language", ["it", "en"])
-def test_one_canonical_in_the_language_of_the_page(client, language):
+def test_one_canonical_in_the_language_of_the_page(client, settings, language):
+    settings.SITE_URL = "http://127.0.0.1:8000"
     from django.urls import reverse
     from django.utils import translation
 

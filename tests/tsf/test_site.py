@@ -25,7 +25,8 @@ def test_sitemap_lists_public_pages_in_both_languages(client):
     assert {"it", "en"} <= hreflangs
 
 
-def test_every_page_has_canonical_and_hreflang(client):
+def test_every_page_has_canonical_and_hreflang(client, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
     body = client.get("/en/page/privacy/").content.decode()
     assert '<link rel="canonical" href="http://127.0.0.1:8000/en/page/privacy/">' in body
     assert '<link rel="alternate" hreflang="it" href="http://127.0.0.1:8000/page/privacy/">' in body

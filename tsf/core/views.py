@@ -18,6 +18,7 @@ from tsf.accounts.permissions import staff_required
 from .exports import export_response
 from .models import AuditEntry
 from .pagecache import anonymous_page_cache
+from .sharing import site_url
 
 
 @anonymous_page_cache
@@ -42,7 +43,6 @@ def favicon(request):
 
 @require_GET
 def robots_txt(request):
-    from django.conf import settings
     from django.http import HttpResponse
 
     lines = [
@@ -55,7 +55,7 @@ def robots_txt(request):
         "Disallow: /staff/",
         "Disallow: /django-admin/",
         "Allow: /",
-        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        f"Sitemap: {site_url(request)}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from tsf.core import pagecache
 from tsf.core.i18n import language_of, translate_to
+from tsf.core.sharing import site_url
 
 from .models import Notification, OutboxEmail
 
@@ -45,7 +46,7 @@ def notify(users, event: str, context: dict | None = None, *, url: str = "", ema
         language = language_of(user)
         user_url = translate_to(url, language)  # the page in the recipient's language
         with translation.override(language):
-            ctx = {**context, "user": user, "url": user_url, "site_url": settings.SITE_URL, "LANGUAGE_CODE": language}
+            ctx = {**context, "user": user, "url": user_url, "site_url": site_url(), "LANGUAGE_CODE": language}
             subject = " ".join(_render(event, "subject.txt", ctx).split())
             body = _render(event, "body.txt", ctx).strip()
             try:
