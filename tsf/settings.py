@@ -155,7 +155,9 @@ TSF_MFA_REQUIRED_ROLES = ("staff", "assessor")
 
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# the portal's catalogue first; then its Italian for Django's and allauth's own messages (what their
+# catalogues lack, and the formal register), which makemessages never touches
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_libraries"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

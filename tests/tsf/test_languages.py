@@ -1,6 +1,7 @@
 """Each person reads the portal in their language: the header's switch leads to the same page in
 the other language, signing in leads to the person's preferred language, and every e-mail they get
 is written in it, whatever the language of the page that caused it."""
+import html
 import re
 
 import pytest
@@ -171,3 +172,67 @@ def test_allauth_emails_are_in_the_recipients_language(client, make_user, django
     else:
         assert "reimpostare la password" in message.subject
         assert "/accounts/password/reset/key/" in link and "/en/" not in link
+
+
+# Django's and allauth's own messages -----------------------------------------------------------
+
+
+def messages_in(body):
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", body).split()))
+
+
+def test_the_italian_sign_up_explains_a_short_password_in_italian(client):
+    response = client.post("/accounts/signup/", {"full_name": "Mario Rossi", "email": "mario@example.org",
+                                                 "password1": "Tor-1", "password2": "Tor-1", "privacy": "on"})
+    text = messages_in(response.content.decode())
+    assert "Questa password è troppo corta: deve contenere almeno 10 caratteri." in text
+    assert "too short" not in text
+    english = messages_in(client.post("/en/accounts/signup/", {
+        "full_name": "Mario Rossi", "email": "mario@example.org", "password1": "Tor-1", "password2": "Tor-1",
+        "privacy": "on"}).content.decode())
+    assert "This password is too short. It must contain at least 10 characters." in english
+
+
+def test_the_italian_sign_up_confirms_in_italian_and_formally(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/signup/", {
+            "full_name": "Mario Rossi", "email": "mario@example.org", "password1": "Torino-Sociale-77",
+            "password2": "Torino-Sociale-77", "privacy": "on"}, follow=True)
+    text = messages_in(response.content.decode())
+    assert "E-mail di conferma inviata a mario@example.org." in text
+    assert "Le abbiamo inviato un'e-mail di verifica" in text
+    (message,) = mail.outbox
+    assert "Confermi il Suo indirizzo e-mail" in message.subject
+    assert "Riceve questa e-mail perché l'utente" in message.body
+
+
+def test_a_failed_italian_login_is_explained_in_italian_and_formally(client, make_user):
+    make_user("maria@example.org", roles=["promoter"])
+    text = messages_in(client.post("/accounts/login/", {"login": "maria@example.org", "password": "wrong"})
+                       .content.decode())
+    assert "L'indirizzo e-mail e/o la password indicati non sono corretti." in text
+
+
+def test_django_form_messages_speak_formally(client, make_user):
+    """Django's Italian says "Inserisci un indirizzo email valido"; the portal says it formally."""
+    text = messages_in(client.post("/accounts/password/reset/", {"email": "not-an-address"}).content.decode())
+    assert "Inserire un indirizzo e-mail valido." in text and "Inserisci" not in text
+
+
+def test_the_libraries_catalogue_translates_messages_the_libraries_still_have():
+    """locale_libraries only holds messages of the installed Django and allauth: after an upgrade
+    that renames one, this says which (and the new one needs its Italian)."""
+    from pathlib import Path
+
+    import allauth
+    import django
+    import polib
+    from django.conf import settings
+
+    known = set()
+    for root in (Path(django.__file__).parent, Path(allauth.__file__).parent):
+        for po in root.rglob("locale/en/LC_MESSAGES/django.po"):
+            known |= {e.msgid for e in polib.pofile(str(po)) if not e.obsolete and e.occurrences}
+    ours = polib.pofile(str(Path(settings.BASE_DIR) / "locale_libraries" / "it" / "LC_MESSAGES" / "django.po"))
+    assert ours.untranslated_entries() == [] and ours.fuzzy_entries() == []
+    assert [e.msgid for e in ours if e.msgid not in known] == []
