@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assessment.models import Decision, DecisionItem
 from projects.models import Proposal
@@ -66,3 +66,62 @@ def test_funding_decision_confirmed_in_italian_as_rendered(client, final_round, 
     assert items[ps[2].pk].grant_amount is None and items[ps[2].pk].outcome == "not_funded"
     assert decision.minutes == "Seduta del 12 marzo 2027"
     assert Proposal.objects.filter(status="funded").count() == 2
+
+
+def test_scoring_in_italian_as_rendered(client, rnd, assessors):
+    from assessment.models import Assignment, Score
+
+    p = make_proposal(rnd.call)
+    a = assign_cleared(rnd, p, assessors[0])
+    client.force_login(assessors[0])
+    url = reverse("assessment:score", kwargs={"pk": a.pk})
+    form = read_form(client, url, button="Salva la bozza")
+    criteria = list(rnd.criteria.order_by("order", "pk"))
+    form[f"points_{criteria[0].pk}"] = "7,5"  # the number field of an Italian browser sends 7.5
+    form[f"points_{criteria[1].pk}"] = "6"
+    form[f"comment_{criteria[0].pk}"] = "Impatto chiaro."
+    form["strengths"] = "Radicamento nel quartiere."
+    assert form.submit(button="Salva la bozza").status_code == 302
+    points = dict(Score.objects.filter(assignment=a).values_list("criterion_id", "value"))
+    assert points[criteria[0].pk] == Decimal("7.5") and points[criteria[1].pk] == Decimal("6")
+
+    # The draft sent back untouched, then submitted: the same points.
+    form = read_form(client, url, button="Salva la bozza")
+    assert form[f"points_{criteria[0].pk}"] in ("7.5", "7.50")
+    form[f"points_{criteria[2].pk}"] = "4"
+    form["weaknesses"] = "Budget fragile."
+    response = form.submit(button="Invia la valutazione", follow=True)
+    a.refresh_from_db()
+    assert a.status == Assignment.Status.SUBMITTED, response.content.decode()
+    assert a.status == Assignment.Status.SUBMITTED
+    points = dict(Score.objects.filter(assignment=a).values_list("criterion_id", "value"))
+    assert points == {criteria[0].pk: Decimal("7.5"), criteria[1].pk: Decimal("6"), criteria[2].pk: Decimal("4")}
+
+
+def test_round_setup_sent_back_untouched_keeps_everything(client, rnd, staff_user):
+    from assessment.models import AssessmentRound
+
+    rnd.opens_at, rnd.closes_at = (t.replace(second=0, microsecond=0) for t in (rnd.opens_at, rnd.closes_at))
+    rnd.save()  # a date-and-time field holds minutes
+    client.force_login(staff_user)
+    url = reverse("assessment:round_setup", kwargs={"pk": rnd.pk})
+    fields = ["title", "opens_at", "closes_at", "disagreement_threshold", "quota", "assessors_per_proposal"]
+
+    def state():
+        r = AssessmentRound.objects.get(pk=rnd.pk)
+        return ({f: getattr(r, f) for f in fields},
+                sorted((c.name, c.max_points, c.weight) for c in r.criteria.all()),
+                sorted(r.committee.values_list("assessor_id", flat=True)))
+
+    before = state()
+    form = read_form(client, url, button="Salva")
+    response = form.submit(button="Salva")
+    assert response.status_code == 302, response.content.decode()
+    assert state() == before
+    form = read_form(client, url, button="Salva")
+    form["round-disagreement_threshold"] = "17,5"
+    form["round-closes_at"] = "20/12/2030 18:00"
+    assert form.submit(button="Salva").status_code == 302
+    r = AssessmentRound.objects.get(pk=rnd.pk)
+    assert r.disagreement_threshold == Decimal("17.5")
+    assert timezone.localtime(r.closes_at).strftime("%Y-%m-%d %H:%M") == "2030-12-20 18:00"
