@@ -38,7 +38,8 @@ makemessages: install
 	DEBUG=1 $(PY) manage.py makemessages -l en -l it --ignore=.venv --ignore=var --no-obsolete
 	DEBUG=1 $(PY) manage.py makemessages -d djangojs -l en -l it --ignore=.venv --ignore=var --no-obsolete
 
-# The portal with demo data at http://127.0.0.1:8000. SQLite and eager tasks by default; with
+# The portal with demo data at http://127.0.0.1:8000. SQLite and eager tasks by default, with the
+# periodic jobs (reminders, e-mail re-sends) run every minute beside the server; with
 # DATABASE_URL / REDIS_URL set it uses PostgreSQL and Redis and runs a worker and beat beside it.
 # Links in e-mails, feeds and social cards point to the address served (SITE_URL unless set).
 run: messages
@@ -52,6 +53,11 @@ run: messages
 	  $(VENV)/bin/celery -A tsf beat -l info -s var/celerybeat-schedule > var/beat.log 2>&1 & BEAT=$$!; \
 	  trap 'kill $$WORKER $$BEAT 2>/dev/null' EXIT INT TERM; \
 	  echo "Celery worker and beat running (logs in var/worker.log, var/beat.log)"; \
+	else \
+	  mkdir -p var; \
+	  $(PY) manage.py run_periodic --every 60 > var/periodic.log 2>&1 & PERIODIC=$$!; \
+	  trap 'kill $$PERIODIC 2>/dev/null' EXIT INT TERM; \
+	  echo "No Redis, so no Celery beat: reminders and e-mail re-sends run every minute (log in var/periodic.log)"; \
 	fi; \
 	echo "Serving the portal at http://$(HOST):$(PORT)  (e-mails are written to var/mail/)"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
