@@ -403,7 +403,9 @@ def approve_registration(registration, *, by):
             return reg
         taken = CampRegistration.objects.filter(camp=camp, status=RegistrationStatus.APPROVED).count()
         if taken >= camp.capacity:
-            raise AccelerationError(_("The camp is full: %(n)s places out of %(n)s are taken.") % {"n": camp.capacity})
+            raise AccelerationError(ngettext("The camp is full: %(n)s place out of %(n)s is taken.",
+                                             "The camp is full: %(n)s places out of %(n)s are taken.",
+                                             camp.capacity) % {"n": camp.capacity})
         user, _created = ensure_account(reg.email, reg.full_name)
         grant_role(user, "mentor", by=by)
         old = reg.status

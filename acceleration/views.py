@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from grants.models import Report
@@ -137,9 +138,12 @@ def camp_register(request, pk):
     if request.method == "POST" and not closed and form.is_valid():
         usage = _registration_allowed(request)
         if usage is None:
-            form.add_error(None, _("Too many registrations from your connection in the last few minutes: "
-                                   "please try again in %(minutes)s minutes.")
-                           % {"minutes": REGISTRATION_RATE_MINUTES})
+            form.add_error(None, ngettext(
+                "Too many registrations from your connection in the last few minutes: "
+                "please try again in %(minutes)s minute.",
+                "Too many registrations from your connection in the last few minutes: "
+                "please try again in %(minutes)s minutes.", REGISTRATION_RATE_MINUTES)
+                % {"minutes": REGISTRATION_RATE_MINUTES})
             status = 429
         else:
             try:
@@ -291,7 +295,7 @@ def agenda_delete(request, pk):
 def camp_pitches(request, pk):
     camp = get_object_or_404(Camp, pk=pk)
     made = services.schedule_pitches(camp, by=request.user)
-    messages.success(request, _("%(n)s pitches added.") % {"n": len(made)})
+    messages.success(request, ngettext("%(n)s pitch added.", "%(n)s pitches added.", len(made)) % {"n": len(made)})
     return redirect("acceleration:camp_staff", pk=camp.pk)
 
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from projects.models import Membership, Proposal
 from projects.services import ProposalError, change_status, proposal_people
@@ -190,7 +191,8 @@ def auto_assign(rnd, *, per_proposal=None, by) -> list[Assignment]:
             load[chosen.pk] += 1
     Assignment.objects.bulk_create(new)
     audit.record(by, "assessment.auto_assign", rnd, changes={"assignments": [None, len(new)]},
-                 note=_("%(n)s assessors per proposal") % {"n": per_proposal})
+                 note=ngettext("%(n)s assessor per proposal", "%(n)s assessors per proposal", per_proposal)
+                 % {"n": per_proposal})
     return new
 
 
@@ -381,20 +383,25 @@ def check_decision(rnd, rows, outcomes: dict) -> list[str]:
         problems.append(_("Give an outcome for every proposal of the ranking."))
     pending = Assignment.objects.filter(round=rnd).exclude(status=Assignment.Status.SUBMITTED).count()
     if pending:
-        problems.append(_("%(n)s assessments have not been submitted yet.") % {"n": pending})
+        problems.append(ngettext("%(n)s assessment has not been submitted yet.",
+                                 "%(n)s assessments have not been submitted yet.", pending) % {"n": pending})
     unscored = [r for r in rows if r.combined is None]
     if unscored:
-        problems.append(_("%(n)s proposals have no submitted assessment.") % {"n": len(unscored)})
+        problems.append(ngettext("%(n)s proposal has no submitted assessment.",
+                                 "%(n)s proposals have no submitted assessment.", len(unscored))
+                        % {"n": len(unscored)})
     chosen = [(pid, amount) for pid, (o, amount) in outcomes.items() if o == positive]
     if any(o not in (positive, negative) for o, _a in outcomes.values()):
         problems.append(_("Unknown outcome."))
     if len(chosen) > rnd.quota:
         if rnd.is_selection:
-            problems.append(_("At most %(m)s proposals can be admitted to the Incubation Lab: %(n)s were chosen.")
-                            % {"m": rnd.quota, "n": len(chosen)})
+            problems.append(ngettext("At most %(m)s proposal can be admitted to the Incubation Lab: %(n)s were chosen.",
+                                     "At most %(m)s proposals can be admitted to the Incubation Lab: %(n)s were chosen.",
+                                     rnd.quota) % {"m": rnd.quota, "n": len(chosen)})
         else:
-            problems.append(_("At most %(m)s proposals can be funded: %(n)s were chosen.")
-                            % {"m": rnd.quota, "n": len(chosen)})
+            problems.append(ngettext("At most %(m)s proposal can be funded: %(n)s were chosen.",
+                                     "At most %(m)s proposals can be funded: %(n)s were chosen.",
+                                     rnd.quota) % {"m": rnd.quota, "n": len(chosen)})
     if rnd.is_final:
         titles = {r.proposal.pk: r.title for r in rows}
         total = ZERO

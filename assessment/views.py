@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from calls.models import Call
@@ -145,7 +145,8 @@ def assignments(request, pk):
                 except services.AssessmentError as exc:
                     auto.add_error(None, exc.messages[0])
                 else:
-                    messages.success(request, _("%(n)s assignments made.") % {"n": len(new)})
+                    messages.success(request, ngettext("%(n)s assignment made.", "%(n)s assignments made.", len(new))
+                                     % {"n": len(new)})
                     return redirect("assessment:assignments", pk=rnd.pk)
         else:
             auto = AutoAssignForm(prefix="auto", initial={"per_proposal": rnd.assessors_per_proposal})

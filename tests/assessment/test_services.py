@@ -208,7 +208,7 @@ def test_decision_refused_while_assessments_are_pending(rnd, assessors, staff_us
     proposals = _scored_round(rnd, assessors, 2)
     Assignment.objects.create(round=rnd, proposal=proposals[0], assessor=assessors[2])
     rows = selectors.ranking(rnd)
-    with pytest.raises(services.AssessmentError, match="1 assessments have not been submitted"):
+    with pytest.raises(services.AssessmentError, match="1 assessment has not been submitted"):
         services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows))
 
 

@@ -530,7 +530,7 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, li
     staff.get_by_text("The camp and its agenda are saved.").wait_for()
     staff.get_by_role("link", name="Registrations, invitations and feedback").click()
     staff.get_by_role("button", name="Add a pitch for each funded team").click()
-    staff.get_by_text("1 pitches added.").wait_for()
+    staff.get_by_text("1 pitch added.").wait_for()
     camp_url = staff.url.replace("gestione/", "")
 
     # The mentor registers on the camp's public form; staff approve.
