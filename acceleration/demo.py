@@ -10,7 +10,8 @@ the database; `ctx.data["call_2018"]` if present):
 - help-desk threads of several funded teams (reporting, administration, communication,
   fundraising), answered by staff and the tutor, one still waiting for the team, one open;
 - reporting-support slots: past ones booked, and free ones in the coming weeks;
-- an improvement plan for each of the 13 teams not funded;
+- an improvement plan for each of the 13 teams not funded, and a demo account in the first of
+  them (NOT_FUNDED_ACCOUNT) to see the improvement page as its team does;
 - a catalogue of 15 funding opportunities (foundations, crowdfunding, Regione Piemonte, national
   and EU calls).
 
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from assessment.selectors import funded_items
 from calls.models import Call, District, ImpactTheme, LegalForm
-from projects.models import Proposal, ProposalStatus
+from projects.models import Membership, Proposal, ProposalStatus
 from projects.services import proposal_people
 from tsf.accounts.demo import ensure_person
 from tsf.accounts.models import Role, User
@@ -46,6 +47,9 @@ from .models import (
     RegistrationStatus,
     SupportSlot,
 )
+
+# A promoter of a team that reached the lab and was not funded (printed with the demo accounts).
+NOT_FUNDED_ACCOUNT = ("nonfunded@example.org", "Sara Colombo")
 
 
 def _rome(y, m, d, h=9, mi=0):
@@ -294,6 +298,19 @@ def _plans(not_funded):
                 status=["done", "doing", "todo"][j], due_on=date(2018, 11, 30) + timedelta(days=45 * j))
 
 
+def _not_funded_account(ctx, not_funded):
+    """nonfunded@example.org joins the first team not funded (a team member, like its others)."""
+    if not not_funded:
+        return
+    email, name = NOT_FUNDED_ACCOUNT
+    user, secret = ensure_person(email, name, [Role.PROMOTER])
+    Membership.objects.get_or_create(user=user, organisation=not_funded[0].organisation,
+                                     defaults={"role": Membership.Role.MEMBER, "team_role": "Progettista"})
+    ctx.users[email] = user
+    ctx.accounts.append((email, f"{Role.PROMOTER.label} ({not_funded[0].organisation.legal_name}, "
+                                f"{ProposalStatus.NOT_FUNDED.label})", secret))
+
+
 def _catalogue(staff):
     today = timezone.localdate()
     themes = {t.code: t for t in ImpactTheme.objects.all()}
@@ -339,6 +356,7 @@ def seed(ctx):
         _slots(funded, staff)
     not_funded = list(Proposal.objects.filter(call=call, status=ProposalStatus.NOT_FUNDED).order_by("protocol_seq"))
     _plans(not_funded)
+    _not_funded_account(ctx, not_funded)
     _catalogue(staff)
     ctx.data["camp_2018"] = camp
     ctx.data["pitches_2018"] = pitches
