@@ -23,6 +23,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from calls.models import Call, District, ImpactTheme, LegalForm
 from grants.models import Report
@@ -99,8 +100,8 @@ class Camp(models.Model):
 
 class AgendaItem(models.Model):
     camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("camp"))
-    starts_at = models.TimeField(_("from"))
-    ends_at = models.TimeField(_("to"), null=True, blank=True)
+    starts_at = models.TimeField(pgettext_lazy("agenda: start time", "from"))
+    ends_at = models.TimeField(pgettext_lazy("agenda: end time", "to"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
@@ -260,7 +261,7 @@ class HelpTopic(models.TextChoices):
 
 
 class HelpStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("help-desk request", "Open")
     WAITING = "waiting", _("Waiting for the team")
     RESOLVED = "resolved", _("Resolved")
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.models import DecisionItem
 from calls.models import Call, TargetGroup
@@ -172,7 +173,7 @@ class ReportStatus(models.TextChoices):
     DUE = "due", _("To be submitted")
     SUBMITTED = "submitted", _("Submitted, under review")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("report", "Approved")
 
 
 class Report(models.Model):

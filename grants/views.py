@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from assessment.models import DecisionItem
@@ -100,7 +101,7 @@ def staff_list(request):
                                     q=filters.get("q", ""), overdue=filters.get("overdue", False))
     if request.GET.get("format") in ("csv", "xlsx"):
         headers = [_("CUP"), _("Title"), _("Organisation"), _("Tax code"), _("Call"), _("Grant (EUR)"),
-                   _("Paid (EUR)"), _("Status"), _("Start"), _("End"), _("Next report due"), _("Overdue reports")]
+                   _("Paid (EUR)"), _("Status"), pgettext("date", "Start"), pgettext("date", "End"), _("Next report due"), _("Overdue reports")]
         rows = ([g.cup, g.title, g.proposal.organisation.legal_name, g.proposal.organisation.codice_fiscale,
                  g.call.title, g.amount, g.paid, g.get_status_display(), g.start_date, g.end_date, g.next_due,
                  g.overdue or 0] for g in qs)

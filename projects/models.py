@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
@@ -438,7 +439,7 @@ class PublicProject(models.Model):
 
     class Stage(models.TextChoices):
         INCUBATED = "incubated", _("Incubated")
-        FUNDED = "funded", _("Funded")
+        FUNDED = "funded", pgettext_lazy("project", "Funded")
 
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="public_page",
                                     verbose_name=_("proposal"))

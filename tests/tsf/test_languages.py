@@ -236,3 +236,30 @@ def test_the_libraries_catalogue_translates_messages_the_libraries_still_have():
     ours = polib.pofile(str(Path(settings.BASE_DIR) / "locale_libraries" / "it" / "LC_MESSAGES" / "django.po"))
     assert ours.untranslated_entries() == [] and ours.fuzzy_entries() == []
     assert [e.msgid for e in ours if e.msgid not in known] == []
+
+
+# One English word, two meanings -----------------------------------------------------------------
+
+
+def test_the_camp_agenda_reads_its_times_not_a_recipient(staff_client):
+    from datetime import date, time
+
+    from tests.acceleration.factories import make_camp
+
+    camp = make_camp(date=date(2019, 3, 12), starts_at=time(9, 30), ends_at=time(18, 0))
+    text = messages_in(staff_client.get(f"/acceleration/camp/{camp.pk}/modifica/").content.decode())
+    assert "Dalle" in text and "Alle" in text
+    assert "Destinatario" not in text
+
+
+def test_statuses_agree_with_what_they_describe():
+    from acceleration.models import HelpStatus
+    from grants.models import ReportStatus
+    from projects.models import PublicProject
+
+    with translation.override("it"):
+        assert str(ReportStatus.APPROVED.label) == "Approvato"  # il rendiconto
+        assert str(HelpStatus.OPEN.label) == "Aperta"  # la richiesta
+        assert str(PublicProject.Stage.FUNDED.label) == "Finanziato"  # il progetto
+    with translation.override("en"):
+        assert str(ReportStatus.APPROVED.label) == "Approved"
