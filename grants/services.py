@@ -26,6 +26,7 @@ from assessment.models import DecisionItem
 from calls.models import Call
 from projects.services import proposal_people
 from tsf.accounts.models import User
+from tsf.accounts.permissions import require_role
 from tsf.core import audit
 from tsf.notifications.services import notify
 
@@ -178,6 +179,7 @@ def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, end_date:
     two awards at once are serialised, so together they never pass the maximum grant or the
     call's total budget. Copies the budget lines of the proposal's latest version, builds the
     report schedule and the payment tranches (40/40/20), audits and tells the team."""
+    require_role(by, "staff")
     cup = (cup or "").strip().upper()
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=item.proposal.call_id)
@@ -232,6 +234,7 @@ def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, end_date:
 def save_budget_lines(grant, lines: list[dict], *, by) -> None:
     """Replace the grant's budget lines (staff, before signing). `lines`: dicts with id (or
     None), category, description, amount, delete. The total must cover the grant."""
+    require_role(by, "staff")
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     if not grant.is_editable_budget:
         raise GrantError(_("The budget can no longer change: the agreement has been signed."))
@@ -263,6 +266,7 @@ def save_budget_lines(grant, lines: list[dict], *, by) -> None:
 def set_tranche_amounts(grant, amounts: dict, *, by) -> None:
     """Change the amounts of the tranches not yet paid ({tranche_id: Decimal}). The tranches'
     total must never exceed the grant."""
+    require_role(by, "staff")
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     tranches = {t.pk: t for t in grant.tranches.all()}
     new = {pk: t.amount for pk, t in tranches.items()}
@@ -290,6 +294,7 @@ def set_tranche_amounts(grant, amounts: dict, *, by) -> None:
 
 def add_tranche(grant, *, amount: Decimal, condition: str, report=None, by) -> Tranche:
     """An extra tranche (e.g. a split payment); the total must stay within the grant."""
+    require_role(by, "staff")
     with transaction.atomic():
         grant = Grant.objects.select_for_update().get(pk=grant.pk)
         total = grant.tranches.aggregate(t=Sum("amount"))["t"] or ZERO
@@ -321,6 +326,7 @@ def _make_payable(tranche):
 @transaction.atomic
 def sign_grant(grant, *, agreement, signed_on: date, by) -> Grant:
     """Record the signed agreement: the grant is signed, the tranche due at signature payable."""
+    require_role(by, "staff")
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     if signed_on > timezone.localdate():
         raise GrantError(_("The signature date cannot be in the future."), field="signed_on")
@@ -335,6 +341,7 @@ def sign_grant(grant, *, agreement, signed_on: date, by) -> Grant:
 
 @transaction.atomic
 def mark_tranche_paid(tranche, *, paid_on: date, by) -> Tranche:
+    require_role(by, "staff")
     tranche = Tranche.objects.select_for_update().select_related("grant").get(pk=tranche.pk)
     if tranche.status != TrancheStatus.PAYABLE:
         raise GrantError(_("Only a payable tranche can be paid: its condition is not met yet.")
@@ -354,6 +361,7 @@ def mark_tranche_paid(tranche, *, paid_on: date, by) -> Tranche:
 
 @transaction.atomic
 def close_grant(grant, *, by) -> Grant:
+    require_role(by, "staff")
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     if grant.reports.exclude(status=ReportStatus.APPROVED).exists():
         raise GrantError(_("Every report must be approved before the grant is closed."))
@@ -365,6 +373,7 @@ def close_grant(grant, *, by) -> Grant:
 
 @transaction.atomic
 def revoke_grant(grant, *, by, reason: str) -> Grant:
+    require_role(by, "staff")
     if not reason.strip():
         raise GrantError(_("Give the reason for the revocation."), field="reason")
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
@@ -475,6 +484,7 @@ def save_report(report, *, by, activities: str, jobs_created: int, volunteers_in
 
 
 def _review(report, *, by, approve: bool, comment: str) -> Report:
+    require_role(by, "staff")
     report = Report.objects.select_for_update().select_related("grant").get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
         raise GrantError(_("Only a submitted report can be reviewed."))

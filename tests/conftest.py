@@ -20,6 +20,42 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _install_two_factor_force_login():
+    """`client.force_login(user)` stands for a complete sign-in: password and, for a person with
+    TOTP enrolled, the code (allauth's record of the second factor goes into the session, as the login's
+    second step writes it). `force_login(user, two_factor=False)` is a session that used the password
+    only: the roles that require two-factor authentication then give nothing (tests/abuse/test_two_factor_gate.py)."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from django.test import Client
+
+    original = Client.force_login
+    if getattr(original, "tsf_two_factor", False):
+        return
+
+    def force_login(self, user, backend=None, *, two_factor=True):
+        original(self, user, backend)
+        session = self.session
+        records = [{"method": "password", "at": time.time(), "email": user.email}]
+        if two_factor:
+            records.append({"method": "mfa", "at": time.time(), "type": "totp"})
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+        session.save()
+
+    force_login.tsf_two_factor = True
+    Client.force_login = force_login
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _two_factor_force_login():
+    _install_two_factor_force_login()
+
+
 @pytest.fixture
 def make_user(db):
     from tests.factories import UserFactory

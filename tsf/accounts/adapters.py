@@ -3,10 +3,12 @@ the outbox, in the recipient's language, so that they are never lost when the ma
 after signing in, a person reads the portal in their preferred language."""
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpResponseRedirect
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from tsf.core.i18n import language_of, translate_to
 
@@ -58,3 +60,19 @@ class AccountAdapter(DefaultAccountAdapter):
         if isinstance(response, HttpResponseRedirect):
             response["Location"] = translate_to(response["Location"], lang)
         return response
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor authentication cannot be turned off while a role requires it."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Your role requires two-factor authentication: it cannot be turned off. Ask the staff to "
+            "remove the role first."),
+    }
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        user = authenticator.user
+        required = set(settings.TSF_MFA_REQUIRED_ROLES)
+        return not (user.is_superuser or user.is_staff or required.intersection(user.held_roles))

@@ -28,6 +28,13 @@ class SnapshotUserMixin:
             return self._load_user(user_id)
         return pagecache.private_snapshot(f"tsf:authuser:{user_id}", lambda: self._load_user(user_id), seconds)
 
+    def get_all_permissions(self, user_obj, obj=None):
+        """Django's model permissions (the admin's, and every one of a superuser) need a session that
+        used two-factor authentication, like the portal's roles (tsf.accounts.middleware)."""
+        if getattr(user_obj, "session_mfa", None) is False:
+            return set()
+        return super().get_all_permissions(user_obj, obj)
+
     def _load_user(self, user_id):
         """The person with their two-factor state in one query (and their roles in a second)."""
         from allauth.mfa.models import Authenticator
@@ -38,7 +45,7 @@ class SnapshotUserMixin:
         if user is None or not self.user_can_authenticate(user):
             return None
         user._tsf_has_mfa = user.tsf_totp  # what permissions.has_mfa() reads
-        user.roles  # noqa: B018 - read now, so that the snapshot carries the roles
+        user.held_roles  # noqa: B018 - read now, so that the snapshot carries the roles
         return user
 
 

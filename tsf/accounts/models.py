@@ -74,9 +74,15 @@ class User(AbstractUser):
     def get_short_name(self):
         return (self.full_name or self.email).split(" ")[0]
 
+    # Whether this request's session used two-factor authentication with an authenticator the person
+    # still has: set on the signed-in person of every request by
+    # tsf.accounts.middleware.TwoFactorGateMiddleware. None for a person read outside a request (a
+    # task, a command, another person on a page), who keeps every role they hold.
+    session_mfa: bool | None = None
+
     @cached_property
-    def roles(self) -> frozenset[str]:
-        """The roles of this person, read once per request (or once per prefetched object)."""
+    def held_roles(self) -> frozenset[str]:
+        """The roles granted to this person, read once per request (or once per prefetched object)."""
         cache = getattr(self, "_prefetched_objects_cache", {})
         if "role_grants" in cache:
             return frozenset(g.role for g in cache["role_grants"])
@@ -84,11 +90,26 @@ class User(AbstractUser):
             return frozenset()
         return frozenset(self.role_grants.values_list("role", flat=True))
 
+    @property
+    def gated_roles(self) -> frozenset[str]:
+        """Held roles that give nothing yet: they require two-factor authentication and this session
+        did not use it (the one gate: every rule, page, file, export and service asks `roles`)."""
+        if self.session_mfa is not False:
+            return frozenset()
+        return self.held_roles.intersection(settings.TSF_MFA_REQUIRED_ROLES)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles this person may use now: those held, less the ones waiting for two-factor
+        authentication in this session."""
+        gated = self.gated_roles
+        return self.held_roles - gated if gated else self.held_roles
+
     def has_role(self, *roles: str) -> bool:
         return self.is_active and bool(self.roles.intersection(roles))
 
     def clear_role_cache(self):
-        self.__dict__.pop("roles", None)
+        self.__dict__.pop("held_roles", None)
         getattr(self, "_prefetched_objects_cache", {}).pop("role_grants", None)
 
 

@@ -1,19 +1,25 @@
 """Role checks for views, done on the server for every request.
 
-Staff and assessors must have two-factor authentication (TOTP) before they reach their pages:
-without it they are sent to set it up, with a message.
+Staff and assessors must use two-factor authentication (TOTP) before their roles give them anything:
+the gate itself is in `User.roles` (a role of settings.TSF_MFA_REQUIRED_ROLES is left out of the
+roles of a request whose session did not use TOTP; see tsf.accounts.middleware), so every rule,
+page, file, export and service refuses. Here, a page of such a role sends the person to set up
+TOTP, or to confirm it for this session, with a message, instead of a bare refusal.
 """
 from functools import wraps
+from urllib.parse import urlencode
 
-from django.conf import settings
+from allauth.account.authentication import get_authentication_records
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
 def has_mfa(user) -> bool:
+    """Whether the person has TOTP enrolled (read with the signed-in person by the backend)."""
     from allauth.mfa.models import Authenticator
 
     cached = getattr(user, "_tsf_has_mfa", None)
@@ -23,9 +29,36 @@ def has_mfa(user) -> bool:
     return cached
 
 
+def session_used_mfa(request, user) -> bool:
+    """Whether this session's person has TOTP enrolled and used it (at login, on enrolment or to
+    confirm their identity) in this session: allauth records each authentication step in the session."""
+    if not has_mfa(user):
+        return False
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
+
+
 def needs_mfa(user, roles) -> bool:
-    required = set(settings.TSF_MFA_REQUIRED_ROLES).intersection(roles)
-    return bool(required) and not has_mfa(user)
+    """Whether some of `roles`, held by the person, are waiting for two-factor authentication."""
+    return bool(set(user.gated_roles).intersection(roles))
+
+
+def two_factor_redirect(request):
+    """Send a person whose role waits for two-factor authentication to set it up (no TOTP yet) or to
+    confirm it for this session, then back to the page they asked for."""
+    user = request.user
+    next_url = request.get_full_path() if request.method == "GET" else ""
+    if has_mfa(user):
+        messages.warning(request, _(
+            "Your role requires two-factor authentication in this session: enter the code from your "
+            "authenticator app to continue."))
+        url = reverse("mfa_reauthenticate")
+        if next_url:
+            url += "?" + urlencode({"next": next_url})
+    else:
+        messages.warning(request, _(
+            "To protect the programme's data, set up two-factor authentication before you continue."))
+        url = reverse("mfa_activate_totp")
+    return redirect(url)
 
 
 def check_roles(request, roles):
@@ -36,14 +69,9 @@ def check_roles(request, roles):
 
         return redirect_to_login(request.get_full_path())
     if not user.has_role(*roles):
+        if user.is_active and needs_mfa(user, roles):
+            return two_factor_redirect(request)
         raise PermissionDenied(_("This page is reserved to: %(roles)s.") % {"roles": ", ".join(roles)})
-    held = [r for r in roles if r in user.roles]
-    if needs_mfa(user, held):
-        messages.warning(
-            request,
-            _("To protect the programme's data, set up two-factor authentication before you continue."),
-        )
-        return redirect("mfa_activate_totp")
     return None
 
 
@@ -76,3 +104,10 @@ class StaffRequiredMixin(RoleRequiredMixin):
 
 
 staff_required = role_required("staff")
+
+
+def require_role(actor, *roles):
+    """For services: refuse an actor who may not use any of `roles` now. A role waiting for two-factor
+    authentication in the actor's session gives nothing here either (the actor is request.user)."""
+    if actor is None or not actor.has_role(*roles):
+        raise PermissionDenied(_("This action is reserved to: %(roles)s.") % {"roles": ", ".join(roles)})

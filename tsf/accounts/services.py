@@ -29,7 +29,7 @@ def revoke_role(user, role: str, *, by=None) -> bool:
 @transaction.atomic
 def set_roles(user, roles, *, by=None) -> None:
     wanted = set(roles)
-    for role in wanted - set(user.roles):
+    for role in wanted - set(user.held_roles):
         grant_role(user, role, by=by)
-    for role in set(user.roles) - wanted:
+    for role in set(user.held_roles) - wanted:
         revoke_role(user, role, by=by)

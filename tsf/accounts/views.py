@@ -22,12 +22,13 @@ from .permissions import has_mfa, staff_required
 def my_area(request):
     user = request.user
     panels = my_area_registry.panels_for(request)
-    needs_mfa = not has_mfa(user) and bool(user.roles.intersection({"staff", "assessor"}))
-    role_labels = [Role(r).label for r in Role.values if r in user.roles]
+    enrolled = has_mfa(user)
+    role_labels = [Role(r).label for r in Role.values if r in user.held_roles]
     return render(
         request,
         "accounts/my_area.html",
-        {"panels": panels, "needs_mfa": needs_mfa, "has_mfa": has_mfa(user), "role_labels": role_labels},
+        {"panels": panels, "needs_mfa": bool(user.gated_roles) and not enrolled,
+         "needs_mfa_code": bool(user.gated_roles) and enrolled, "has_mfa": enrolled, "role_labels": role_labels},
     )
 
 
@@ -56,7 +57,7 @@ def people(request):
     if request.GET.get("format") in ("csv", "xlsx"):
         headers = [_("Full name"), _("E-mail"), _("Roles"), _("Active"), _("Joined")]
         rows = (
-            (u.full_name, u.email, ", ".join(sorted(u.roles)), u.is_active, u.date_joined)
+            (u.full_name, u.email, ", ".join(sorted(u.held_roles)), u.is_active, u.date_joined)
             for u in qs
         )
         return export_response(request.GET["format"], "people", headers, rows)
@@ -67,7 +68,7 @@ def people(request):
 @staff_required
 def person_roles(request, pk):
     person = get_object_or_404(User, pk=pk)
-    form = RolesForm(request.POST or None, initial={"roles": sorted(person.roles)})
+    form = RolesForm(request.POST or None, initial={"roles": sorted(person.held_roles)})
     if request.method == "POST" and form.is_valid():
         wanted = set(form.cleaned_data["roles"])
         if person == request.user and Role.STAFF not in wanted:

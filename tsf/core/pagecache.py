@@ -5,7 +5,7 @@ cookie, no pending message) in the cache, keyed by language and full path, for
 `TSF_PAGE_CACHE_SECONDS` (60 by default; 0 turns it off).
 
 `@private_page_cache` on a view behind a login (below its role check, which still runs on every
-request) keeps the HTML page it rendered for that person, keyed by user, language and full path,
+request) keeps the HTML page it rendered for that person, keyed by user, two-factor state of the session, language and full path,
 for `TSF_PRIVATE_PAGE_CACHE_SECONDS` (30 by default; 0 turns it off). A staff member paging
 back and forth through the ranking, or a promoter coming back to "my area", gets the page again
 without the work of building it. It is never shared between people, never kept when the page
@@ -179,7 +179,10 @@ def _key(request):
 
 
 def _private_key(request):
-    return f"tsf:ppage2:{request.user.pk}:{translation.get_language()}:{_path_digest(request)}"
+    """Per person and per two-factor state of the session: a page made while the staff role was in
+    use is never served to a session of the same person that did not use TOTP."""
+    two_factor = "2f" if getattr(request.user, "session_mfa", None) else "1f"
+    return f"tsf:ppage3:{request.user.pk}:{two_factor}:{translation.get_language()}:{_path_digest(request)}"
 
 
 def _visitor_etag(request, base_etag):
