@@ -124,6 +124,7 @@ def test_a_page_of_the_role_sends_the_person_to_set_up_or_enter_the_code(world, 
     assert f"next={path.replace('/', '%2F')}" in response["Location"]
 
 
+@pytest.mark.postgres_only  # counts the writes with PostgreSQL's statistics (conftest.db_writes)
 def test_post_to_every_url_changes_nothing(world, gated, postgres):
     body = _post_body(world)
     kwargs = urlmap.url_kwargs(world.objects)
