@@ -238,17 +238,21 @@ def fresh_totp_code(email, secret=TOTP_SECRET):
         time.sleep(1)
 
 
-def browser_login(page, email, *, totp=False, password=PASSWORD):
-    """Log in through the English login page as a person does: e-mail, password, then (staff,
-    assessors) the authenticator's code; waits for "My area"."""
+def browser_login(page, email, *, totp=False, password=PASSWORD, language="it"):
+    """Log in through the login page of `language` (Italian, the default, at /accounts/login/;
+    English at /en/accounts/login/) as a person does: e-mail, password, then (staff, assessors) the
+    authenticator's code; waits for "Area personale" ("My area" in English)."""
     import re
 
+    italian = language == "it"
     page.context.clear_cookies()
-    page.goto("/en/accounts/login/")
+    page.goto("/accounts/login/" if italian else f"/{language}/accounts/login/")
     page.get_by_label(re.compile(r"^\s*Email")).fill(email)
     page.get_by_label(re.compile(r"^\s*Password")).fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Accedi" if italian else "Sign In").click()
     if totp:
-        page.get_by_label(re.compile(r"^\s*Code")).fill(fresh_totp_code(email))
-        page.get_by_label(re.compile(r"^\s*Code")).press("Enter")
-    page.get_by_role("heading", name="My area").wait_for()
+        code = page.get_by_label(re.compile(r"^\s*Codice" if italian else r"^\s*Code"))
+        code.fill(fresh_totp_code(email))
+        code.press("Enter")
+    page.get_by_role("heading", name="Area personale" if italian else "My area").wait_for()
+    return page

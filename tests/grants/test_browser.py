@@ -15,7 +15,8 @@ from tests.grants.factories import PDF, make_grant, past_call
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-_login = browser_login
+def _login(page, email, totp=False):
+    browser_login(page, email, totp=totp, language="en")
 
 
 def test_report_with_expenses_change_request_approval_and_payable_tranche(page, make_user, tmp_path):
