@@ -670,5 +670,7 @@ def opportunity_publish(request, pk):
         messages.success(request, _("The opportunity is no longer public."))
     else:
         teams = services.publish_opportunity(opp, by=request.user)
-        messages.success(request, _("Published: %(n)s matching teams have been told.") % {"n": len(teams)})
+        messages.success(request, ngettext("Published: %(n)s matching team has been told.",
+                                           "Published: %(n)s matching teams have been told.", len(teams))
+                         % {"n": len(teams)})
     return redirect("acceleration:opportunities_staff")

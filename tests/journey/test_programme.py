@@ -583,7 +583,7 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, sa
     mentor.get_by_text("l'iscrizione è in attesa di approvazione").wait_for()
     staff.reload()
     staff.get_by_role("button", name="Approva Marco Mentore").click()
-    staff.get_by_text("Marco Mentore è stato approvato.").wait_for()
+    staff.get_by_text("L'iscrizione di Marco Mentore è stata approvata.").wait_for()
 
     # TIME PASSES: the camp day comes.
     from acceleration.models import Camp
