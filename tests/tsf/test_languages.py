@@ -203,7 +203,9 @@ def test_the_italian_sign_up_confirms_in_italian_and_formally(client, django_cap
     assert "Le abbiamo inviato un'e-mail di verifica" in text
     (message,) = mail.outbox
     assert "Confermi il Suo indirizzo e-mail" in message.subject
+    assert message.body.startswith("Gentile Mario Rossi,")  # as the portal's own e-mails, not "Ciao da …!"
     assert "Riceve questa e-mail perché l'utente" in message.body
+    assert "Torino Social Factory · Città di Torino" in message.body
 
 
 def test_a_failed_italian_login_is_explained_in_italian_and_formally(client, make_user):
