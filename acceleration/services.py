@@ -82,7 +82,7 @@ def _model_errors(obj, exclude):
 
 
 def _d(value):
-    return date_format(value, "SHORT_DATE_FORMAT")
+    return date_format(value, "DATE_FORMAT")
 
 
 def _t(value):

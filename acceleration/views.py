@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -534,7 +535,7 @@ def slot_book(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Booked: see you on %(when)s.") % {
-            "when": timezone.localtime(slot.starts_at).strftime("%d/%m/%Y %H:%M")})
+            "when": date_format(timezone.localtime(slot.starts_at), "DATETIME_FORMAT")})
     return redirect("acceleration:slots")
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,6 +24,7 @@ from projects.models import Membership, Proposal
 from projects.services import ProposalError, change_status, proposal_people
 from tsf.accounts.models import User
 from tsf.core import audit
+from tsf.core.money import euro
 from tsf.notifications.services import notify
 
 from . import selectors
@@ -255,7 +257,7 @@ def _check_editable(assignment, by, now=None):
         raise AssessmentError(
             _("The round closed on %(date)s: the assessments can no longer change. Ask the programme office "
               "to extend the round or to reopen this assessment.")
-            % {"date": timezone.localtime(rnd.closes_at).strftime("%d/%m/%Y %H:%M")})
+            % {"date": date_format(timezone.localtime(rnd.closes_at), "DATETIME_FORMAT")})
 
 
 def score_problems(criteria, values: dict) -> dict:
@@ -410,12 +412,12 @@ def check_decision(rnd, rows, outcomes: dict) -> list[str]:
                 problems.append(_("Give the proposed grant for “%(t)s”.") % {"t": titles.get(pid, pid)})
                 continue
             if amount > call.max_grant:
-                problems.append(_("The grant proposed for “%(t)s” (%(a)s EUR) exceeds the maximum grant of %(m)s "
-                                  "EUR.") % {"t": titles.get(pid, pid), "a": amount, "m": call.max_grant})
+                problems.append(_("The grant proposed for “%(t)s” (%(a)s) exceeds the maximum grant of %(m)s.")
+                                % {"t": titles.get(pid, pid), "a": euro(amount), "m": euro(call.max_grant)})
             total += amount
         if total > call.total_budget:
-            problems.append(_("The grants proposed total %(t)s EUR, beyond the call's budget of %(b)s EUR.")
-                            % {"t": total, "b": call.total_budget})
+            problems.append(_("The grants proposed total %(t)s, beyond the call's budget of %(b)s.")
+                            % {"t": euro(total), "b": euro(call.total_budget)})
         if any(amount is not None for _pid, (o, amount) in outcomes.items() if o == negative):
             problems.append(_("Only funded proposals have a grant."))
     return problems

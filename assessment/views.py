@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from projects.selectors import proposal_detail
 from tsf.accounts.permissions import role_required, staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
+from tsf.core.money import number
 from tsf.core.pagecache import anonymous_page_cache, private_page_cache
 
 from . import selectors, services
@@ -214,7 +216,7 @@ RANKING_HEADERS = [
 
 def _ranking_row(r):
     return [r.rank, r.proposal.protocol_number, r.title, r.proposal.organisation.legal_name, r.combined,
-            "; ".join(str(t) for _a, _u, t in r.totals), r.spread, _("yes") if r.disputed else "",
+            "; ".join(number(t) for _a, _u, t in r.totals), r.spread, _("yes") if r.disputed else "",
             r.top_criterion, f"{r.submitted}/{r.assigned}", r.outcome_label, r.grant_amount]
 
 
@@ -306,6 +308,12 @@ MINUTES_HEADERS = [
 ]
 
 
+def _number(value):
+    """A number frozen in the decision's ranking (kept as text), back to a Decimal: the page shows it
+    the reader's way, the XLSX export as a number."""
+    return Decimal(value) if value not in (None, "") else None
+
+
 @staff_required
 def minutes(request, pk):
     rnd = _round(pk)
@@ -314,10 +322,13 @@ def minutes(request, pk):
         messages.info(request, _("The committee has not decided on this round yet."))
         return redirect("assessment:ranking", pk=rnd.pk)
     labels = dict(DecisionItem.Outcome.choices)
-    frozen = [{**r, "outcome_label": labels.get(r.get("outcome"), "")} for r in decision.ranking]
+    frozen = [{**r, "outcome_label": labels.get(r.get("outcome"), ""), "combined": _number(r.get("combined")),
+               "totals": [_number(t) for t in r.get("totals") or []], "spread": _number(r.get("spread")),
+               "grant_amount": _number(r.get("grant_amount"))} for r in decision.ranking]
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        rows = ([r["rank"], r["protocol"], r["title"], r["organisation"], r["combined"], "; ".join(r["totals"]),
+        rows = ([r["rank"], r["protocol"], r["title"], r["organisation"], r["combined"],
+                 "; ".join(number(t) for t in r["totals"]),
                  r["spread"], _("yes") if r["disputed"] else "", r["outcome_label"], r["grant_amount"]]
                 for r in frozen)
         return export_response(fmt, f"minutes-{rnd.call.slug}-{rnd.kind}", [str(h) for h in MINUTES_HEADERS], rows)
@@ -424,7 +435,7 @@ def score(request, pk):
                      initial={"strengths": a.strengths, "weaknesses": a.weaknesses, "feedback": a.feedback})
     if late:
         messages.error(request, _("The round closed on %(date)s: what you sent has not been saved.")
-                       % {"date": timezone.localtime(rnd.closes_at).strftime("%d/%m/%Y %H:%M")})
+                       % {"date": date_format(timezone.localtime(rnd.closes_at), "DATETIME_FORMAT")})
     if request.method == "POST" and not locked:
         if form.is_valid():
             try:

@@ -2,11 +2,13 @@
 from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 from projects.models import BudgetLine
 from tsf.core.forms import AmountField, AmountInput
+from tsf.core.money import euro
 from tsf.core.uploads import DocumentValidator
 
 from .models import CENT, CUP_RE, GrantStatus, TrancheCondition
@@ -100,7 +102,7 @@ class AddTrancheForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["report"].queryset = grant.reports.order_by("due_date", "pk")
         self.fields["report"].label_from_instance = lambda r: _("%(report)s, due %(due)s") % {
-            "report": r.label, "due": r.due_date.strftime("%d/%m/%Y")}
+            "report": r.label, "due": date_format(r.due_date)}
 
     def clean(self):
         data = super().clean()
@@ -161,7 +163,7 @@ class ExpenseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["budget_line"].queryset = grant.budget_lines.all()
         self.fields["budget_line"].widget.attrs["class"] = "js-expense-line"
-        self.fields["budget_line"].label_from_instance = lambda b: f"{b.description} ({b.amount} EUR)"
+        self.fields["budget_line"].label_from_instance = lambda b: f"{b.description} ({euro(b.amount)})"
 
     def clean(self):
         data = super().clean()

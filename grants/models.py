@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from assessment.models import DecisionItem
 from calls.models import Call, TargetGroup
 from projects.models import BudgetLine, Proposal
+from tsf.core.money import euro
 from tsf.core.uploads import DocumentValidator, private_storage, upload_to
 
 ZERO = Decimal("0.00")
@@ -285,7 +286,7 @@ class Expense(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="grants_expense_positive")]
 
     def __str__(self):
-        return f"{self.supplier}: {self.amount} EUR"
+        return f"{self.supplier}: {euro(self.amount)}"
 
 
 class TrancheCondition(models.TextChoices):
@@ -332,7 +333,7 @@ class Tranche(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.grant.cup} #{self.order}: {self.amount} EUR"
+        return f"{self.grant.cup} #{self.order}: {euro(self.amount)}"
 
     @property
     def condition_text(self):

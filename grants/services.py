@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +29,7 @@ from projects.services import proposal_people
 from tsf.accounts.models import User
 from tsf.accounts.permissions import require_role
 from tsf.core import audit
+from tsf.core.money import euro
 from tsf.notifications.services import notify
 
 from .models import (
@@ -102,15 +104,15 @@ def award_problems(call, amount: Decimal, committed: Decimal) -> dict:
     if amount is None or amount <= ZERO:
         errors["amount"] = _("Give the grant's amount.")
     elif amount > call.max_grant:
-        errors["amount"] = _("%(amount)s EUR exceeds the call's maximum grant of %(max)s EUR.") % {
-            "amount": amount, "max": call.max_grant}
+        errors["amount"] = _("%(amount)s exceeds the call's maximum grant of %(max)s.") % {
+            "amount": euro(amount), "max": euro(call.max_grant)}
     elif call.total_budget <= ZERO:
         errors["amount"] = _("The call has no total budget: set it before awarding grants.")
     elif committed + amount > call.total_budget:
-        errors["amount"] = _("%(amount)s EUR exceeds the call's remaining budget of %(left)s EUR "
-                             "(%(total)s EUR, of which %(committed)s EUR already awarded).") % {
-            "amount": amount, "left": call.total_budget - committed, "total": call.total_budget,
-            "committed": committed}
+        errors["amount"] = _("%(amount)s exceeds the call's remaining budget of %(left)s "
+                             "(%(total)s, of which %(committed)s already awarded).") % {
+            "amount": euro(amount), "left": euro(call.total_budget - committed), "total": euro(call.total_budget),
+            "committed": euro(committed)}
     return errors
 
 
@@ -241,8 +243,8 @@ def save_budget_lines(grant, lines: list[dict], *, by) -> None:
     keep = [line for line in lines if not line.get("delete")]
     total = sum((line["amount"] for line in keep), ZERO)
     if total < grant.amount:
-        raise GrantError(_("The budget lines add up to %(total)s EUR, less than the grant of %(amount)s EUR.")
-                         % {"total": total, "amount": grant.amount})
+        raise GrantError(_("The budget lines add up to %(total)s, less than the grant of %(amount)s.")
+                         % {"total": euro(total), "amount": euro(grant.amount)})
     before = {b.pk: (b.description, str(b.amount)) for b in grant.budget_lines.all()}
     existing = {b.pk: b for b in grant.budget_lines.all()}
     for i, line in enumerate(lines):
@@ -281,8 +283,8 @@ def set_tranche_amounts(grant, amounts: dict, *, by) -> None:
         new[pk] = amount
     total = sum(new.values(), ZERO)
     if total > grant.amount:
-        raise GrantError(_("The tranches add up to %(total)s EUR, more than the grant of %(amount)s EUR.")
-                         % {"total": total, "amount": grant.amount})
+        raise GrantError(_("The tranches add up to %(total)s, more than the grant of %(amount)s.")
+                         % {"total": euro(total), "amount": euro(grant.amount)})
     changes = {}
     for pk, amount in new.items():
         if tranches[pk].amount != amount:
@@ -299,8 +301,8 @@ def add_tranche(grant, *, amount: Decimal, condition: str, report=None, by) -> T
         grant = Grant.objects.select_for_update().get(pk=grant.pk)
         total = grant.tranches.aggregate(t=Sum("amount"))["t"] or ZERO
         if amount <= ZERO or total + amount > grant.amount:
-            raise GrantError(_("The tranches would add up to %(total)s EUR, more than the grant of %(amount)s EUR.")
-                             % {"total": total + amount, "amount": grant.amount}, field="amount")
+            raise GrantError(_("The tranches would add up to %(total)s, more than the grant of %(amount)s.")
+                             % {"total": euro(total + amount), "amount": euro(grant.amount)}, field="amount")
         if condition == TrancheCondition.REPORT and (report is None or report.grant_id != grant.pk):
             raise GrantError(_("Choose the report the tranche waits for."), field="report")
         order = (grant.tranches.order_by("-order").values_list("order", flat=True).first() or 0) + 1
@@ -333,7 +335,7 @@ def sign_grant(grant, *, agreement, signed_on: date, by) -> Grant:
     grant.agreement = agreement
     grant.signed_on = signed_on
     grant.save(update_fields=["agreement", "signed_on", "updated_at"])
-    _move(grant, G.SIGNED, by=by, note=_("Agreement signed on %(d)s") % {"d": signed_on.strftime("%d/%m/%Y")})
+    _move(grant, G.SIGNED, by=by, note=_("Agreement signed on %(d)s") % {"d": date_format(signed_on)})
     payable = [t for t in grant.tranches.filter(condition=TrancheCondition.SIGNATURE) if _make_payable(t)]
     notify(team_of(grant), "grant_signed", {"grant": grant, "tranches": payable}, url=grant.get_absolute_url())
     return grant
@@ -406,10 +408,10 @@ def overspend_errors(grant, report, expenses: list[dict]) -> dict:
             continue
         spent[line.pk] = spent.get(line.pk, ZERO) + e["amount"]
         if spent[line.pk] > line.amount:
-            errors[i] = _("This expense takes “%(line)s” to %(spent)s EUR, over its %(amount)s EUR "
-                          "(%(left)s EUR left before it).") % {
-                "line": line.description, "spent": spent[line.pk], "amount": line.amount,
-                "left": max(line.amount - (spent[line.pk] - e["amount"]), ZERO)}
+            errors[i] = _("This expense takes “%(line)s” to %(spent)s, over its %(amount)s "
+                          "(%(left)s left before it).") % {
+                "line": line.description, "spent": euro(spent[line.pk]), "amount": euro(line.amount),
+                "left": euro(max(line.amount - (spent[line.pk] - e["amount"]), ZERO))}
     return errors
 
 

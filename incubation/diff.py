@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import ProposalVersion
+from tsf.core.money import euro
 
 _TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
 
@@ -65,7 +66,7 @@ def _value_text(version: ProposalVersion, name: str) -> str:
 
 def _budget_text(version: ProposalVersion) -> str:
     lines = sorted(version.budget_lines.all(), key=lambda b: (b.order, b.id))
-    return "\n".join(f"{b.get_category_display()}: {b.description}: {b.amount} EUR" for b in lines)
+    return "\n".join(f"{b.get_category_display()}: {b.description}: {euro(b.amount)}" for b in lines)
 
 
 def _attachments_text(version: ProposalVersion) -> str:

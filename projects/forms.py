@@ -7,6 +7,7 @@ from stdnum.it import codicefiscale, iva
 
 from calls.models import District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
 from tsf.core.forms import AmountField, HttpsURLField
+from tsf.core.money import euro
 
 from .models import (
     ZERO,
@@ -289,8 +290,8 @@ class PublicProjectForm(forms.ModelForm):
         if amount is not None and proposal.status != ProposalStatus.FUNDED:
             self.add_error("public_grant_amount", _("Only a funded project shows a grant amount."))
         elif amount is not None and amount > proposal.call.max_grant:
-            self.add_error("public_grant_amount", _("The grant cannot exceed the call's maximum of %(max)s EUR.")
-                           % {"max": proposal.call.max_grant})
+            self.add_error("public_grant_amount", _("The grant cannot exceed the call's maximum of %(max)s.")
+                           % {"max": euro(proposal.call.max_grant)})
         return data
 
 

@@ -22,6 +22,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
 from calls.models import Call, District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
+from tsf.core.money import euro
 from tsf.core.uploads import DocumentValidator, ImageValidator, private_storage, upload_to
 
 ZERO = Decimal("0.00")
@@ -357,7 +358,7 @@ class BudgetLine(models.Model):
         ordering = ["order", "id"]
 
     def __str__(self):
-        return f"{self.get_category_display()}: {self.description} ({self.amount} EUR)"
+        return f"{self.get_category_display()}: {self.description} ({euro(self.amount)})"
 
 
 class Attachment(models.Model):

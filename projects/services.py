@@ -38,6 +38,7 @@ from tsf.accounts.models import User
 from tsf.accounts.services import grant_role
 from tsf.core import audit
 from tsf.core.i18n import later
+from tsf.core.money import euro
 from tsf.core.sharing import site_url
 from tsf.notifications.services import notify, queue_email
 
@@ -296,11 +297,11 @@ def grant_problems(requested: Decimal | None, budget_total: Decimal, max_grant: 
     if requested <= ZERO:
         problems.append(_("Give the requested grant."))
     if requested > max_grant:
-        problems.append(_("The requested grant (%(req)s EUR) exceeds the call's maximum of %(max)s EUR.")
-                        % {"req": requested, "max": max_grant})
+        problems.append(_("The requested grant (%(req)s) exceeds the call's maximum of %(max)s.")
+                        % {"req": euro(requested), "max": euro(max_grant)})
     if requested > budget_total:
-        problems.append(_("The requested grant (%(req)s EUR) exceeds the total of the budget lines (%(tot)s EUR).")
-                        % {"req": requested, "tot": budget_total})
+        problems.append(_("The requested grant (%(req)s) exceeds the total of the budget lines (%(tot)s).")
+                        % {"req": euro(requested), "tot": euro(budget_total)})
     return problems
 
 

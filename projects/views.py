@@ -19,6 +19,7 @@ from tsf.accounts.permissions import staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
 from tsf.core.models import AuditEntry
+from tsf.core.money import euro
 from tsf.core.pagecache import private_page_cache
 
 from . import selectors, services
@@ -404,8 +405,8 @@ def receipt_pdf(request, pk):
         (_("Organisation"), f"{org.legal_name} - C.F. {org.codice_fiscale}"),
         (_("Legal representative"), org.legal_representative),
         (_("Submitted at"), f"{when} ({_('Rome time')})"),
-        (_("Requested grant"), f"{version.requested_grant} EUR"),
-        (_("Total budget"), f"{version.budget_total()} EUR"),
+        (_("Requested grant"), euro(version.requested_grant)),
+        (_("Total budget"), euro(version.budget_total())),
         (_("Attachments"), ", ".join(str(a) for a in version.attachments.all()) or "-"),
     ]
     content = text_pdf(

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tsf.core.context_processors.portal",
             ],
+            "builtins": ["tsf.core.templatetags.money"],
         },
     }
 ]
@@ -161,6 +162,8 @@ LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
 # catalogues lack, and the formal register), which makemessages never touches
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_libraries"]
 TIME_ZONE = "Europe/Rome"
+# The portal's date style (tsf/formats): "1 novembre 2019", the same shape in English.
+FORMAT_MODULE_PATH = ["tsf.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -125,3 +125,44 @@ def test_round_setup_sent_back_untouched_keeps_everything(client, rnd, staff_use
     r = AssessmentRound.objects.get(pk=rnd.pk)
     assert r.disagreement_threshold == Decimal("17.5")
     assert timezone.localtime(r.closes_at).strftime("%Y-%m-%d %H:%M") == "2030-12-20 18:00"
+
+
+# What an Italian reader sees: money and numbers the Italian way ------------------------------
+
+
+def test_decision_page_minutes_and_their_export_read_the_italian_way(client, final_round, staff_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    from assessment import selectors, services
+
+    rnd, ps = final_round
+    client.force_login(staff_user)
+    page = client.get(reverse("assessment:decide", kwargs={"pk": rnd.pk})).content.decode()
+    assert "ciascuna con un contributo proposto di al massimo 140.000,00 €" in page
+    assert "1.680.000,00 €" in page
+    # An amount over the maximum: the message in Italian, with Italian amounts.
+    form = read_form(client, reverse("assessment:decide", kwargs={"pk": rnd.pk}), button="Rivedi la decisione")
+    form.tick(f"fund_{ps[0].pk}")
+    form[f"grant_{ps[0].pk}"] = "150.000"
+    page = form.submit(button="Rivedi la decisione").content.decode()
+    assert "supera il contributo massimo di 140.000,00 €" in page and "(150.000,00 €)" in page
+
+    rows = selectors.ranking(rnd)
+    outcomes = {r.proposal.pk: ("not_funded", None) for r in rows}
+    outcomes[ps[0].pk] = ("funded", Decimal("140000.00"))
+    outcomes[ps[1].pk] = ("funded", Decimal("85000.50"))
+    services.apply_decision(rnd, by=staff_user, outcomes=outcomes, minutes="Seduta del 12 marzo 2027")
+    minutes = reverse("assessment:minutes", kwargs={"pk": rnd.pk})
+    page = client.get(minutes).content.decode()
+    assert "225.000,50 €" in page and "su una dotazione di 1.680.000,00 €" in page
+    assert "140.000,00" in page and "85.000,50" in page and "140000.00" not in page
+    response = client.get(minutes + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming
+                                     else response.content)).active
+    header = [c.value for c in sheet[1]]
+    grant_col = header.index("Contributo proposto (EUR)")
+    amounts = {row[grant_col].value: row[grant_col].number_format for row in sheet.iter_rows(min_row=2)
+               if row[grant_col].value is not None}
+    assert amounts == {140000: "#,##0.00", 85000.5: "#,##0.00"}

@@ -170,8 +170,8 @@ def final_round(db, assessors):
 @pytest.mark.parametrize("change, message", [
     (lambda o, ids: o.update({ids[2]: ("funded", Decimal("10000.00"))}), "At most 2 proposals can be funded"),
     (lambda o, ids: o.update({ids[0]: ("funded", Decimal("120000.00")), ids[1]: ("funded", Decimal("90000.00"))}),
-     "beyond the call's budget of 200000.00 EUR"),
-    (lambda o, ids: o.update({ids[0]: ("funded", Decimal("140000.01"))}), "exceeds the maximum grant of 140000.00"),
+     "beyond the call's budget of €200,000.00"),
+    (lambda o, ids: o.update({ids[0]: ("funded", Decimal("140000.01"))}), "exceeds the maximum grant of €140,000.00"),
 ])
 def test_final_refusals_change_nothing(final_round, assessors, staff_user, change, message):
     proposals = _scored_round(final_round, assessors, 3, kind="final", status="revised_submitted")

@@ -399,7 +399,7 @@ def test_final_decision_page_refuses_over_max_grant_with_the_message(client, ass
     assert "Enter an amount in euros" in page
     data[f"grant_{ps[1].pk}"] = "90000"
     page = client.post(url, data).content.decode()
-    assert "exceeds the maximum grant of 140000.00 EUR" in page
+    assert "exceeds the maximum grant of €140,000.00" in page
     assert set(Proposal.objects.values_list("status", flat=True)) == {"revised_submitted"}
 
 

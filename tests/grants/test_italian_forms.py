@@ -124,3 +124,41 @@ def test_report_with_an_expense_in_italian(client, call, staff_user, promoter_us
     assert response.status_code == 302, response.content.decode()
     expense = Expense.objects.get()
     assert expense.amount == Decimal("1200.50") and expense.spent_on == date(2025, 3, 1)
+
+
+# What an Italian reader sees: money and dates the Italian way --------------------------------
+
+
+def test_grant_and_report_pages_read_the_italian_way(client, call, staff_user, promoter_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grants import services
+    from tests.grants.factories import PDF
+
+    g = make_grant(call, by=staff_user, member=promoter_user, signed=True, start=date(2025, 1, 15))
+    report = g.reports.order_by("number").first()
+    services.save_report(report, by=promoter_user, activities="Aperto lo spazio.", jobs_created=0,
+                         volunteers_involved=2, reach={}, indicators=[], submit=False,
+                         expenses=[{"id": None, "budget_line": g.budget_lines.first(), "spent_on": date(2025, 3, 1),
+                                    "amount": Decimal("1200.00"), "supplier": "Falegnameria Bruno",
+                                    "receipt": SimpleUploadedFile("fattura.pdf", PDF, "application/pdf")}])
+    client.force_login(promoter_user)
+    page = client.get(g.get_absolute_url()).content.decode()
+    assert "100.000,00 €" in page and "100000.00" not in page and " EUR" not in page
+    assert "15 gennaio 2025" in page and "Jan" not in page
+    page = client.get(reverse("grants:report", kwargs={"pk": report.pk})).content.decode()
+    assert "1.200,00" in page and "1 marzo 2025" in page
+
+
+def test_award_refused_over_the_maximum_in_italian(staff_client, call):
+    item = funded_item(call, amount=Decimal("90000.00"))
+    url = reverse("grants:award", kwargs={"item_pk": item.pk})
+    form = read_form(staff_client, url, button="Continua")
+    assert "Proposto dalla commissione: 90.000,00 €. Contributo massimo 140.000,00 €" in (
+        staff_client.get(url).content.decode())
+    form["amount"] = "150.000"
+    form["cup"] = "C11J18000120007"
+    form["start_date"] = "15/03/2027"
+    page = form.submit(button="Continua").content.decode()
+    assert "150.000,00 € supera il contributo massimo del bando di 140.000,00 €." in page
+    assert not Grant.objects.exists()

@@ -64,7 +64,7 @@ def test_award_refuses_more_than_the_maximum_and_the_budget(call, staff_user):
         services.award_grant(item, by=staff_user, cup=next_cup(), start_date=date(2019, 1, 1))
     services.award_grant(funded_item(call, amount=Decimal("140000.00")), by=staff_user, cup=next_cup(),
                          start_date=date(2019, 1, 1))
-    with pytest.raises(services.GrantError, match="remaining budget of 60000.00"):
+    with pytest.raises(services.GrantError, match="remaining budget of €60,000.00"):
         services.award_grant(funded_item(call, amount=Decimal("60000.01")), by=staff_user, cup=next_cup(),
                              start_date=date(2019, 1, 1))
     assert Grant.objects.count() == 1
@@ -149,7 +149,7 @@ def test_expenses_cannot_overspend_a_budget_line_across_reports(call, staff_user
         services.save_report(r2, by=promoter_user, activities="", jobs_created=0, volunteers_involved=0, reach={},
                              indicators=[], expenses=[expense("1500.00"), expense("600.00")])
     assert set(exc.value.errors["expenses"]) == {1}
-    assert "over its 5000.00 EUR" in exc.value.errors["expenses"][1]
+    assert "over its €5,000.00" in exc.value.errors["expenses"][1]
     assert r2.expenses.count() == 0
 
 

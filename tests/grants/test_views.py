@@ -220,7 +220,7 @@ def test_report_form_refuses_an_overspend_next_to_the_field(client, call, staff_
     response = client.post(url, data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "over its 1000.00 EUR" in html and "has not been saved" in html
+    assert "over its €1,000.00" in html and "has not been saved" in html
     assert not Expense.objects.exists()
     data["exp-0-amount"] = "900.00"
     assert client.post(url, data).status_code == 302

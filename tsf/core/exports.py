@@ -61,6 +61,14 @@ def xlsx_response(filename: str, headers, rows) -> HttpResponse:
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([_clean(v) for v in row])
+        for cell in ws[ws.max_row]:
+            # Numbers and dates stay numbers and dates; the spreadsheet shows them the reader's way.
+            if isinstance(cell.value, decimal.Decimal | float):
+                cell.number_format = "#,##0.00"
+            elif isinstance(cell.value, datetime.datetime):
+                cell.number_format = "dd/mm/yyyy hh:mm"
+            elif isinstance(cell.value, datetime.date):
+                cell.number_format = "dd/mm/yyyy"
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)

@@ -3,7 +3,7 @@
   var table = document.querySelector("[data-budget]");
   if (!table) return;
   var out = table.querySelector("[data-testid=budget-total]");
-  var fmt = new Intl.NumberFormat(document.documentElement.lang || "it", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var fmt = new Intl.NumberFormat(document.documentElement.lang || "it", { style: "currency", currency: "EUR" });
   function update() {
     var cents = 0;
     table.querySelectorAll("tbody tr").forEach(function (row) {
@@ -13,7 +13,7 @@
       var v = window.tsfParseAmount(amount.value);
       if (!isNaN(v)) cents += Math.round(v * 100);
     });
-    out.textContent = fmt.format(cents / 100) + " €";
+    out.textContent = fmt.format(cents / 100);
   }
   table.addEventListener("input", update);
   table.addEventListener("change", update);
