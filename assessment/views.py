@@ -405,8 +405,7 @@ def declare(request, pk):
     return render(request, "assessment/declare.html", {"a": a, "rnd": a.round, "form": form})
 
 
-IDENTIFYING_KINDS = {Attachment.Kind.STATUTE, Attachment.Kind.CV, Attachment.Kind.SUPPORT_LETTER,
-                     Attachment.Kind.DECLARATION}
+IDENTIFYING_KINDS = Attachment.IDENTIFYING_KINDS
 
 
 @assessor_required
@@ -417,7 +416,7 @@ def score(request, pk):
         return redirect("assessment:declare", pk=a.pk)
     rnd = a.round
     proposal = proposal_detail(a.proposal_id)
-    if proposal is None or not request.user.has_perm("projects.view_proposal", proposal):
+    if proposal is None or not request.user.has_perm("assessment.read_assigned_proposal", proposal):
         raise Http404
     version = next((v for v in proposal.versions.all() if v.number == rnd.version_number), None)
     if version is None:

@@ -370,6 +370,9 @@ class Attachment(models.Model):
         DECLARATION = "declaration", _("Signed declaration of the legal representative")
         OTHER = "other", _("Other")
 
+    # Kinds that name the applicant or its people: hidden from assessors of a blind round.
+    IDENTIFYING_KINDS = frozenset({Kind.STATUTE, Kind.CV, Kind.SUPPORT_LETTER, Kind.DECLARATION})
+
     version = models.ForeignKey(ProposalVersion, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=200, blank=True)

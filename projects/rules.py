@@ -11,7 +11,12 @@
       add_proposal_viewer(is_assigned_assessor)
 
   `projects.view_proposal`, `projects.view_proposalversion` and `projects.view_attachment` (the
-  private file view) then follow.
+  private file view) then follow. These viewers see the applicant's identity: the proposal's own
+  page, its versions, their comparison and every attachment name the organisation and its people.
+- A later stage that must show a proposal WITHOUT the applicant's identity (blind review) registers
+  `add_attachment_viewer(predicate(user, attachment))` for the attachments it may offer
+  (never Attachment.IDENTIFYING_KINDS), and shows the rest on its own page: such a person is not a
+  viewer of the proposal, its versions or the comparison.
 """
 import rules
 from allauth.account.models import EmailAddress
@@ -21,12 +26,20 @@ from tsf.accounts.rules import is_staff_member
 from .models import Attachment, Membership, ProposalStatus, ProposalVersion
 
 _extra_viewers: list = []
+_attachment_viewers: list = []
 
 
 def add_proposal_viewer(predicate):
     """Let another app grant read access to proposals: predicate(user, proposal) -> bool."""
     if predicate not in _extra_viewers:
         _extra_viewers.append(predicate)
+    return predicate
+
+
+def add_attachment_viewer(predicate):
+    """Let another app grant the download of some attachments only: predicate(user, attachment) -> bool."""
+    if predicate not in _attachment_viewers:
+        _attachment_viewers.append(predicate)
     return predicate
 
 
@@ -77,6 +90,11 @@ def is_extra_viewer(user, obj):
 
 
 @rules.predicate
+def is_attachment_viewer(user, obj):
+    return isinstance(obj, Attachment) and any(p.test(user, obj) for p in _attachment_viewers)
+
+
+@rules.predicate
 def is_draft(user, obj):
     proposal = _proposal_of(obj)
     return proposal is not None and proposal.status == ProposalStatus.DRAFT
@@ -111,7 +129,7 @@ rules.add_perm("projects.change_organisation", is_organisation_admin)
 rules.add_perm("projects.invite_member", is_organisation_admin)
 rules.add_perm("projects.view_proposal", can_view_proposal)
 rules.add_perm("projects.view_proposalversion", can_view_proposal)
-rules.add_perm("projects.view_attachment", can_view_proposal)
+rules.add_perm("projects.view_attachment", can_view_proposal | is_attachment_viewer)
 rules.add_perm("projects.change_proposal", is_proposal_member & is_draft & call_is_open)
 rules.add_perm("projects.submit_proposal", is_proposal_member & is_draft & call_is_open)
 rules.add_perm("projects.withdraw_proposal", is_proposal_member & is_submitted & call_is_open)
