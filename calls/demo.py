@@ -44,6 +44,31 @@ ELIGIBILITY = (
     "sociale, organizzazioni di volontariato, cooperative sociali di tipo A e B, imprese sociali, fondazioni e "
     "altri enti del Terzo settore, anche in partenariato tra loro."
 )
+# English versions (shown under /en/), faithful to the Italian texts above and to the programme's own
+# English description (shared/seed).
+SUMMARY_2018_EN = (
+    "Torino Social Factory supports social innovation projects that answer emerging needs in the city's "
+    "neighbourhoods with the most socio-economic exclusion: 25 ideas enter the Incubation Lab, up to 12 receive "
+    "a grant of up to 140,000 euros."
+)
+DESCRIPTION_2018_EN = """The call is addressed to third-sector organisations proposing experimental services and \
+activities, based on proximity and community welfare, in the areas of Turin where urban poverty, social \
+vulnerabilities and unemployment are concentrated.
+
+Eligible proposals are assessed by a committee; the best 25 take part in the Incubation Lab (March-May \
+2018), four workshops on the identity and mission of the idea, product-service system design, skills, \
+validation and access to market, business and impact model. After the lab each team submits a revised \
+proposal; up to 12 projects are funded and have two years to carry them out, with a year of support (Social \
+Innovation Camp, help desk, support with reporting).
+
+Torino Social Factory is promoted by the City of Turin, intermediate body of the National Operational \
+Programme "Metropolitan Cities" (PON Metro) 2014-2020, co-financed by the European Structural and Investment \
+Funds."""
+ELIGIBILITY_EN = (
+    "Third-sector organisations with an operational seat in Turin may apply: associations for social promotion, "
+    "volunteer organisations, social cooperatives of type A and B, social enterprises, foundations and other "
+    "third-sector bodies, also in partnership with one another."
+)
 NEIGHBOURHOODS_2018 = [
     "Barriera di Milano", "Regio Parco", "Falchera", "Rebaudengo", "Aurora", "Vallette", "Lucento",
     "Borgo Vittoria", "Madonna di Campagna", "Mirafiori Sud", "Mirafiori Nord", "San Salvario", "Nizza Millefonti",
@@ -63,6 +88,38 @@ FAQS = [
     ("L'orario di scadenza è quello di Roma?",
      "Sì: la scadenza è verificata dal portale, al secondo, sull'orario ufficiale italiano."),
 ]
+FAQS_EN = [
+    ("Who can submit a proposal?",
+     "The third-sector organisations listed in the call. Individuals can take part as members of an "
+     "organisation's team."),
+    ("Can an organisation submit more than one proposal?",
+     "Yes, but each proposal must have its own team and budget."),
+    ("What is the maximum grant?",
+     "140,000 euros per project; the grant requested cannot exceed the total budget."),
+    ("Until when can I change my proposal?",
+     "Until it is submitted. Once submitted, the proposal is locked and receives a protocol number; before the "
+     "deadline it can be withdrawn."),
+    ("Is the deadline in Rome time?",
+     "Yes: the portal checks the deadline, to the second, against official Italian time."),
+]
+DOCUMENTS_2018 = [
+    ("Testo del bando Torino Social Factory 2018", "Text of the Torino Social Factory 2018 call",
+     CallDocument.Kind.CALL_TEXT, "bando-tsf-2018.pdf"),
+    ("Modulo di domanda (facsimile)", "Application form (specimen)", CallDocument.Kind.FORM,
+     "modulo-domanda-tsf-2018.pdf"),
+    ("Domande frequenti", "Frequently asked questions", CallDocument.Kind.FAQ, "faq-tsf-2018.pdf"),
+]
+SUMMARY_2027 = ("La nuova edizione di Torino Social Factory: idee di innovazione sociale per i quartieri di "
+                "Torino, con un laboratorio di incubazione e contributi fino a 140.000 euro.")
+SUMMARY_2027_EN = ("The new edition of Torino Social Factory: social innovation ideas for Turin's neighbourhoods, "
+                   "with an incubation lab and grants of up to 140,000 euros.")
+
+
+def _add_english(obj, **texts):
+    """Give a demo object its English texts where none was written (a demo seeded before they existed)."""
+    missing = {f"{name}_en": text for name, text in texts.items() if not getattr(obj, f"{name}_en")}
+    if missing:
+        type(obj).objects.filter(pk=obj.pk).update(**missing)
 
 
 def _pdf(title: str) -> bytes:
@@ -92,6 +149,14 @@ def demo_pdf(title: str) -> bytes:
     return _pdf(title)
 
 
+def _add_faq_english(call):
+    english = dict(zip(FAQS, FAQS_EN, strict=True))
+    for faq in call.faqs.all():
+        q_en, a_en = english.get((faq.question_it, faq.answer_it), (None, None))
+        if q_en:
+            _add_english(faq, question=q_en, answer=a_en)
+
+
 def _rome(y, m, d, hh=0, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=ROME)
 
@@ -113,6 +178,7 @@ def seed(ctx):
         defaults={
             "programme": programme, "title": "Torino Social Factory 2018", "year": 2018, "protocol_prefix": "TSF",
             "summary": SUMMARY_2018, "description": DESCRIPTION_2018, "eligibility": ELIGIBILITY,
+            "summary_en": SUMMARY_2018_EN, "description_en": DESCRIPTION_2018_EN, "eligibility_en": ELIGIBILITY_EN,
             "is_published": True,
             "opens_at": _rome(2017, 11, 15, 9), "closes_at": _rome(2018, 1, 31, 12),
             "first_selection_results_on": _rome(2018, 2, 28).date(),
@@ -130,16 +196,19 @@ def seed(ctx):
         call.neighbourhoods.set(Neighbourhood.objects.filter(name__in=NEIGHBOURHOODS_2018))
         call.themes.set(ImpactTheme.objects.all())
         call.target_groups.set(TargetGroup.objects.all())
-        for i, (q, a) in enumerate(FAQS):
-            FAQ.objects.create(call=call, question=q, answer=a, order=i)
-        for i, (title, kind, name) in enumerate([
-            ("Testo del bando Torino Social Factory 2018", CallDocument.Kind.CALL_TEXT, "bando-tsf-2018.pdf"),
-            ("Modulo di domanda (facsimile)", CallDocument.Kind.FORM, "modulo-domanda-tsf-2018.pdf"),
-            ("Domande frequenti", CallDocument.Kind.FAQ, "faq-tsf-2018.pdf"),
-        ]):
-            doc = CallDocument(call=call, title=title, kind=kind, order=i)
+        for i, ((q, a), (q_en, a_en)) in enumerate(zip(FAQS, FAQS_EN, strict=True)):
+            FAQ.objects.create(call=call, question=q, answer=a, question_en=q_en, answer_en=a_en, order=i)
+        for i, (title, title_en, kind, name) in enumerate(DOCUMENTS_2018):
+            doc = CallDocument(call=call, title=title, title_en=title_en, kind=kind, order=i)
             doc.file.save(name, ContentFile(_pdf(title)), save=False)
             doc.save()
+    else:
+        _add_english(call, summary=SUMMARY_2018_EN, description=DESCRIPTION_2018_EN, eligibility=ELIGIBILITY_EN)
+        _add_faq_english(call)
+        for doc in call.documents.all():
+            title_en = {it: en for it, en, _k, _n in DOCUMENTS_2018}.get(doc.title_it)
+            if title_en:
+                _add_english(doc, title=title_en)
     ctx.data["programme"] = programme
     ctx.data["call_2018"] = call
 
@@ -149,9 +218,9 @@ def seed(ctx):
         slug="torino-social-factory-2027",
         defaults={
             "programme": programme, "title": "Torino Social Factory 2027", "year": 2027, "protocol_prefix": "TSF",
-            "summary": "La nuova edizione di Torino Social Factory: idee di innovazione sociale per i quartieri di "
-                       "Torino, con un laboratorio di incubazione e contributi fino a 140.000 euro.",
+            "summary": SUMMARY_2027, "summary_en": SUMMARY_2027_EN,
             "description": DESCRIPTION_2018.split("\n\n")[0], "eligibility": ELIGIBILITY, "is_published": True,
+            "description_en": DESCRIPTION_2018_EN.split("\n\n")[0], "eligibility_en": ELIGIBILITY_EN,
             "opens_at": datetime.combine(today - timedelta(days=7), time(9), tzinfo=ROME),
             "closes_at": datetime.combine(today + timedelta(days=60), time(12), tzinfo=ROME),
             "first_selection_results_on": today + timedelta(days=90),
@@ -168,6 +237,10 @@ def seed(ctx):
         call_now.neighbourhoods.set(Neighbourhood.objects.filter(name__in=NEIGHBOURHOODS_2018))
         call_now.themes.set(ImpactTheme.objects.all())
         call_now.target_groups.set(TargetGroup.objects.all())
-        for i, (q, a) in enumerate(FAQS[:3]):
-            FAQ.objects.create(call=call_now, question=q, answer=a, order=i)
+        for i, ((q, a), (q_en, a_en)) in enumerate(zip(FAQS[:3], FAQS_EN[:3], strict=True)):
+            FAQ.objects.create(call=call_now, question=q, answer=a, question_en=q_en, answer_en=a_en, order=i)
+    else:
+        _add_english(call_now, summary=SUMMARY_2027_EN, description=DESCRIPTION_2018_EN.split("\n\n")[0],
+                     eligibility=ELIGIBILITY_EN)
+        _add_faq_english(call_now)
     ctx.data["call_open"] = call_now

@@ -3,6 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from tsf.core.forms import AmountField
+from tsf.core.model_i18n import EnglishVersionsForm
 
 from .models import FAQ, Call, CallDocument, LegalForm
 
@@ -44,7 +45,7 @@ class OffsetsField(forms.CharField):
         return days
 
 
-class CallForm(forms.ModelForm):
+class CallForm(EnglishVersionsForm):
     eligible_legal_forms = forms.MultipleChoiceField(
         label=_("Eligible legal forms"), choices=LegalForm.choices, required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("None ticked means every third-sector legal form."),
@@ -57,7 +58,8 @@ class CallForm(forms.ModelForm):
     class Meta:
         model = Call
         fields = [
-            "programme", "title", "slug", "year", "protocol_prefix", "summary", "description", "eligibility",
+            "programme", "title_it", "title_en", "slug", "year", "protocol_prefix", "summary_it", "summary_en",
+            "description_it", "description_en", "eligibility_it", "eligibility_en",
             "is_published", "opens_at", "closes_at", "first_selection_results_on", "incubation_starts_on",
             "incubation_ends_on", "revised_opens_at", "revised_closes_at", "final_assessment_on",
             "results_published_on", "acceleration_starts_on", "implementation_months", "incubation_quota",
@@ -72,8 +74,9 @@ class CallForm(forms.ModelForm):
             "results_published_on": DateInput(), "acceleration_starts_on": DateInput(),
             "districts": forms.CheckboxSelectMultiple, "themes": forms.CheckboxSelectMultiple,
             "target_groups": forms.CheckboxSelectMultiple, "neighbourhoods": forms.SelectMultiple(attrs={"size": 10}),
-            "summary": forms.Textarea(attrs={"rows": 3}), "description": forms.Textarea(attrs={"rows": 8}),
-            "eligibility": forms.Textarea(attrs={"rows": 4}),
+            "summary_it": forms.Textarea(attrs={"rows": 3}), "summary_en": forms.Textarea(attrs={"rows": 3}),
+            "description_it": forms.Textarea(attrs={"rows": 8}), "description_en": forms.Textarea(attrs={"rows": 8}),
+            "eligibility_it": forms.Textarea(attrs={"rows": 4}), "eligibility_en": forms.Textarea(attrs={"rows": 4}),
         }
         field_classes = {"max_grant": AmountField, "total_budget": AmountField}
         help_texts = {"opens_at": _("Date and time in Europe/Rome."), "closes_at": _("Date and time in Europe/Rome.")}
@@ -101,10 +104,12 @@ class CallForm(forms.ModelForm):
         return data
 
 
+# Texts with an English version (calls/translation.py) show as an Italian field and an optional English
+# one beside it, labelled "… (inglese)"; under /en/ the English shows, or the Italian where it is empty.
 DocumentFormSet = inlineformset_factory(
-    Call, CallDocument, fields=["title", "kind", "file", "order"], extra=1, can_delete=True,
+    Call, CallDocument, form=EnglishVersionsForm, fields=["title_it", "title_en", "kind", "file", "order"], extra=1, can_delete=True,
 )
 FAQFormSet = inlineformset_factory(
-    Call, FAQ, fields=["question", "answer", "order"], extra=1, can_delete=True,
-    widgets={"answer": forms.Textarea(attrs={"rows": 3})},
+    Call, FAQ, form=EnglishVersionsForm, fields=["question_it", "question_en", "answer_it", "answer_en", "order"], extra=1, can_delete=True,
+    widgets={"answer_it": forms.Textarea(attrs={"rows": 3}), "answer_en": forms.Textarea(attrs={"rows": 3})},
 )

@@ -1,6 +1,7 @@
 """Reference data every call draws on: Turin's eight districts (circoscrizioni) with their
-neighbourhoods, the programme's impact themes and target groups. `ensure_reference_data()` is
-idempotent: demo seeding and tests call it."""
+neighbourhoods, the programme's impact themes and target groups, with their English versions (the
+programme's own English words, shared/seed). `ensure_reference_data()` is idempotent: demo seeding
+and tests call it."""
 from .models import District, ImpactTheme, Neighbourhood, TargetGroup
 
 # From the City's open data (shared/data/torino-circoscrizioni.geojson): number, name, neighbourhoods.
@@ -42,13 +43,54 @@ TARGET_GROUPS = [
     ("altri", "Altri"),
 ]
 
+# English versions, by number or code (the Italian tuples above are read by migration 0002 as they are).
+DISTRICT_NAMES_EN = {
+    number: name.replace("Circoscrizione", "District", 1) for number, name, _hoods in DISTRICTS
+}
+THEMES_EN = {
+    "poverta-urbana": ("Urban poverty", "Tackling poverty and material deprivation in the neighbourhoods."),
+    "vulnerabilita-sociali": ("Social vulnerabilities", "Support for people and families in fragile circumstances."),
+    "disoccupazione": ("Unemployment", "Job placement, training and new employment opportunities."),
+    "integrazione-culturale": ("Cultural integration",
+                               "Inclusion of people of foreign origin and intercultural dialogue."),
+    "coesione-sociale": ("Social cohesion", "Neighbourly relations, participation and care for the commons."),
+}
+TARGET_GROUPS_EN = {
+    "abitanti": "Inhabitants of the neighbourhood",
+    "famiglie-immigrate": "Immigrant families",
+    "famiglie-difficolta": "Families with economic difficulties",
+    "donne": "Women",
+    "giovani-disoccupati": "Unemployed young people",
+    "studenti": "Students",
+    "anziani": "Senior citizens",
+    "disabilita-psichica": "People with psychic disabilities",
+    "detenuti": "Prisoners",
+    "msna": "Unaccompanied foreign minors",
+    "altri": "Others",
+}
+
+
+def add_english(district_model, theme_model, group_model):
+    """Give the standard districts, themes and target groups their English version where none was
+    given yet (an English text staff wrote is kept). Works with the migrations' models too."""
+    for number, name in DISTRICT_NAMES_EN.items():
+        district_model.objects.filter(number=number, name_en__isnull=True).update(name_en=name)
+    for code, (name, description) in THEMES_EN.items():
+        theme_model.objects.filter(code=code, name_en__isnull=True).update(name_en=name)
+        theme_model.objects.filter(code=code, description_en__isnull=True).update(description_en=description)
+    for code, name in TARGET_GROUPS_EN.items():
+        group_model.objects.filter(code=code, name_en__isnull=True).update(name_en=name)
+
 
 def ensure_reference_data():
+    # The Italian names by their own fields, whatever the active language; then the English ones.
     for number, name, hoods in DISTRICTS:
-        district, _ = District.objects.get_or_create(number=number, defaults={"name": name})
+        district, _ = District.objects.get_or_create(number=number, defaults={"name_it": name})
         for hood in hoods:
             Neighbourhood.objects.get_or_create(district=district, name=hood)
     for order, (code, name, description) in enumerate(THEMES):
-        ImpactTheme.objects.get_or_create(code=code, defaults={"name": name, "description": description, "order": order})
+        ImpactTheme.objects.get_or_create(code=code, defaults={"name_it": name, "description_it": description,
+                                                                  "order": order})
     for order, (code, name) in enumerate(TARGET_GROUPS):
-        TargetGroup.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+        TargetGroup.objects.get_or_create(code=code, defaults={"name_it": name, "order": order})
+    add_english(District, ImpactTheme, TargetGroup)

@@ -13,7 +13,9 @@ def visible_calls(user):
 def call_list(user, q: str = ""):
     qs = visible_calls(user).order_by("-opens_at")
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(year__icontains=q))
+        # In both languages: a visitor may type the words of either version.
+        qs = qs.filter(Q(title_it__icontains=q) | Q(title_en__icontains=q) | Q(summary_it__icontains=q)
+                       | Q(summary_en__icontains=q) | Q(year__icontains=q))
     return qs
 
 

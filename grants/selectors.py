@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from assessment.selectors import funded_items
 from calls.models import Call
 from projects.models import ProposalVersion
+from tsf.core.model_i18n import translated
 
 from .models import ZERO, Expense, Grant, GrantStatus, Report, ReportStatus, Tranche, TrancheStatus
 
@@ -164,11 +165,11 @@ def portfolio(call=None, today=None):
     by_theme = defaultdict(lambda: ZERO)
     through = ProposalVersion.themes.through
     for vid, name in through.objects.filter(proposalversion_id__in=list(amount_of_version)).values_list(
-            "proposalversion_id", "impacttheme__name"):
+            "proposalversion_id", translated("impacttheme__name")):
         by_theme[name] += amount_of_version[vid]
     by_district = defaultdict(lambda: ZERO)
     for vid, number, name in ProposalVersion.objects.filter(pk__in=list(amount_of_version)).values_list(
-            "pk", "district__number", "district__name"):
+            "pk", "district__number", translated("district__name")):
         label = name if number else "—"
         by_district[label] += amount_of_version[vid]
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import (
     Attendance,
@@ -13,7 +14,7 @@ from .models import (
 )
 
 
-class WorkshopInline(admin.TabularInline):
+class WorkshopInline(TranslationTabularInline):
     model = Workshop
     extra = 0
 
@@ -35,7 +36,7 @@ class DeliverableInline(admin.TabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
+class WorkshopAdmin(TranslationAdmin):
     list_display = ("number", "title", "lab")
     list_filter = ("lab",)
     inlines = [SessionInline, DeliverableInline]

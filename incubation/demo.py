@@ -88,6 +88,22 @@ WORKSHOPS = [
        "https://www.lavoro.gov.it/")]),
 ]
 
+# The workshops' English titles and topics (shown under /en/), in the programme's own words (shared/seed).
+WORKSHOPS_EN = {
+    1: ("Identity, vision and mission of the idea",
+        "Who we are and why: the need we answer, the vision of change, the organisation's mission and values; "
+        "how to tell the idea in two minutes."),
+    2: ("Product-Service-System Design",
+        "From the need to the service: users and stakeholders, customer journey, service blueprint, rapid "
+        "prototyping with the inhabitants."),
+    3: ("Hard and soft skills",
+        "The skills the project needs and those the team has: roles, internal governance, working with "
+        "volunteers and partners, communication and negotiation."),
+    4: ("Validation and access to market, business and impact model",
+        "Competitive scenario, marketing and communication; business model canvas, 24-month business plan, "
+        "governance; impact value chain and indicators."),
+}
+
 TUTORS = [
     ("tutor2@example.org", "Giulia Ferraris"),
     ("tutor3@example.org", "Stefano Bertolino"),
@@ -237,7 +253,11 @@ def seed(ctx):
     ctx.data["lab_2018"] = lab
     workshops = []
     for number, title, topics, sessions, deliverables, materials in WORKSHOPS:
-        ws, _c = Workshop.objects.get_or_create(lab=lab, number=number, defaults={"title": title, "topics": topics})
+        title_en, topics_en = WORKSHOPS_EN[number]
+        ws, _c = Workshop.objects.get_or_create(lab=lab, number=number, defaults={
+            "title": title, "topics": topics, "title_en": title_en, "topics_en": topics_en})
+        if not ws.title_en:  # a demo seeded before the English versions
+            Workshop.objects.filter(pk=ws.pk).update(title_en=title_en, topics_en=topics_en)
         for i, (day, start, end, (place, address)) in enumerate(sessions):
             session, created = Session.objects.get_or_create(workshop=ws, date=day, defaults={
                 "start_time": datetime.time(*start), "end_time": datetime.time(*end), "place": place,

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tsf.accounts.models import User
+from tsf.core.model_i18n import EnglishVersionsForm
 
 from .models import Deliverable, Lab, Material, ProgressEntry, Session, Submission, Workshop
 
@@ -24,11 +25,12 @@ class LabForm(forms.ModelForm):
         return data
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(EnglishVersionsForm):
     class Meta:
         model = Workshop
-        fields = ["number", "title", "topics", "description"]
-        widgets = {"topics": forms.Textarea(attrs={"rows": 3}), "description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["number", "title_it", "title_en", "topics_it", "topics_en", "description_it", "description_en"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3})
+                   for name in ("topics_it", "topics_en", "description_it", "description_en")}
 
 
 class SessionForm(forms.ModelForm):

@@ -195,7 +195,8 @@ def _public_base():
 def _public_version_prefetch(full=False):
     qs = ProposalVersion.objects.select_related("district")
     if not full:
-        qs = qs.only("pk", "proposal_id", "number", "title", "district_id", "district__number", "district__name")
+        qs = qs.only("pk", "proposal_id", "number", "title", "district_id", "district__number",
+                     "district__name_it", "district__name_en")
     return Prefetch("proposal__versions", queryset=qs.prefetch_related("themes", "target_groups", "neighbourhoods"))
 
 

@@ -24,6 +24,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin: English versions of reference data and of the texts staff write.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -161,6 +163,26 @@ LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
 # the portal's catalogue first; then its Italian for Django's and allauth's own messages (what their
 # catalogues lack, and the formal register), which makemessages never touches
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_libraries"]
+
+
+def _field_in_language(verbose_name, lang):
+    """Label of a field's version in a language: the Italian text keeps the field's name ("description"),
+    the English one beside it says so ("description (English)")."""
+    from django.utils.translation import pgettext
+
+    if lang == LANGUAGE_CODE:
+        return str(verbose_name)
+    return f"{verbose_name} ({pgettext('version of a text', 'English') if lang == 'en' else lang})"
+
+
+# Texts staff write and reference data have an Italian version (required where the field is) and an
+# optional English one, shown under /en/; where no English was given, the Italian shows.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "it"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("it",)
+# A value given without a language (`ImpactTheme(name=...)`) always fills the Italian version.
+MODELTRANSLATION_AUTO_POPULATE = "default"
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _field_in_language
+
 TIME_ZONE = "Europe/Rome"
 # The portal's date style (tsf/formats): "1 novembre 2019", the same shape in English.
 FORMAT_MODULE_PATH = ["tsf.formats"]

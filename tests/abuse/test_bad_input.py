@@ -194,7 +194,7 @@ def test_call_create_and_edit(w, data):
         hammer(data.draw, _client(w.staff), edit, pairs=pairs)
     else:  # a new call filled like the existing one
         hammer(data.draw, _client(w.staff), reverse("calls:staff_create"), source=edit, pairs=pairs,
-               extra={"title": "Bando nuovo", "slug": "bando-nuovo", "year": "2099", "docs-TOTAL_FORMS": "0",
+               extra={"title_it": "Bando nuovo", "slug": "bando-nuovo", "year": "2099", "docs-TOTAL_FORMS": "0",
                       "docs-INITIAL_FORMS": "0", "faqs-TOTAL_FORMS": "0", "faqs-INITIAL_FORMS": "0"})
 
 

@@ -55,7 +55,7 @@ def test_call_page_open_shows_apply_and_time_left(client):
     assert reverse("projects:start", args=[call.slug]) in body
     assert "12:00" in body and "2099" in body
     assert 'data-testid="time-left"' in body
-    assert "Barriera di Milano" in body and "Povertà urbana" in body
+    assert "Barriera di Milano" in body and "Urban poverty" in body
     assert "Chi può partecipare?" in body
     assert "APS" in body
 
@@ -106,17 +106,17 @@ def test_staff_pages_refuse_others(client, promoter_client):
 def _form_data(call=None, **overrides):
     programme = call.programme if call else ProgrammeFactory()
     data = {
-        "programme": programme.pk, "title": "Torino Social Factory 2031", "slug": "tsf-2031", "year": "2031",
-        "protocol_prefix": "TSF", "summary": "Un bando.", "description": "", "eligibility": "",
+        "programme": programme.pk, "title_it": "Torino Social Factory 2031", "slug": "tsf-2031", "year": "2031",
+        "protocol_prefix": "TSF", "summary_it": "Un bando.", "description_it": "", "eligibility_it": "",
         "is_published": "on", "opens_at": "2031-03-01T09:00", "closes_at": "2031-03-29T12:00",
         "implementation_months": "24", "incubation_quota": "25", "funding_quota": "12", "max_grant": "140000.00",
         "total_budget": "1680000.00", "reminder_offsets": "14, 3, 0",
         "docs-TOTAL_FORMS": "0", "docs-INITIAL_FORMS": "0", "docs-MIN_NUM_FORMS": "0", "docs-MAX_NUM_FORMS": "1000",
         "faqs-TOTAL_FORMS": "1", "faqs-INITIAL_FORMS": "0", "faqs-MIN_NUM_FORMS": "0", "faqs-MAX_NUM_FORMS": "1000",
-        "faqs-0-question": "Quando chiude?", "faqs-0-answer": "Il 29 marzo alle 12.", "faqs-0-order": "0",
+        "faqs-0-question_it": "Quando chiude?", "faqs-0-answer_it": "Il 29 marzo alle 12.", "faqs-0-order": "0",
     }
     if call is not None:
-        data.update({"title": call.title, "slug": call.slug, "year": str(call.year),
+        data.update({"title_it": call.title_it, "slug": call.slug, "year": str(call.year),
                      "opens_at": timezone.localtime(call.opens_at).strftime("%Y-%m-%dT%H:%M"),
                      "closes_at": timezone.localtime(call.closes_at).strftime("%Y-%m-%dT%H:%M"),
                      "faqs-TOTAL_FORMS": "0"})
@@ -217,7 +217,7 @@ def test_staff_uploads_a_document_and_bad_files_are_refused(staff_client, settin
     call = CallFactory()
     url = reverse("calls:staff_edit", args=[call.slug])
     assert staff_client.get(url).status_code == 200
-    data = _form_data(call, **{"docs-TOTAL_FORMS": "1", "docs-0-title": "Testo del bando", "docs-0-kind": "call_text",
+    data = _form_data(call, **{"docs-TOTAL_FORMS": "1", "docs-0-title_it": "Testo del bando", "docs-0-kind": "call_text",
                                "docs-0-order": "0"})
     data["docs-0-file"] = SimpleUploadedFile("bando.pdf", b"not really a pdf", content_type="application/pdf")
     response = staff_client.post(url, data)

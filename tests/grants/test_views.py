@@ -278,6 +278,26 @@ def count_queries(client, url):
     return len(ctx.captured_queries)
 
 
+def test_portfolio_charts_name_themes_and_districts_in_the_reader_language(staff_user, call):
+    from django.utils import translation
+
+    from grants.selectors import portfolio
+
+    bulk_grants(call, 2, staff_user)
+    theme = ImpactTheme.objects.first()
+    with translation.override("en"):
+        data = portfolio()
+    assert data["by_theme"] == [(theme.name_en, Decimal("20000.00"))]
+    assert data["by_district"] == [("District 3 - San Paolo, Cenisia, Pozzo Strada, Cit Turin, Borgata Lesna",
+                                    Decimal("20000.00"))]
+    ImpactTheme.objects.filter(pk=theme.pk).update(name_en=None)  # no English: the Italian
+    with translation.override("en"):
+        assert portfolio()["by_theme"] == [(theme.name_it, Decimal("20000.00"))]
+    with translation.override("it"):
+        data = portfolio()
+    assert data["by_district"][0][0].startswith("Circoscrizione 3 - San Paolo")
+
+
 @pytest.mark.parametrize("name", ["grants:portfolio", "grants:staff_list", "grants:transparency"])
 def test_query_count_is_flat_for_5_and_100_grants(staff_client, staff_user, call, name):
     bulk_grants(call, 5, staff_user)

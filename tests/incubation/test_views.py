@@ -441,5 +441,35 @@ def test_staff_create_a_lab_for_a_call_without_one(client, staff_user):
     lab = Lab.objects.get(call=call)
     assert r["Location"].endswith(reverse("incubation:lab_edit", kwargs={"pk": lab.pk}))
     r = client.post(reverse("incubation:lab_edit", kwargs={"pk": lab.pk}),
-                    {"add_workshop": "1", "ws-number": "1", "ws-title": "Identità e missione", "ws-topics": ""})
+                    {"add_workshop": "1", "ws-number": "1", "ws-title_it": "Identità e missione", "ws-topics_it": ""})
     assert r.status_code == 302 and lab.workshops.count() == 1
+
+
+def test_staff_add_a_workshop_with_its_english_title_and_topics(client, staff_user):
+    """The workshop's English title and topics show under /en/; where none was given, the Italian."""
+    from django.utils import translation
+
+    from incubation.models import Lab
+    from tests.calls.factories import CallFactory
+
+    lab = Lab.objects.create(call=CallFactory(), name="Lab 2030", incubator_name="Make a Cube³",
+                             starts_on=datetime.date(2030, 3, 5), ends_on=datetime.date(2030, 5, 31))
+    client.force_login(staff_user)
+    with translation.override("it"):
+        edit = reverse("incubation:lab_edit", kwargs={"pk": lab.pk})
+        html = client.get(edit).content.decode()
+    assert "Titolo (inglese)" in html and "Temi (inglese)" in html
+    r = client.post(edit, {"add_workshop": "1", "ws-number": "1", "ws-title_it": "Competenze hard e soft",
+                           "ws-title_en": "Hard and soft skills", "ws-topics_it": "Ruoli e governance interna.",
+                           "ws-topics_en": "", "ws-description_it": "", "ws-description_en": ""})
+    assert r.status_code == 302
+    ws = lab.workshops.get()
+    assert (ws.title_it, ws.title_en, ws.topics_it) == ("Competenze hard e soft", "Hard and soft skills",
+                                                        "Ruoli e governance interna.")
+    with translation.override("en"):
+        html = client.get(reverse("incubation:workshop", kwargs={"pk": ws.pk})).content.decode()
+    assert "Hard and soft skills" in html and "Competenze hard e soft" not in html
+    assert "Ruoli e governance interna." in html  # no English topics given: the Italian
+    with translation.override("it"):
+        html = client.get(reverse("incubation:workshop", kwargs={"pk": ws.pk})).content.decode()
+    assert "Competenze hard e soft" in html and "Hard and soft skills" not in html

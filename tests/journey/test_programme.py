@@ -78,7 +78,7 @@ def staff_open_the_call(staff, public, say):
     field(staff, say("Titolo", "Title")).first.fill("Torino Social Factory 2018")
     field(staff, "Slug").fill("tsf-2018")
     field(staff, say("Edizione (anno)", "Edition (year)")).fill("2018")
-    field(staff, say("Sintesi", "Summary")).fill(
+    field(staff, say("Sintesi", "Summary"), exact=True).fill(
         "Il bando della Città di Torino per progetti di innovazione sociale nei quartieri.")
     # Open now, closing in half an hour (Europe/Rome, as the form says).
     field(staff, say("Apertura", "Opens at"), exact=True).fill(local(now - timedelta(minutes=5)))
@@ -91,8 +91,11 @@ def staff_open_the_call(staff, public, say):
     field(staff, say("Progetti finanziati (al massimo)", "Projects funded (at most)")).fill("1")
     field(staff, say("Contributo massimo (EUR)", "Maximum grant (EUR)")).fill("140000")
     field(staff, say("Dotazione complessiva (EUR)", "Total budget (EUR)")).fill("300000")
-    for text in ("Circoscrizione 6", "Circoscrizione 7", "Povertà urbana", "Coesione sociale",
-                 "Famiglie in difficoltà economica", "Abitanti del quartiere"):
+    # Reference data in the page's language (their English names under /en/).
+    for text in (say("Circoscrizione 6", "District 6"), say("Circoscrizione 7", "District 7"),
+                 say("Povertà urbana", "Urban poverty"), say("Coesione sociale", "Social cohesion"),
+                 say("Famiglie in difficoltà economica", "Families with economic difficulties"),
+                 say("Abitanti del quartiere", "Inhabitants of the neighbourhood")):
         tick(staff, text)
     staff.get_by_role("button", name=say("Salva", "Save"), exact=True).click()
     staff.get_by_text(say("Il bando è stato salvato.", "The call has been saved.")).wait_for()
@@ -144,14 +147,14 @@ def promoter_submits(page, tmp_path, say, org, cf_seed, title, solution_kind, le
     page.get_by_role("heading", name=say("Il progetto", "The project"), exact=True).wait_for()
     field(page, say("Titolo", "Title")).fill(title)
     field(page, say("Sintesi", "Summary")).fill(f"{title}: un servizio di prossimità per le famiglie del quartiere.")
-    tick(page, "Povertà urbana")
+    tick(page, say("Povertà urbana", "Urban poverty"))
     field(page, say("Circoscrizione", "City district")).select_option(index=1)
     page.get_by_role("button", name=save_and_continue).click()
     page.get_by_role("heading", name=say("Bisogno e gruppi destinatari", "Need and target groups"),
                      exact=True).wait_for()
     field(page, say("Il bisogno sociale", "The social need")).fill(
         "Molte famiglie del quartiere vivono sotto la soglia di povertà.")
-    tick(page, "Famiglie in difficoltà economica")
+    tick(page, say("Famiglie in difficoltà economica", "Families with economic difficulties"))
     page.get_by_role("button", name=save_and_continue).click()
     page.get_by_role("heading", name=say("La soluzione", "The solution"), exact=True).wait_for()
     field(page, say("Tipo di soluzione", "Kind of solution")).select_option(solution_kind)
@@ -450,8 +453,8 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, sa
     staff.get_by_role("button", name="Crea il laboratorio").click()
     staff.get_by_text("Il laboratorio è stato creato").wait_for()
     add_ws = staff.locator("form", has=staff.get_by_role("button", name="Aggiungi il workshop"))
-    field(add_ws, "Titolo").fill("Identità, visione e missione dell'idea")
-    field(add_ws, "Temi").fill("Identità, visione, missione; mappa degli attori del quartiere.")
+    field(add_ws, "Titolo", exact=True).fill("Identità, visione e missione dell'idea")  # not "Titolo (inglese)"
+    field(add_ws, "Temi", exact=True).fill("Identità, visione, missione; mappa degli attori del quartiere.")
     add_ws.get_by_role("button", name="Aggiungi il workshop").click()
     staff.get_by_text("Il workshop è stato aggiunto.").wait_for()
     add_session = staff.locator("form", has=staff.get_by_role("button", name="Aggiungi la sessione"))

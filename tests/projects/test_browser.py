@@ -85,13 +85,13 @@ def test_promoter_submits_a_proposal_from_start_to_finish(page, live_server, tmp
     page.get_by_role("heading", name="The project", exact=True).wait_for()
     page.get_by_label(re.compile(r"^\s*Title")).fill("Emporio solidale in Barriera")
     page.get_by_label(re.compile(r"^\s*Summary")).fill("Un emporio di abiti usati per le famiglie del quartiere.")
-    _tick(page, "Povertà urbana")
-    page.get_by_label(re.compile(r"^\s*City district")).select_option(label=District.objects.get(number=6).name)
+    _tick(page, "Urban poverty")  # the English pages name the reference data in English
+    page.get_by_label(re.compile(r"^\s*City district")).select_option(label=District.objects.get(number=6).name_en)
     page.get_by_role("button", name="Save and continue").click()
     # Step 2
     page.get_by_role("heading", name="Need and target groups", exact=True).wait_for()
     page.get_by_label(re.compile(r"^\s*The social need")).fill("Molte famiglie non riescono a vestire i figli.")
-    _tick(page, "Famiglie in difficoltà economica")
+    _tick(page, "Families with economic difficulties")
     page.get_by_role("button", name="Save and continue").click()
     # Step 3
     page.get_by_role("heading", name="The solution", exact=True).wait_for()

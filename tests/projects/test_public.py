@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from freezegun import freeze_time
 
@@ -120,8 +120,12 @@ def test_project_page_shows_what_is_public(client, call):
                     groups=("donne",), grant=Decimal("140000.00"), summary="Un hub aperto sette giorni su sette.")
     body = client.get(p.public_page.get_absolute_url()).content.decode()
     assert "Un hub aperto sette giorni su sette." in body
-    assert "Circoscrizione 6" in body and "Coesione sociale" in body and "Donne" in body
+    assert "District 6" in body and "Social cohesion" in body and "Women" in body  # their English names
     assert 'data-testid="grant"' in body
+    with translation.override("it"):
+        body = client.get(p.public_page.get_absolute_url()).content.decode()
+    assert "Circoscrizione 6" in body and "Coesione sociale" in body and "Donne" in body
+    assert "Social cohesion" not in body
     incubated = lab_project(call, "Solo incubato", grant=None)
     body = client.get(incubated.public_page.get_absolute_url()).content.decode()
     assert 'data-testid="grant"' not in body and "Incubated" in body

@@ -51,7 +51,7 @@ def test_visitor_finds_a_project_from_the_home_page(page, site):
     assert page.get_by_role("heading", name="The projects", exact=True).is_visible()
     assert page.get_by_role("table").filter(has_text="District").is_visible()
     assert_accessible(page, "project list")
-    page.get_by_label("Area (city district)").select_option(label="Circoscrizione 2 - Santa Rita, Mirafiori Nord, "
+    page.get_by_label("Area (city district)").select_option(label="District 2 - Santa Rita, Mirafiori Nord, "
                                                                    "Mirafiori Sud")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url("**district=2**")

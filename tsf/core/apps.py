@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import lookups, pagecache  # noqa: F401 (lookups registers JSONField's has_item)
+        from . import lookups, model_i18n, pagecache  # noqa: F401 (lookups registers JSONField's has_item)
 
         pagecache.connect_signals()
+        model_i18n.connect_signals()
