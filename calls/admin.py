@@ -21,7 +21,6 @@ class CallAdmin(TranslationAdmin):
     filter_horizontal = ("districts", "neighbourhoods", "themes", "target_groups")
 
 
-admin.site.register(Programme)
 admin.site.register(Neighbourhood)
 # The Italian name and the English one beside it.
-admin.site.register([District, ImpactTheme, TargetGroup], TranslationAdmin)
+admin.site.register([Programme, District, ImpactTheme, TargetGroup], TranslationAdmin)

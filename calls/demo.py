@@ -17,7 +17,7 @@ from .models import (
     Programme,
     TargetGroup,
 )
-from .reference import ensure_reference_data
+from .reference import PROGRAMME_EN, ensure_reference_data
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -170,7 +170,7 @@ def seed(ctx):
             "promoter": "Città di Torino",
             "description": "Il programma della Città di Torino per l'innovazione sociale nei quartieri.",
             "funding": "PON Città Metropolitane 2014-2020, Agenzia per la Coesione Territoriale, fondi SIE dell'Unione europea.",
-            "website": "https://www.torinosocialfactory.it/",
+            "website": "https://www.torinosocialfactory.it/", **PROGRAMME_EN,
         },
     )
     call, created = Call.objects.get_or_create(

@@ -2,7 +2,7 @@
 neighbourhoods, the programme's impact themes and target groups, with their English versions (the
 programme's own English words, shared/seed). `ensure_reference_data()` is idempotent: demo seeding
 and tests call it."""
-from .models import District, ImpactTheme, Neighbourhood, TargetGroup
+from .models import District, ImpactTheme, Neighbourhood, Programme, TargetGroup
 
 # From the City's open data (shared/data/torino-circoscrizioni.geojson): number, name, neighbourhoods.
 DISTRICTS = [
@@ -68,11 +68,19 @@ TARGET_GROUPS_EN = {
     "msna": "Unaccompanied foreign minors",
     "altri": "Others",
 }
+# The programme (created by migration 0002), by its slug.
+PROGRAMME_SLUG = "torino-social-factory"
+PROGRAMME_EN = {
+    "promoter_en": "City of Turin",
+    "description_en": "The City of Turin's programme for social innovation in the neighbourhoods.",
+    "funding_en": "National Operational Programme \"Metropolitan Cities\" (PON Metro) 2014-2020, National Agency "
+                  "for Territorial Cohesion, European Structural and Investment Funds.",
+}
 
 
-def add_english(district_model, theme_model, group_model):
-    """Give the standard districts, themes and target groups their English version where none was
-    given yet (an English text staff wrote is kept). Works with the migrations' models too."""
+def add_english(district_model, theme_model, group_model, programme_model=None):
+    """Give the programme and the standard districts, themes and target groups their English version
+    where none was given yet (an English text staff wrote is kept). Works with the migrations' models too."""
     for number, name in DISTRICT_NAMES_EN.items():
         district_model.objects.filter(number=number, name_en__isnull=True).update(name_en=name)
     for code, (name, description) in THEMES_EN.items():
@@ -80,6 +88,9 @@ def add_english(district_model, theme_model, group_model):
         theme_model.objects.filter(code=code, description_en__isnull=True).update(description_en=description)
     for code, name in TARGET_GROUPS_EN.items():
         group_model.objects.filter(code=code, name_en__isnull=True).update(name_en=name)
+    if programme_model is not None:
+        for field, text in PROGRAMME_EN.items():
+            programme_model.objects.filter(slug=PROGRAMME_SLUG, **{f"{field}__isnull": True}).update(**{field: text})
 
 
 def ensure_reference_data():
@@ -93,4 +104,4 @@ def ensure_reference_data():
                                                                   "order": order})
     for order, (code, name) in enumerate(TARGET_GROUPS):
         TargetGroup.objects.get_or_create(code=code, defaults={"name_it": name, "order": order})
-    add_english(District, ImpactTheme, TargetGroup)
+    add_english(District, ImpactTheme, TargetGroup, Programme)

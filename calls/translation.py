@@ -5,11 +5,16 @@ Each field below gets `<field>_it` (required where the field is) and `<field>_en
 column keeps the Italian text too (see tsf.core.model_i18n), for the reads that go around modeltranslation."""
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import FAQ, Call, CallDocument, District, ImpactTheme, TargetGroup
+from .models import FAQ, Call, CallDocument, District, ImpactTheme, Programme, TargetGroup
 
 
 class ItalianFirst(TranslationOptions):
     required_languages = ("it",)
+
+
+@register(Programme)
+class ProgrammeTranslation(ItalianFirst):
+    fields = ("promoter", "description", "funding")
 
 
 @register(District)

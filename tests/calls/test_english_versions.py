@@ -47,7 +47,7 @@ def _page(client, call, lang):
 
 def test_english_page_shows_the_english_versions_and_the_italian_where_none(client, call):
     body = _page(client, call, "en")
-    for english in ("Neighbourhood workshops call", "Third-sector organisations based in Turin.",
+    for english in ("Neighbourhood workshops call", "Third-sector organisations based in Turin.", "City of Turin",
                     "District 6 - Barriera di Milano", "Urban poverty", "Tackling poverty and material deprivation",
                     "Unaccompanied foreign minors", "Women", "Who may take part?", "Third-sector organisations.",
                     "Text of the call"):
@@ -56,13 +56,13 @@ def test_english_page_shows_the_english_versions_and_the_italian_where_none(clie
     for italian in ("Il bando sostiene il welfare di comunità.", "Serve lo SPID?", "No, basta un indirizzo e-mail.",
                     "Modulo di budget"):
         assert italian in body, italian
-    for replaced in ("Povertà urbana", "Circoscrizione 6", "Chi può partecipare?", "Testo del bando"):
+    for replaced in ("Povertà urbana", "Circoscrizione 6", "Chi può partecipare?", "Testo del bando", "Città di Torino"):
         assert replaced not in body, replaced
 
 
 def test_italian_page_shows_only_the_italian(client, call):
     body = _page(client, call, "it")
-    for italian in ("Bando delle botteghe di quartiere", "Enti del Terzo settore con sede a Torino.",
+    for italian in ("Bando delle botteghe di quartiere", "Enti del Terzo settore con sede a Torino.", "Città di Torino",
                     "Circoscrizione 6 - Barriera di Milano", "Povertà urbana", "Minori stranieri non accompagnati",
                     "Chi può partecipare?", "Testo del bando", "Il bando sostiene il welfare di comunità."):
         assert italian in body, italian
