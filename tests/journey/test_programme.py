@@ -16,6 +16,7 @@ What the test does outside the browser, and why:
 - the deadline engine is run with `tsf.notifications.deadlines.run()`, the body of the Celery beat
   task.
 """
+import os
 import re
 import time
 from datetime import timedelta
@@ -45,6 +46,15 @@ def lap(clock, name):
     now = time.monotonic()
     print(f"{name}: {now - clock[0]:.1f}s")
     clock[0] = now
+
+
+def snap(page, name):
+    """With JOURNEY_SCREENSHOTS=<folder>, keep a picture of the page at a key step, to look at."""
+    folder = os.environ.get("JOURNEY_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        language = "en" if "/en/" in page.url else "it"
+        page.screenshot(path=os.path.join(folder, f"{language}-{name}.png"), full_page=True)
 
 
 def local(dt, fmt="%Y-%m-%dT%H:%M"):
@@ -80,9 +90,10 @@ def staff_open_the_call(staff, public, say):
     field(staff, say("Edizione (anno)", "Edition (year)")).fill("2018")
     field(staff, say("Sintesi", "Summary"), exact=True).fill(
         "Il bando della Città di Torino per progetti di innovazione sociale nei quartieri.")
-    # Open now, closing in half an hour (Europe/Rome, as the form says).
+    # Open now, closing in three hours (Europe/Rome, as the form says): far enough that a time typed
+    # in the hour that repeats when summer time ends (read as its first occurrence) is still ahead.
     field(staff, say("Apertura", "Opens at"), exact=True).fill(local(now - timedelta(minutes=5)))
-    field(staff, say("Chiusura", "Closes at"), exact=True).fill(local(now + timedelta(minutes=30)))
+    field(staff, say("Chiusura", "Closes at"), exact=True).fill(local(now + timedelta(hours=3)))
     field(staff, say("Apertura delle proposte revisionate", "Revised proposals open at")).fill(
         local(now + timedelta(days=60)))
     field(staff, say("Chiusura delle proposte revisionate", "Revised proposals close at")).fill(
@@ -107,6 +118,7 @@ def staff_open_the_call(staff, public, say):
     tick(staff, say("Pubblicato", "Published"))
     staff.get_by_role("button", name=say("Salva", "Save"), exact=True).click()
     staff.get_by_text(say("Il bando è stato salvato.", "The call has been saved.")).wait_for()
+    snap(staff, "01-call-form")
 
 
 def promoter_signs_up(page, live_server, say, name, email):
@@ -178,6 +190,7 @@ def promoter_submits(page, tmp_path, say, org, cf_seed, title, solution_kind, le
     page.get_by_label(say("Descrizione 2", "Description 2")).fill("Arredi e attrezzature")
     page.get_by_label(say("Importo 2", "Amount 2")).fill("30000")
     field(page, say("Contributo richiesto", "Requested grant")).fill("90000")
+    snap(page, "03-proposal-budget")
     page.get_by_role("button", name=save_and_continue).click()
     page.get_by_role("heading", name=say("Allegati", "Attachments"), exact=True).wait_for()
     pdf = tmp_path / "statuto.pdf"
@@ -189,8 +202,10 @@ def promoter_submits(page, tmp_path, say, org, cf_seed, title, solution_kind, le
     page.get_by_role("link", name="Statuto").wait_for()
     page.get_by_role("button", name=say("Continua", "Continue")).click()
     page.get_by_role("heading", name=say("Verifica e presenta", "Check and submit"), exact=True).wait_for()
+    snap(page, "04-proposal-check")
     page.get_by_role("button", name=say("Presenta la proposta", "Submit the proposal")).click()
     page.get_by_role("heading", name=say("Ricevuta di presentazione", "Receipt of submission")).wait_for()
+    snap(page, "05-receipt")
     return page.get_by_test_id("protocol-number").inner_text()
 
 
@@ -245,6 +260,7 @@ def assessor_scores_everything(page, say, points_by_protocol, strengths, weaknes
         page.get_by_label(say("Punti di debolezza", "Weaknesses")).fill(weaknesses[protocol])
         page.get_by_role("button", name=say("Salva la bozza", "Save draft")).click()
         page.get_by_text(say("Bozza salvata.", "Draft saved.")).wait_for()
+        snap(page, "06-scoring")
         page.get_by_role("button", name=say("Invia la valutazione", "Submit the assessment")).click()
         page.get_by_text(say("La valutazione è stata inviata", "Your assessment has been submitted")).wait_for()
         done += 1
@@ -276,12 +292,15 @@ def staff_fund(staff, say, round_pk, funded_title, other_title=None):
                            f"Proposed grant for “{funded_title}” (EUR)")).fill(say("85000", "85000"))
     staff.get_by_label(say("Verbale della commissione", "Minutes of the committee")).fill(
         "Seduta del 12 luglio 2018: finanziata la prima proposta.")
+    snap(staff, "07-decision")
     staff.get_by_role("button", name=say("Rivedi la decisione", "Review the decision")).click()
     staff.get_by_role("heading", name=say("Conferma la decisione", "Confirm the decision")).wait_for()
+    snap(staff, "08-decision-confirm")
     staff.get_by_role("button", name=say("Conferma e applica la decisione", "Confirm and apply the decision")).click()
     staff.get_by_text(say("La decisione è stata applicata", "The decision has been applied")).wait_for()
     staff.get_by_role("button", name=say("Pubblica la graduatoria", "Publish the ranking")).click()
     staff.get_by_text(say("La graduatoria è ora pubblica.", "The ranking is now public.")).wait_for()
+    snap(staff, "09-decision-published")
 
 
 def staff_award(staff, say, tmp_path, protocol):
@@ -293,6 +312,7 @@ def staff_award(staff, say, tmp_path, protocol):
     field(staff, say("Codice CUP", "CUP code")).fill("C11J18000120007")
     staff.get_by_role("button", name=say("Continua", "Continue")).click()
     staff.get_by_role("heading", name=say("Verifica e conferma", "Check and confirm")).wait_for()
+    snap(staff, "10-award-confirm")
     assert say("85.000,00", "85,000.00") in staff.get_by_test_id("confirm-amount").inner_text()
     staff.get_by_role("button", name=say("Conferma l'assegnazione", "Confirm the award")).click()
     staff.get_by_text(say("Il contributo C11J18000120007 è stato assegnato",
@@ -303,6 +323,7 @@ def staff_award(staff, say, tmp_path, protocol):
     field(staff, say("Firmata il", "Signed on")).fill(timezone.localdate().isoformat())
     staff.get_by_role("button", name=say("Registra la firma", "Record the signature")).click()
     staff.get_by_text(say("La convenzione è stata registrata", "The agreement has been recorded")).wait_for()
+    snap(staff, "11-grant")
     return staff.url.split("#")[0]
 
 
@@ -321,6 +342,7 @@ def team_reports_and_staff_approve(team, staff, say, tmp_path, grant_url):
     receipt = tmp_path / "fattura-scaffali.pdf"
     receipt.write_bytes(PDF)
     team.locator("#id_exp-0-receipt").set_input_files(str(receipt))
+    snap(team, "12-report-form")
     team.get_by_role("button", name=say("Presenta il rendiconto", "Submit the report")).click()
     team.get_by_text(say("Il rendiconto è stato presentato", "The report has been submitted")).wait_for()
     assert say("Presentato, in esame", "Submitted, under review") in team.get_by_test_id("report-status").inner_text()
@@ -332,6 +354,7 @@ def team_reports_and_staff_approve(team, staff, say, tmp_path, grant_url):
     staff.locator("label", has_text=say("Approva il rendiconto", "Approve the report")).click()
     staff.get_by_role("button", name=say("Invia l'esito dell'esame", "Send the review")).click()
     staff.get_by_text(say("Il rendiconto è stato approvato", "The report has been approved")).wait_for()
+    snap(staff, "13-report-approved")
 
 
 def load_programme():
@@ -369,6 +392,7 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, sa
     public.goto("/calls/")
     public.get_by_role("link", name="Torino Social Factory 2018").first.click()
     public.get_by_role("link", name="Presenta una proposta").wait_for()
+    snap(public, "02-call")
 
     lap(clock, "step 1")
     # 2. Three promoters submit ------------------------------------------------------------------
@@ -549,6 +573,7 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, sa
     with translation.override("it"):  # the team reads the portal in Italian
         label = str(upcoming.label)
     p1.get_by_text(f"Il {label} scade tra 3 giorni").first.wait_for()
+    snap(p1, "14-notifications")
 
     lap(clock, "step 13")
     # 14. The camp takes place --------------------------------------------------------------------
@@ -633,6 +658,7 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, sa
     p2.get_by_role("link", name=f"Piano di miglioramento: {other_title}").click()
     p2.get_by_role("heading", name="Piano di miglioramento").wait_for()
     assert "Il piano economico dopo il contributo è fragile." in p2.get_by_test_id("weakness").first.inner_text()
+    snap(p2, "16-improvement")
 
     lap(clock, "step 16")
     # 17. The public reads the results ------------------------------------------------------------
@@ -658,6 +684,7 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, sa
     public.get_by_role("heading", name=funded_title).wait_for()
     public.goto("/grants/transparency/")
     row = public.get_by_role("row").filter(has_text="C11J18000120007")
+    snap(public, "17-transparency")
     assert "85.000,00" in row.inner_text() and "Emporio Solidale Barriera APS" in row.inner_text()
     lap(clock, "step 17")
 
@@ -680,6 +707,7 @@ def test_the_key_pages_in_english(actors, people, say, live_server, tmp_path):
     staff_open_the_call(staff, public, say)
     public.goto("/en/calls/tsf-2018/")
     public.get_by_role("link", name="Apply").wait_for()
+    snap(public, "02-call")
     p1 = login(actors("promoter1"), people["promoter1"].email, language="en")
     org, seed, title, kind = TEAMS["promoter1"]
     protocol = promoter_submits(p1, tmp_path, say, org, seed, title, kind, people["promoter1"].full_name)
