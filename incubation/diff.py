@@ -3,6 +3,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import ProposalVersion
@@ -61,6 +62,8 @@ def _value_text(version: ProposalVersion, name: str) -> str:
     value = getattr(version, name)
     if value is None:
         return ""
+    if isinstance(field, models.DecimalField):
+        return euro(value)  # every amount of a version is in euros
     return str(value)
 
 

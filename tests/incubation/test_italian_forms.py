@@ -51,3 +51,18 @@ def test_session_deliverable_and_lab_sent_back_untouched(staff_client):
     assert form.submit(button="Salva").status_code == 302
     due = timezone.localtime(Deliverable.objects.get(pk=deliverable.pk).due_at)
     assert due.strftime("%Y-%m-%d %H:%M") == "2031-03-20 18:00"
+
+
+def test_the_version_comparison_reads_amounts_the_italian_way():
+    from decimal import Decimal
+
+    from incubation.diff import version_diff
+    from tests.incubation.factories import admitted_team
+
+    proposal, _users = admitted_team(make_lab().call)
+    v1 = proposal.versions.get(number=1)
+    v2 = v1.copy_as_next()
+    v2.requested_grant = Decimal("80800.00")
+    v2.save()
+    fields = {d.name: d for d in version_diff(v1, v2)}
+    assert "".join(text for _op, text in fields["requested_grant"].right) == "80.800,00 €"
