@@ -26,7 +26,7 @@ SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 INSTALLED_APPS = [
     # Before the admin: English versions of reference data and of the texts staff write.
     "modeltranslation",
-    "django.contrib.admin",
+    "tsf.accounts.admin_site.PortalAdminConfig",  # the Django admin behind allauth's login and TOTP
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -126,6 +126,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# The Django admin (behind the portal's login and two-factor gate): on with DEBUG, off in production
+# unless ADMIN_ENABLED=1; off, its URLs do not exist.
+ADMIN_ENABLED = env.bool("ADMIN_ENABLED", default=DEBUG)
 LOGIN_REDIRECT_URL = "accounts:my_area"
 
 # django-allauth: e-mail as login, mandatory verification, rate limits on, TOTP for everyone.

@@ -19,6 +19,7 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 ACCOUNT_RATE_LIMITS = {}
+ADMIN_ENABLED = True  # the admin's guards are tested (tests/tsf/test_admin.py turns it off too)
 STATIC_ROOT = BASE_DIR / "var" / "test-static"
 os.makedirs(STATIC_ROOT, exist_ok=True)
 # Request and unit tests run tasks eagerly; the tests that prove the real worker use Redis.

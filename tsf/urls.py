@@ -47,7 +47,7 @@ urlpatterns += i18n_patterns(
     path("acceleration/", include("acceleration.urls")),
     path("blog/", include("blog.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("django-admin/", admin.site.urls),
+    *([path("django-admin/", admin.site.urls)] if settings.ADMIN_ENABLED else []),
     prefix_default_language=False,
 )
 

@@ -1,6 +1,6 @@
 """People and their roles. One person may hold several roles (a promoter can also be a mentor)."""
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager, _user_has_module_perms, _user_has_perm
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +104,18 @@ class User(AbstractUser):
         authentication in this session."""
         gated = self.gated_roles
         return self.held_roles - gated if gated else self.held_roles
+
+    def has_perm(self, perm, obj=None):
+        """As Django's, except that a superuser whose session did not use two factors is asked like
+        anyone else (Django answers yes to every permission of a superuser before asking a backend)."""
+        if self.session_mfa is False and self.is_superuser:
+            return self.is_active and _user_has_perm(self, perm, obj=obj)
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        if self.session_mfa is False and self.is_superuser:
+            return self.is_active and _user_has_module_perms(self, app_label)
+        return super().has_module_perms(app_label)
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and bool(self.roles.intersection(roles))
