@@ -20,7 +20,7 @@ class WorkshopInline(TranslationTabularInline):
 
 
 @admin.register(Lab)
-class LabAdmin(admin.ModelAdmin):
+class LabAdmin(TranslationAdmin):
     list_display = ("name", "call", "incubator_name", "starts_on", "ends_on")
     inlines = [WorkshopInline]
 

@@ -88,6 +88,8 @@ WORKSHOPS = [
        "https://www.lavoro.gov.it/")]),
 ]
 
+LAB_DESCRIPTION_EN = ("The incubation lab of the 25 ideas admitted: four workshops from March to May 2018, "
+                      "with a tutor who accompanies each team up to the revised proposal.")
 # The workshops' English titles and topics (shown under /en/), in the programme's own words (shared/seed).
 WORKSHOPS_EN = {
     1: ("Identity, vision and mission of the idea",
@@ -248,8 +250,11 @@ def seed(ctx):
         "name": "Incubation Lab 2018", "incubator_name": "Make a Cube³",
         "description": "Il laboratorio di incubazione delle 25 idee ammesse: quattro workshop da marzo a maggio "
                        "2018, con un tutor che accompagna ogni gruppo fino alla proposta rivista.",
+        "description_en": LAB_DESCRIPTION_EN,
         "starts_on": datetime.date(2018, 3, 5), "ends_on": datetime.date(2018, 5, 31),
     })
+    if not lab.description_en:  # a demo seeded before the English versions
+        Lab.objects.filter(pk=lab.pk).update(description_en=LAB_DESCRIPTION_EN)
     ctx.data["lab_2018"] = lab
     workshops = []
     for number, title, topics, sessions, deliverables, materials in WORKSHOPS:

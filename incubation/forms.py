@@ -10,13 +10,14 @@ from .models import Deliverable, Lab, Material, ProgressEntry, Session, Submissi
 SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
 
 
-class LabForm(forms.ModelForm):
+class LabForm(EnglishVersionsForm):
     class Meta:
         model = Lab
-        fields = ["name", "incubator_name", "description", "starts_on", "ends_on"]
+        fields = ["name", "incubator_name", "description_it", "description_en", "starts_on", "ends_on"]
         widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "description": forms.Textarea(attrs={"rows": 3})}
+                   "description_it": forms.Textarea(attrs={"rows": 3}),
+                   "description_en": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
         data = super().clean()

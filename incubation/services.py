@@ -77,7 +77,7 @@ def create_lab(call: Call, form, *, by) -> Lab:
     return lab
 
 
-LAB_FIELDS = ("name", "incubator_name", "description", "starts_on", "ends_on")
+LAB_FIELDS = ("name", "incubator_name", "description_it", "description_en", "starts_on", "ends_on")
 
 
 @transaction.atomic

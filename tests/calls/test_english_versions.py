@@ -144,3 +144,20 @@ def test_staff_form_has_the_english_beside_the_italian_and_saves_both(staff_clie
     body = _page(staff_client, call, "en")
     assert "Third-sector organisations." in body and "When does it close?" in body and "Full description." in body
     assert "Torino Social Factory 2031" in body
+
+
+def test_admin_edits_the_english_beside_the_italian(client, make_user, call):
+    """The Django admin shows each version of the translated texts as its own field."""
+    admin = make_user("admin@example.org", roles=["staff"], is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    with translation.override("it"):
+        pages = [reverse("admin:calls_call_change", args=[call.pk]),
+                 reverse("admin:calls_impacttheme_change", args=[ImpactTheme.objects.first().pk]),
+                 reverse("admin:calls_district_change", args=[District.objects.get(number=6).pk])]
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            body = response.content.decode()
+            assert "(inglese)" in body, url
+    body = client.get(pages[0]).content.decode()
+    assert 'name="description_en"' in body and 'name="faqs-0-question_en"' in body and 'name="title_it"' in body

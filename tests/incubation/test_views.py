@@ -446,7 +446,8 @@ def test_staff_create_a_lab_for_a_call_without_one(client, staff_user):
 
 
 def test_staff_add_a_workshop_with_its_english_title_and_topics(client, staff_user):
-    """The workshop's English title and topics show under /en/; where none was given, the Italian."""
+    """The workshop's English title and topics (and the lab's description) show under /en/; where none
+    was given, the Italian."""
     from django.utils import translation
 
     from incubation.models import Lab
@@ -473,3 +474,21 @@ def test_staff_add_a_workshop_with_its_english_title_and_topics(client, staff_us
     with translation.override("it"):
         html = client.get(reverse("incubation:workshop", kwargs={"pk": ws.pk})).content.decode()
     assert "Competenze hard e soft" in html and "Hard and soft skills" not in html
+
+
+    # The lab's description too: staff write the English beside the Italian; visitors read it under /en/.
+    r = client.post(edit, {"lab-name": "Lab 2030", "lab-incubator_name": "Make a Cube³",
+                           "lab-description_it": "Quattro workshop per le idee ammesse.",
+                           "lab-description_en": "Four workshops for the ideas admitted.",
+                           "lab-starts_on": "2030-03-05", "lab-ends_on": "2030-05-31"})
+    assert r.status_code == 302
+    lab.refresh_from_db()
+    assert (lab.description_it, lab.description_en) == ("Quattro workshop per le idee ammesse.",
+                                                        "Four workshops for the ideas admitted.")
+    client.logout()
+    with translation.override("en"):
+        html = client.get(reverse("incubation:index")).content.decode()
+    assert "Four workshops for the ideas admitted." in html and "Hard and soft skills" in html
+    with translation.override("it"):
+        html = client.get(reverse("incubation:index")).content.decode()
+    assert "Quattro workshop per le idee ammesse." in html and "Competenze hard e soft" in html
