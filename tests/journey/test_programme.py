@@ -393,6 +393,7 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, sa
     public.get_by_role("link", name="Torino Social Factory 2018").first.click()
     public.get_by_role("link", name="Presenta una proposta").wait_for()
     snap(public, "02-call")
+    public.get_by_text("Progetti ammessi all'Incubation Lab", exact=True).wait_for()
 
     lap(clock, "step 1")
     # 2. Three promoters submit ------------------------------------------------------------------
@@ -708,6 +709,7 @@ def test_the_key_pages_in_english(actors, people, say, live_server, tmp_path):
     public.goto("/en/calls/tsf-2018/")
     public.get_by_role("link", name="Apply").wait_for()
     snap(public, "02-call")
+    public.get_by_text("Projects admitted to the Incubation Lab", exact=True).wait_for()
     p1 = login(actors("promoter1"), people["promoter1"].email, language="en")
     org, seed, title, kind = TEAMS["promoter1"]
     protocol = promoter_submits(p1, tmp_path, say, org, seed, title, kind, people["promoter1"].full_name)
