@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, District, ImpactTheme, LegalForm
-from tsf.core.forms import AmountField, HttpsURLField
+from tsf.core.forms import AmountField, DateTimeField, HttpsURLField
 from tsf.core.uploads import DocumentValidator
 
 from .models import (
@@ -106,7 +106,7 @@ class HelpFilterForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("Date and time"),
+    starts_at = DateTimeField(label=_("Date and time"),
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"])
     minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=10, max_value=240, initial=45)

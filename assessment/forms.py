@@ -5,7 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from tsf.accounts.models import User
-from tsf.core.forms import AmountField, AmountInput
+from tsf.core.forms import AmountField, AmountInput, DateTimeField
 
 from .models import AssessmentRound, Criterion
 
@@ -25,6 +25,7 @@ class RoundForm(forms.ModelForm):
         widgets = {"opens_at": DateTimeInput(), "closes_at": DateTimeInput(),
                    "version_number": forms.Select(choices=[(1, _("Version 1 (as submitted)")),
                                                            (2, _("Version 2 (revised)"))])}
+        field_classes = {"opens_at": DateTimeField, "closes_at": DateTimeField}
 
     def __init__(self, *args, call=None, **kwargs):
         super().__init__(*args, **kwargs)

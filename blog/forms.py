@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import LAB_STATUSES, Proposal, ProposalVersion
-from tsf.core.forms import HttpsURLField
+from tsf.core.forms import DateTimeField, HttpsURLField
 
 from .models import RESERVED_SLUGS, Category, GalleryImage, Post
 from .services import parse_tag_names
@@ -44,7 +44,7 @@ class PostForm(forms.ModelForm):
     publication = forms.ChoiceField(
         label=_("Publication"), choices=PUBLICATION_CHOICES, widget=forms.RadioSelect, initial="draft"
     )
-    publish_at = forms.DateTimeField(
+    publish_at = DateTimeField(
         label=_("Publication date and time"), required=False, input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=_("Italian time. Only for a scheduled publication."),
@@ -169,7 +169,7 @@ GalleryFormSet = inlineformset_factory(
 
 
 class ScheduleForm(forms.Form):
-    publish_at = forms.DateTimeField(
+    publish_at = DateTimeField(
         label=_("Publication date and time"), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
     )

@@ -2,7 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from tsf.core.forms import AmountField
+from tsf.core.forms import AmountField, DateTimeField
 from tsf.core.model_i18n import EnglishVersionsForm
 
 from .models import FAQ, Call, CallDocument, LegalForm
@@ -78,7 +78,9 @@ class CallForm(EnglishVersionsForm):
             "description_it": forms.Textarea(attrs={"rows": 8}), "description_en": forms.Textarea(attrs={"rows": 8}),
             "eligibility_it": forms.Textarea(attrs={"rows": 4}), "eligibility_en": forms.Textarea(attrs={"rows": 4}),
         }
-        field_classes = {"max_grant": AmountField, "total_budget": AmountField}
+        field_classes = {"max_grant": AmountField, "total_budget": AmountField, "opens_at": DateTimeField,
+                         "closes_at": DateTimeField, "revised_opens_at": DateTimeField,
+                         "revised_closes_at": DateTimeField}
         help_texts = {"opens_at": _("Date and time in Europe/Rome."), "closes_at": _("Date and time in Europe/Rome.")}
 
     def clean(self):

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tsf.accounts.models import User
+from tsf.core.forms import DateTimeField
 from tsf.core.model_i18n import EnglishVersionsForm
 
 from .models import Deliverable, Lab, Material, ProgressEntry, Session, Submission, Workshop
@@ -85,6 +86,7 @@ class DeliverableForm(forms.ModelForm):
         fields = ["title", "description", "due_at"]
         widgets = {"due_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                    "description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"due_at": DateTimeField}
 
 
 class TutorsForm(forms.Form):

@@ -147,6 +147,14 @@ def test_staff_form_errors_next_to_fields(staff_client):
     assert not Call.objects.filter(slug="tsf-2031").exists()
 
 
+def test_a_date_in_the_year_one_is_refused_not_a_server_error(staff_client):
+    """01/01/0001 00:00 in Rome falls in the year 0 in UTC: SQLite could not even compare it."""
+    response = staff_client.post(reverse("calls:staff_create"), _form_data(opens_at="0001-01-01T00:00"))
+    assert response.status_code == 200
+    assert "Enter a valid date/time." in response.content.decode()
+    assert not Call.objects.filter(slug="tsf-2031").exists()
+
+
 def test_date_change_after_opening_is_audited(staff_client):
     call = CallFactory()  # opened 10 days ago
     new_close = timezone.localtime(call.closes_at + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")

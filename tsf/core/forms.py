@@ -58,3 +58,16 @@ class AmountField(forms.DecimalField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid",
                                         params={"example": number(Decimal("85000"))}) from None
         return amount
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time typed in the page (Europe/Rome), refused ("Enter a valid date/time.") when
+    its year is not between 1900 and 2999: 01/01/0001 00:00 in Rome is in the year 0 in UTC, which
+    SQLite cannot store nor compare (a server error), while PostgreSQL would keep a meaningless
+    date."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None and not 1900 <= result.year <= 2999:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return result
