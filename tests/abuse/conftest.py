@@ -1,5 +1,6 @@
 """The abuse tests' world: the 2018 demo edition (seeded once per module, rolled back after it) plus
 people who hold a role but own nothing in it, so every private object belongs to someone else."""
+import re
 import time
 from types import SimpleNamespace
 
@@ -104,13 +105,31 @@ def world(django_db_setup, django_db_blocker):
 
 
 def db_writes():
-    """Rows inserted, updated or deleted so far in this transaction, per table (PostgreSQL's own
-    counters: they see every write, whatever the code path). Sessions are left out."""
+    """Rows inserted, updated or deleted so far, per table; sessions are left out. On PostgreSQL its
+    own counters of this transaction (they see every write, whatever the code path); on SQLite the
+    rows each INSERT, UPDATE or DELETE statement of the test's connection touched."""
     from django.db import connection
 
+    if connection.vendor != "postgresql":
+        if _count_writes not in connection.execute_wrappers:
+            connection.execute_wrappers.append(_count_writes)
+        return {t: n for t, n in _sqlite_writes.items() if n and t != "django_session"}
     with connection.cursor() as cursor:
         cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables")
         return {t: n for t, n in cursor.fetchall() if n and t != "django_session"}
+
+
+_sqlite_writes: dict = {}
+_WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def _count_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    match = _WRITE.match(sql)
+    rows = context["cursor"].rowcount
+    if match and rows and rows > 0:
+        _sqlite_writes[match.group(1)] = _sqlite_writes.get(match.group(1), 0) + rows
+    return result
 
 
 def changed_tables(before, after):

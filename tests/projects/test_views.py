@@ -393,13 +393,19 @@ def test_receipt_pdf(promoter_client, submitted, other_promoter, client):
 
 
 def test_call_closing_reminders_once_per_offset(draft, promoter_user, make_user):
-    from datetime import timedelta
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
 
     from freezegun import freeze_time
 
     from tsf.notifications import deadlines
 
+    ROME = ZoneInfo("Europe/Rome")
+    # A call closing at 18:00 in Rome, on a fixed day: "2 hours before" is the day of the deadline
+    # whatever the hour the test runs.
     call = draft.call
+    call.opens_at, call.closes_at = datetime(2030, 3, 1, 9, 0, tzinfo=ROME), datetime(2030, 5, 16, 18, 0, tzinfo=ROME)
+    call.save()
     with freeze_time(call.closes_at - timedelta(days=20)):
         assert deadlines.run() == 0
     with freeze_time(call.closes_at - timedelta(days=2)):  # 14 and 3 passed: one reminder, not two

@@ -65,10 +65,10 @@ def test_healthz_is_not_under_the_language_prefix_and_only_answers_get(client, d
 
 
 @pytest.fixture
-def private_doc(db, make_user):
-    """No stage has a model with a private file yet: a model made for this test only (its table
-    lives inside the test's transaction), with its `core.view_privatedoc` rule: staff, or the
-    person named as owner."""
+def private_doc(transactional_db, make_user):
+    """No stage has a model with a private file yet: a model made for this test only (its table is
+    created for the test and dropped after it: SQLite cannot change its schema inside the test's
+    transaction), with its `core.view_privatedoc` rule: staff, or the person named as owner."""
     class PrivateDoc(models.Model):
         owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
         attachment = models.FileField(
@@ -101,6 +101,8 @@ def private_doc(db, make_user):
         yield doc, empty, owner
     finally:
         doc.attachment.delete(save=False)
+        with connection.schema_editor() as editor:
+            editor.delete_model(PrivateDoc)
         rules.remove_perm("core.view_privatedoc")
         del apps.all_models["core"]["privatedoc"]
         apps.clear_cache()
