@@ -186,3 +186,81 @@ def test_the_message_is_shown_next_to_the_field(name, content, message):
 def test_a_good_file_passes_the_form():
     form = AttachmentForm(data={}, files={"attachment": SimpleUploadedFile("ok.pdf", PDF)})
     assert form.is_valid(), form.errors
+
+
+# Zip bombs --------------------------------------------------------------------------------------
+
+
+def zip_bomb_odt(megabytes=500, member="content.xml"):
+    """A small ODT whose one member inflates to `megabytes` of zeros, written in chunks so the test
+    itself stays small in memory."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        if member != "mimetype":
+            zf.writestr("mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        chunk = bytes(1024 * 1024)
+        with zf.open(member, "w", force_zip64=True) as out:
+            for _ in range(megabytes):
+                out.write(chunk)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def bomb():
+    return zip_bomb_odt()
+
+
+def odt_bytes():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        zf.writestr("content.xml", '<?xml version="1.0"?><office:document-content>' + "<text:p>Relazione</text:p>" * 500
+                    + "</office:document-content>")
+        zf.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest/>')
+    return buf.getvalue()
+
+
+def test_a_zip_bomb_odt_is_refused_without_inflating_it(bomb):
+    import tracemalloc
+
+    assert len(bomb) < 1024 * 1024  # under a megabyte on disk, 500 MB inflated
+    upload = SimpleUploadedFile("relazione.odt", bomb)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError) as exc:
+            DocumentValidator()(upload)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024
+    assert exc.value.error_list[0].code == "unsafe_archive"
+    assert "“relazione.odt” is a compressed file whose declared content is far too large" in messages(exc)
+
+
+def test_a_bomb_hidden_in_the_mimetype_member_is_refused_too():
+    with pytest.raises(ValidationError) as exc:
+        DocumentValidator()(SimpleUploadedFile("bando.odt", zip_bomb_odt(megabytes=20, member="mimetype")))
+    assert exc.value.error_list[0].code == "unsafe_archive"
+
+
+def test_an_archive_with_too_many_members_is_refused():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+        for i in range(5001):
+            zf.writestr(f"x/{i}", "")
+    with pytest.raises(ValidationError) as exc:
+        DocumentValidator()(SimpleUploadedFile("offerta.docx", buf.getvalue()))
+    assert exc.value.error_list[0].code == "unsafe_archive"
+
+
+def test_normal_odt_and_docx_still_pass():
+    DocumentValidator()(SimpleUploadedFile("relazione.odt", odt_bytes()))
+    DocumentValidator()(SimpleUploadedFile("relazione.docx", docx_bytes()))
+
+
+def test_the_zip_bomb_message_is_shown_next_to_the_field_in_italian(bomb):
+    with translation.override("it"):
+        form = AttachmentForm(data={}, files={"attachment": SimpleUploadedFile("relazione.odt", bomb)})
+        assert not form.is_valid()
+        assert "file compresso" in form.errors["attachment"][0]

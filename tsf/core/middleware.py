@@ -2,6 +2,8 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 
 
 class SecurityHeadersMiddleware:
@@ -24,3 +26,28 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.TSF_CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         return response
+
+
+class UploadSizeLimitMiddleware:
+    """Refuses a multipart POST whose declared Content-Length is above the upload limit before any
+    of its body is read: a person sending a 2 GB file gets a readable page at once, and the server
+    neither waits for nor stores the body. (A file under this limit but over the per-file limit is
+    still refused next to its field by tsf.core.uploads.UploadValidator.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            limit = settings.TSF_UPLOAD_REQUEST_MAX_BYTES
+            if length > limit:
+                return render(request, "413.html", {
+                    "size": filesizeformat(length), "limit": filesizeformat(limit),
+                    "file_limit": filesizeformat(settings.TSF_UPLOAD_MAX_BYTES),
+                    "back": request.get_full_path(),
+                }, status=413)
+        return self.get_response(request)

@@ -64,8 +64,43 @@ IMAGE_TYPES = {k: v for k, v in DOCUMENT_TYPES.items() if k in ("png", "jpg", "j
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]|^\.")
 
 
+# Archive checks (ODT/DOCX/XLSX... are zip files): only the central directory is read, and a
+# member is opened as a stream and read a few bytes at most, so a "zip bomb" costs nothing.
+ARCHIVE_MAX_MEMBERS = 5000
+ARCHIVE_MAX_TOTAL_BYTES = 200 * 1024 * 1024  # declared uncompressed size of all members
+ARCHIVE_MAX_RATIO = 100  # uncompressed / compressed, for members over ARCHIVE_RATIO_FROM bytes
+ARCHIVE_RATIO_FROM = 1024 * 1024
+_MIMETYPE_MAX_BYTES = 200
+
+
+class UnsafeArchive(ValueError):
+    """The archive declares sizes or ratios no real document has (a "zip bomb")."""
+
+
+def check_archive(zf: zipfile.ZipFile) -> None:
+    """Raises UnsafeArchive when the declared member count, total size or compression ratio is absurd.
+    Nothing is decompressed."""
+    infos = zf.infolist()
+    if len(infos) > ARCHIVE_MAX_MEMBERS:
+        raise UnsafeArchive("too many members")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > ARCHIVE_MAX_TOTAL_BYTES:
+            raise UnsafeArchive("declared size too large")
+        if info.file_size > ARCHIVE_RATIO_FROM and info.file_size > ARCHIVE_MAX_RATIO * max(info.compress_size, 1):
+            raise UnsafeArchive("compression ratio too high")
+
+
+def read_member_head(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """At most `limit` bytes of a member, decompressed as a stream (never the whole member)."""
+    with zf.open(name) as member:
+        return member.read(limit)
+
+
 def sniff(fileobj) -> str | None:
-    """The MIME type recognised from the first bytes of the content (None if unknown)."""
+    """The MIME type recognised from the first bytes of the content (None if unknown).
+    Raises UnsafeArchive for a zip whose declared sizes are absurd."""
     pos = fileobj.tell() if hasattr(fileobj, "tell") else 0
     fileobj.seek(0)
     head = fileobj.read(8192)
@@ -73,21 +108,29 @@ def sniff(fileobj) -> str | None:
     kind = filetype.guess(head)
     if kind is not None:
         mime = kind.mime
-    if mime in (None, "application/zip"):
-        # Office Open XML and OpenDocument are zip files: look inside.
+    if head.startswith(b"PK") or mime in (None, "application/zip"):
+        # Office Open XML and OpenDocument are zip files: check the archive (even when the first
+        # bytes already name the type), then look inside.
         fileobj.seek(0)
         try:
             with zipfile.ZipFile(fileobj) as zf:
+                check_archive(zf)
                 names = set(zf.namelist())
-                if "mimetype" in names:
-                    mime = zf.read("mimetype").decode("ascii", "replace").strip()
+                if mime not in (None, "application/zip"):
+                    pass  # recognised from the first bytes
+                elif "mimetype" in names:
+                    raw = read_member_head(zf, "mimetype", _MIMETYPE_MAX_BYTES)
+                    mime = raw.decode("ascii", "replace").strip()
                 elif "word/document.xml" in names:
                     mime = DOCUMENT_TYPES["docx"]
                 elif "xl/workbook.xml" in names:
                     mime = DOCUMENT_TYPES["xlsx"]
                 elif "ppt/presentation.xml" in names:
                     mime = DOCUMENT_TYPES["pptx"]
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except UnsafeArchive:
+            fileobj.seek(pos)
+            raise
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
             pass
     fileobj.seek(pos)
     return mime
@@ -135,7 +178,15 @@ class UploadValidator:
                 code="bad_extension",
                 params={"types": accepted},
             )
-        mime = sniff(file)
+        try:
+            mime = sniff(file)
+        except UnsafeArchive:
+            raise ValidationError(
+                _("“%(name)s” is a compressed file whose declared content is far too large or too compressed "
+                  "for a real document, so it was not accepted. Please save the document again and upload it."),
+                code="unsafe_archive",
+                params={"name": name[:80]},
+            ) from None
         if mime != allowed[ext]:
             raise ValidationError(
                 _("The content of “%(name)s” is not a real %(ext)s file. Accepted types: %(types)s."),
