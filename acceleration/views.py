@@ -17,6 +17,7 @@ from projects.models import Proposal
 from tsf.accounts.permissions import role_required, staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
+from tsf.core.params import object_id, object_or_404
 from tsf.core.sharing import site_url
 
 from . import ics, selectors, services
@@ -421,8 +422,8 @@ def help_new(request):
     proposals = selectors.team_proposals(user, HELPDESK_STATUSES)
     report = None
     if request.GET.get("report") or request.POST.get("report"):
-        report = get_object_or_404(Report.objects.select_related("grant", "grant__proposal"),
-                                   pk=request.GET.get("report") or request.POST.get("report"))
+        report = object_or_404(Report.objects.select_related("grant", "grant__proposal"),
+                               request.GET.get("report") or request.POST.get("report"))
         if not user.has_perm("grants.view_report", report):
             raise PermissionDenied
         proposals = proposals.filter(pk=report.grant.proposal_id)
@@ -510,8 +511,9 @@ def slots(request):
         raise PermissionDenied(_("Support slots are for the funded teams."))
     reports = Report.objects.filter(grant__proposal__in=proposals).select_related("grant").order_by("due_date")
     initial = {}
-    if request.GET.get("report"):
-        initial["report"] = reports.filter(pk=request.GET["report"]).first()
+    report_id = object_id(request.GET.get("report"))
+    if report_id is not None:
+        initial["report"] = reports.filter(pk=report_id).first()
     form = BookingForm(proposals=proposals, reports=reports, initial=initial)
     return render(request, "acceleration/slots.html", {
         "form": form, "page_obj": _page(request, selectors.free_slots()),

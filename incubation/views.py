@@ -32,6 +32,7 @@ from tsf.accounts.models import User
 from tsf.accounts.permissions import role_required, staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
+from tsf.core.params import object_or_404
 from tsf.core.sharing import absolute
 
 from . import charts, ical, selectors, services
@@ -528,7 +529,7 @@ def _revised_attachments(request, proposal, lab, version, index):
     if request.method == "POST":
         try:
             if "remove" in request.POST:
-                attachment = get_object_or_404(Attachment, pk=request.POST.get("remove"), version=version)
+                attachment = object_or_404(Attachment, request.POST.get("remove"), version=version)
                 services.remove_revision_attachment(attachment, by=request.user)
                 messages.success(request, _("The attachment has been removed from version 2."))
                 return redirect("incubation:revised_step", pk=proposal.pk, step="attachments")

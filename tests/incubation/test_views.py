@@ -388,6 +388,7 @@ def test_version_2_attachments_change_without_touching_version_1(client, world):
     copied = v2.attachments.get()
     url = reverse("incubation:revised_step", kwargs={"pk": team.pk, "step": "attachments"})
     assert "Statuto" in client.get(url).content.decode()
+    assert client.post(url, {"remove": "abc"}).status_code == 404  # not an id: names nothing
     assert client.post(url, {"remove": copied.pk}).status_code == 302
     assert client.post(url, {"upload": "1", "kind": "budget", "title": "Budget rivisto",
                              "file": pdf_upload("budget.pdf")}).status_code == 302
