@@ -42,3 +42,24 @@ def test_budget_step_in_italian_as_rendered(promoter_client, draft):
     version.refresh_from_db()
     assert version.requested_grant == Decimal("60000.00") and version.co_financing == Decimal("2500.50")
     assert ("works", "Tinteggiatura", Decimal("1500.25")) in _lines(version)
+
+
+def test_public_project_page_in_italian_as_rendered(client, staff_user, reference):
+    from projects.models import ProposalStatus, PublicProject
+    from tests.calls.factories import CallFactory
+    from tests.projects.test_public import lab_project
+
+    p = lab_project(CallFactory(year=2018), "Emporio solidale", status=ProposalStatus.FUNDED, grant=Decimal("98500.00"))
+    client.force_login(staff_user)
+    url = reverse("projects:staff_public_page", kwargs={"pk": p.pk})
+    form = read_form(client, url, button="Salva")
+    assert form["public_grant_amount"] == "98.500,00"
+    response = form.submit(button="Salva")
+    assert response.status_code == 302, response.content.decode()
+    assert PublicProject.objects.get(proposal=p).public_grant_amount == Decimal("98500.00")
+    form = read_form(client, url, button="Salva")
+    form["public_grant_amount"] = "120.000"
+    assert form.submit(button="Salva").status_code == 302
+    assert PublicProject.objects.get(proposal=p).public_grant_amount == Decimal("120000")
+    page = client.get(p.public_page.get_absolute_url()).content.decode()
+    assert "120.000 €" in page
