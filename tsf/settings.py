@@ -302,7 +302,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 TSF_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self' 'unsafe-inline'; font-src 'self' data:; "
+    "script-src 'self'; font-src 'self' data:; "
     "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )

@@ -1,6 +1,8 @@
 """allauth adapter: allauth's e-mails (verification, password reset, security notices) go through
 the outbox, in the recipient's language, so that they are never lost when the mail server is down;
 after signing in, a person reads the portal in their preferred language."""
+import math
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -9,6 +11,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tsf.core.i18n import language_of, translate_to
 
@@ -21,6 +24,16 @@ def _recipient(email, context):
     from .models import User
 
     return User.objects.filter(email__iexact=email).first() if email else None
+
+
+def lockout_minutes() -> int:
+    """How long the per-account limit of failed sign-ins lasts, in whole minutes (at least 1)."""
+    from allauth.core.internal.ratelimit import parse_rates
+
+    rates = parse_rates(settings.ACCOUNT_RATE_LIMITS.get("login_failed") or "") if isinstance(
+        settings.ACCOUNT_RATE_LIMITS, dict) else []
+    seconds = max((r.duration for r in rates if r.per == "key"), default=300)
+    return max(1, math.ceil(seconds / 60))
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -47,6 +60,24 @@ class AccountAdapter(DefaultAccountAdapter):
             event=template_prefix.rsplit("/", 1)[-1],
             recipient=user,
         )
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Failed sign-ins are counted per account AND client address (ACCOUNT_RATE_LIMITS
+        "login_failed"): guessing passwords from one address is stopped, but nobody elsewhere can lock
+        a named person (a staff member) out of their account by failing on purpose."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+
+    def validation_error(self, code, *args):
+        if code == "too_many_login_attempts":
+            from django.core.exceptions import ValidationError
+
+            minutes = lockout_minutes()
+            return ValidationError(ngettext(
+                "Too many failed sign-in attempts for this account from your connection: try again in "
+                "%(minutes)s minute.",
+                "Too many failed sign-in attempts for this account from your connection: try again in "
+                "%(minutes)s minutes.", minutes) % {"minutes": minutes}, code=code)
+        return super().validation_error(code, *args)
 
     def post_login(self, request, user, **kwargs):
         """Signed in, a person reads the portal in their preferred language: the page they go to
