@@ -140,6 +140,7 @@ EXPECTED = {
     "grants:staff_list": row("login", "403", "200", "403", "403", "403", "403"),
     "grants:transparency": row("200", "200", "200", "200", "200", "200", "200"),
     "healthz": row("200", "200", "200", "200", "200", "200", "200"),
+    "favicon": row(*["->/static/img/favicon-32.png"] * 7),
     "home": row("200", "200", "200", "200", "200", "200", "200"),
     "incubation:cohort": row("login", "403", "200", "200", "403", "403", "403"),
     "incubation:deliverable_edit": row("login", "403", "200", "403", "403", "403", "403"),
