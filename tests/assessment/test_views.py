@@ -347,7 +347,8 @@ def test_ranking_exports_and_printable(client, decided, staff_user):
     xlsx = client.get(url + "?format=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     printable = client.get(url + "?print=1").content.decode()
-    assert "assessment/print.css" in printable and "window.print()" in printable
+    assert "assessment/print.css" in printable and "js/print.js" in printable and "data-print" in printable
+    assert "onclick" not in printable
     minutes = reverse("assessment:minutes", kwargs={"pk": rnd.pk})
     csv = b"".join(client.get(minutes + "?format=csv").streaming_content).decode("utf-8-sig")
     assert "Admitted to the Incubation Lab" in csv
