@@ -6,7 +6,7 @@ import pytest
 
 from tests.blog.factories import PostFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FONTS_LOADED = """async () => {
   await document.fonts.ready;
