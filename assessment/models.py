@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 from projects.models import Proposal, ProposalStatus
+from tsf.core.acts import act_fields, act_text
 
 ZERO = Decimal("0.00")
 
@@ -68,6 +69,10 @@ class AssessmentRound(models.Model):
     )
     assessors_per_proposal = models.PositiveSmallIntegerField(_("assessors per proposal"), default=2,
                                                               validators=[MinValueValidator(1)])
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True,
+                                     help_text=_("Set by the explicit action that closes the round."))
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -282,6 +287,10 @@ class Decision(models.Model):
     published_at = models.DateTimeField(_("ranking published at"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
+    # The municipal act that approves the decision (selection list or funding list).
+    act_number, act_date, act_official = act_fields()
+    override_reason = models.TextField(
+        _("why the decision was taken with assessments missing"), blank=True)
 
     class Meta:
         verbose_name = _("decision")
@@ -294,6 +303,10 @@ class Decision(models.Model):
     @property
     def is_published(self):
         return self.published_at is not None
+
+    @property
+    def act(self):
+        return act_text(self.act_number, self.act_date, self.act_official)
 
 
 class DecisionItem(models.Model):

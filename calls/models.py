@@ -2,7 +2,7 @@
 eligible applicants, documents and FAQ. Every number is a setting of the call, not a constant."""
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -104,6 +104,23 @@ class TargetGroup(models.Model):
         return self.name
 
 
+class AttachmentKind(models.TextChoices):
+    """The kinds of document a proposal carries; a call says which of them are required."""
+
+    STATUTE = "statute", _("Statute and deed of incorporation")
+    BUDGET = "budget", _("Detailed budget")
+    CV = "cv", _("CVs of the team")
+    SUPPORT_LETTER = "support_letter", _("Letter of support from a partner")
+    DECLARATION = "declaration", _("Signed declaration of the legal representative")
+    OTHER = "other", _("Other")
+
+
+# The kinds a new call requires unless staff choose otherwise.
+DEFAULT_REQUIRED_ATTACHMENTS = [AttachmentKind.STATUTE.value, AttachmentKind.BUDGET.value, AttachmentKind.CV.value]
+# The programme's cap on one grant (Torino Social Factory, PON Metro 2014-2020): no call goes above it.
+PROGRAMME_MAX_GRANT = Decimal("140000.00")
+
+
 class CallQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -151,7 +168,8 @@ class Call(models.Model):
     incubation_quota = models.PositiveSmallIntegerField(_("projects admitted to incubation"), default=25)
     funding_quota = models.PositiveSmallIntegerField(_("projects funded (at most)"), default=12)
     max_grant = models.DecimalField(_("maximum grant (EUR)"), max_digits=12, decimal_places=2,
-                                    default=Decimal("140000.00"), validators=[MinValueValidator(Decimal("0"))])
+                                    default=PROGRAMME_MAX_GRANT,
+                                    validators=[MinValueValidator(Decimal("0")), MaxValueValidator(PROGRAMME_MAX_GRANT)])
     total_budget = models.DecimalField(_("total budget (EUR)"), max_digits=14, decimal_places=2,
                                        default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))])
 
@@ -162,6 +180,9 @@ class Call(models.Model):
     themes = models.ManyToManyField(ImpactTheme, blank=True, related_name="calls", verbose_name=_("impact themes"))
     target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="calls",
                                            verbose_name=_("target groups"))
+    required_attachments = models.JSONField(
+        _("required documents"), default=list, blank=True,
+        help_text=_("Codes of AttachmentKind: a proposal without one of them cannot be submitted."))
     eligible_legal_forms = models.JSONField(_("eligible legal forms"), default=list, blank=True,
                                             help_text=_("Codes of LegalForm; empty means every legal form."))
     reminder_offsets = models.JSONField(
@@ -181,6 +202,8 @@ class Call(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
                                    name="calls_call_closes_after_opens"),
+            models.CheckConstraint(condition=models.Q(max_grant__lte=PROGRAMME_MAX_GRANT),
+                                   name="calls_call_max_grant_within_programme_cap"),
         ]
 
     def __str__(self):

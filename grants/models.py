@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from assessment.models import DecisionItem
 from calls.models import Call, TargetGroup
 from projects.models import BudgetLine, Proposal
+from tsf.core.acts import act_fields, act_text
 from tsf.core.money import euro
 from tsf.core.uploads import DocumentValidator, private_storage, upload_to
 
@@ -101,6 +102,13 @@ class Grant(models.Model):
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+")
     awarded_at = models.DateTimeField(_("awarded at"), default=timezone.now)
+    # The municipal act that awards the grant, and the one that revokes it.
+    award_act_number, award_act_date, award_official = act_fields()
+    award_reason = models.TextField(_("why the grant differs from the committee's proposal"), blank=True)
+    revocation_act_number, revocation_act_date, revocation_official = act_fields(
+        _("revocation act number"), _("revocation act date"), _("official responsible for the revocation"))
+    revocation_reason = models.TextField(_("reason for the revocation"), blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -131,6 +139,14 @@ class Grant(models.Model):
     @property
     def organisation(self):
         return self.proposal.organisation
+
+    @property
+    def award_act(self):
+        return act_text(self.award_act_number, self.award_act_date, self.award_official)
+
+    @property
+    def revocation_act(self):
+        return act_text(self.revocation_act_number, self.revocation_act_date, self.revocation_official)
 
     @property
     def project_url(self):
@@ -317,6 +333,11 @@ class Tranche(models.Model):
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="+")
+    # The act that authorises the payment (determinazione di liquidazione) and the payment order.
+    act_number, act_date, act_official = act_fields()
+    payment_order_number = models.CharField(_("payment order number"), max_length=50, blank=True,
+                                            help_text=_("Number of the mandato di pagamento."))
+    payment_order_date = models.DateField(_("payment order date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("payment tranche")
@@ -334,6 +355,10 @@ class Tranche(models.Model):
 
     def __str__(self):
         return f"{self.grant.cup} #{self.order}: {euro(self.amount)}"
+
+    @property
+    def act(self):
+        return act_text(self.act_number, self.act_date, self.act_official)
 
     @property
     def condition_text(self):

@@ -21,7 +21,8 @@ from django.utils.translation import pgettext_lazy
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
-from calls.models import Call, District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
+from calls.models import AttachmentKind, Call, District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
+from tsf.core.acts import act_fields, act_text
 from tsf.core.money import euro
 from tsf.core.uploads import DocumentValidator, ImageValidator, private_storage, upload_to
 
@@ -362,13 +363,7 @@ class BudgetLine(models.Model):
 
 
 class Attachment(models.Model):
-    class Kind(models.TextChoices):
-        STATUTE = "statute", _("Statute and deed of incorporation")
-        BUDGET = "budget", _("Detailed budget")
-        CV = "cv", _("CVs of the team")
-        SUPPORT_LETTER = "support_letter", _("Letter of support from a partner")
-        DECLARATION = "declaration", _("Signed declaration of the legal representative")
-        OTHER = "other", _("Other")
+    Kind = AttachmentKind
 
     # Kinds that name the applicant or its people: hidden from assessors of a blind round.
     IDENTIFYING_KINDS = frozenset({Kind.STATUTE, Kind.CV, Kind.SUPPORT_LETTER, Kind.DECLARATION})
@@ -408,6 +403,8 @@ class AdmissibilityCheck(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     checked_at = models.DateTimeField(default=timezone.now)
+    # The municipal act that approves the list of admissible proposals.
+    act_number, act_date, act_official = act_fields()
 
     class Meta:
         verbose_name = _("admissibility check")
@@ -415,6 +412,10 @@ class AdmissibilityCheck(models.Model):
 
     def __str__(self):
         return f"{self.proposal}: {self.get_outcome_display()}"
+
+    @property
+    def act(self):
+        return act_text(self.act_number, self.act_date, self.act_official)
 
 
 # Statuses of a proposal that reached the Incubation Lab: the ones that may have a public page.
