@@ -1,8 +1,9 @@
 """Demo: organisations and the proposals of the 2018 call (about 40 submitted, a few drafts),
-shaped on the real call's solutions, plus one proposal each for promoter@ and promoter2@.
+shaped on the real call's solutions, plus one proposal each for promoter@ and promoter2@, and
+promoter@'s draft on the open call (partly written, with budget lines).
 
 ctx.data gets: "organisations" (list), "proposals_2018" (submitted, by protocol), "drafts_2018",
-"admissible_2018", "promoter_proposal", "promoter2_proposal".
+"admissible_2018", "promoter_proposal", "promoter2_proposal", "promoter_draft".
 """
 import random
 from datetime import timedelta
@@ -257,6 +258,47 @@ def seed(ctx):
     ctx.data["promoter_proposal"] = submitted[0]
     ctx.data["promoter2_proposal"] = submitted[1]
     _pending_invitation(organisations[0], owners[0], owners[1])
+    ctx.data["promoter_draft"] = _open_call_draft(ctx.data.get("call_open"), organisations[0], owners[0])
+
+
+# promoter@'s draft on the open call: the first steps written, the budget started (three lines), the
+# impact, team and attachments still to do, so that every step can be looked at right after `make run`.
+OPEN_CALL_DRAFT = ("Portineria di comunità a Barriera di Milano", ST.COMMUNITY_HUB, "Barriera di Milano",
+                   ["coesione-sociale", "vulnerabilita-sociali"], ["anziani", "famiglie-difficolta"])
+OPEN_CALL_BUDGET = [
+    (BudgetLine.Category.PERSONNEL, "Due operatori di portineria (24 mesi, part-time)", Decimal("52000.00")),
+    (BudgetLine.Category.WORKS, "Adeguamento del locale al piano terra", Decimal("18500.00")),
+    (BudgetLine.Category.EQUIPMENT, "Arredi, computer e bacheca digitale", Decimal("7250.00")),
+]
+
+
+def _open_call_draft(call, organisation, owner):
+    if call is None or owner is None:
+        return None
+    existing = Proposal.objects.filter(call=call, organisation=organisation).first()
+    if existing is not None:
+        return existing
+    title, solution, hood_name, themes, groups = OPEN_CALL_DRAFT
+    proposal = Proposal.objects.create(call=call, organisation=organisation, created_by=owner)
+    hood = Neighbourhood.objects.select_related("district").get(name=hood_name)
+    version = ProposalVersion.objects.create(
+        proposal=proposal, number=1, title=title, last_step="budget",
+        summary=("Una portineria aperta sei giorni su sette in un cortile di case popolari: piccoli servizi, "
+                 "ascolto e orientamento per anziani soli e famiglie, gestita con gli abitanti."),
+        social_need=("Nelle case popolari di via Cherubini molti anziani vivono soli e le famiglie non conoscono "
+                     "i servizi del quartiere; manca un punto di riferimento vicino a casa."),
+        district=hood.district, area_description=f"{hood.name}, {hood.district.name}: il cortile di via Cherubini.",
+        solution_type=solution, solution=SOLUTION_TEXT[solution],
+        requested_grant=Decimal("62000.00"), co_financing=Decimal("15750.00"),
+    )
+    version.neighbourhoods.set([hood])
+    version.themes.set(ImpactTheme.objects.filter(code__in=themes))
+    version.target_groups.set(TargetGroup.objects.filter(code__in=groups))
+    for order, (category, description, amount) in enumerate(OPEN_CALL_BUDGET):
+        BudgetLine.objects.create(version=version, category=category, description=description, amount=amount,
+                                  order=order)
+    _audit(owner, "proposal.create", proposal, {"organisation": [None, organisation.legal_name]}, proposal.created_at)
+    return proposal
 
 
 def _pending_invitation(org, by, invitee):

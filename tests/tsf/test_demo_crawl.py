@@ -123,8 +123,9 @@ def _where(exc):
     return f"{frame.filename.rsplit('/', 2)[-2:][0]}/{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
 
 
-def crawl(client, language, starts):
-    """Breadth-first over the pages reachable from `starts`: the failures, and the pages seen."""
+def crawl(client, language, starts, *, max_objects=MAX_OBJECTS, max_query_variants=MAX_QUERY_VARIANTS, pages=None):
+    """Breadth-first over the pages reachable from `starts`: the failures, and the pages seen. `pages`,
+    when given, receives (view, url) for each HTML page that answered 200."""
     seen, failures = set(), []
     per_path, per_view = Counter(), {}
     queue = deque(u for u in (_same_site(s, language) for s in starts) if u)
@@ -136,10 +137,11 @@ def crawl(client, language, starts):
         seen.add(url)
         path, _, query = url.partition("?")
         per_path[path] += 1
-        if per_path[path] > 1 + MAX_QUERY_VARIANTS:
+        if per_path[path] > 1 + max_query_variants:
             continue
-        paths = per_view.setdefault(_view(path, language), set())
-        if path not in paths and len(paths) >= MAX_OBJECTS:
+        view = _view(path, language)
+        paths = per_view.setdefault(view, set())
+        if path not in paths and len(paths) >= max_objects:
             continue
         paths.add(path)
         visited += 1
@@ -160,6 +162,8 @@ def crawl(client, language, starts):
             continue
         if "text/html" not in response.get("Content-Type", ""):
             continue
+        if pages is not None and response.status_code == 200:
+            pages.append((view, url))
         parser = _Links()
         parser.feed(response.content.decode(response.charset or "utf-8", "replace"))
         queue.extend(u for u in (_same_site(link, language) for link in parser.urls(url)) if u and u not in seen)
@@ -224,3 +228,25 @@ def test_every_page_every_demo_account_reaches_answers_without_a_server_error(de
         failures += [f"{who}: {f}" for f in found]
     assert not failures, f"{len(failures)} pages answer with a server error ({language}):\n" + "\n".join(failures)
     assert all(n >= 10 for n in pages.values()), f"the crawl reached too few pages: {pages}"
+
+
+def test_promoter_finds_a_draft_on_the_open_call_with_every_step_to_look_at(demo):
+    """Right after `make run`, promoter@ has a draft on the open call, partly written: the first steps
+    filled, the budget started with its lines, the rest to do."""
+    from calls.models import Call
+    from projects.models import Proposal
+
+    client = sign_in("promoter@example.org", None)
+    draft = Proposal.objects.get(call__slug="torino-social-factory-2027", created_by__email="promoter@example.org")
+    assert draft.status == "draft" and Call.objects.get(pk=draft.call_id).is_open()
+    area = client.get(reverse("accounts:my_area")).content.decode()
+    assert "Portineria di comunità a Barriera di Milano" in area
+    assert reverse("projects:proposal", kwargs={"pk": draft.pk}) in area or \
+        reverse("projects:step", kwargs={"pk": draft.pk, "step": "budget"}) in area
+    for step in ("project", "need", "solution", "impact", "team", "budget", "attachments", "review"):
+        page = client.get(reverse("projects:step", kwargs={"pk": draft.pk, "step": step}))
+        assert page.status_code == 200, step
+    budget = client.get(reverse("projects:step", kwargs={"pk": draft.pk, "step": "budget"})).content.decode()
+    assert "Arredi, computer e bacheca digitale" in budget and "52.000,00" in budget
+    review = client.get(reverse("projects:step", kwargs={"pk": draft.pk, "step": "review"})).content.decode()
+    assert "Portineria di comunità a Barriera di Milano" in review
