@@ -23,6 +23,7 @@ from projects.services import (
     change_status,
     proposal_people,
     remove_attachment,
+    save_step,
     start_revised_version,
     submission_problems,
 )
@@ -319,13 +320,7 @@ def start_revision(proposal: Proposal, *, by) -> ProposalVersion:
 def save_revision(version: ProposalVersion, form, formset=None, *, step: str, by) -> ProposalVersion:
     """Save one part of version 2 (a projects step form, and the budget lines' formset)."""
     ensure_revision_editable(version, by=by)
-    form.save()
-    if formset is not None:
-        for i, line in enumerate(formset.save(commit=False)):
-            line.order = i
-            line.save()
-        for line in formset.deleted_objects:
-            line.delete()
+    save_step(version, form, formset)
     now = timezone.now()
     ProposalVersion.objects.filter(pk=version.pk).update(last_step=step, updated_at=now)
     Proposal.objects.filter(pk=version.proposal_id).update(updated_at=now)

@@ -15,24 +15,13 @@ from django.utils.translation import gettext_lazy
 
 from calls.models import Call
 from projects import services as project_services
-from projects.forms import (
-    AttachmentForm,
-    BudgetFormSet,
-    BudgetStepForm,
-    ImpactStepForm,
-    NeedStepForm,
-    ProjectStepForm,
-    SolutionStepForm,
-    TeamStepForm,
-    check_budget,
-)
-from projects.models import Attachment, Proposal, ProposalStatus
+from projects.models import Proposal, ProposalStatus
 from projects.selectors import proposal_detail
+from projects.steps import STEPS, StepEngine
 from tsf.accounts.models import User
 from tsf.accounts.permissions import role_required, staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
-from tsf.core.params import object_or_404
 from tsf.core.sharing import absolute
 
 from . import charts, ical, selectors, services
@@ -427,16 +416,48 @@ def deliverable_upload(request, pk, deliverable_pk):
 
 # The revised proposal (version 2) ------------------------------------------------------------
 
-REVISION_STEPS = [
-    ("project", gettext_lazy("The project"), ProjectStepForm),
-    ("need", gettext_lazy("Need and target groups"), NeedStepForm),
-    ("solution", gettext_lazy("The solution"), SolutionStepForm),
-    ("impact", gettext_lazy("Impact and indicators"), ImpactStepForm),
-    ("team", gettext_lazy("Partners and team"), TeamStepForm),
-    ("budget", gettext_lazy("Budget"), BudgetStepForm),
-    ("attachments", gettext_lazy("Attachments"), None),
-]
-REVISION_KEYS = [k for k, _l, _f in REVISION_STEPS]
+class RevisionSteps(StepEngine):
+    """Version 2, the revised proposal: the same steps as version 1 (projects' step engine), saved
+    by the team's members while the call's revised window is open."""
+
+    steps = [s for s in STEPS if s[0] != "review"]
+    url_name = "incubation:revised_step"
+    nav_label = gettext_lazy("Parts of the revised proposal")
+    save_label = gettext_lazy("Save")
+    saved_message = gettext_lazy("Version 2 saved at %(time)s.")
+    breadcrumbs_template = "incubation/includes/breadcrumbs.html"
+    remove_confirm = gettext_lazy("Remove this attachment from version 2?")
+
+    def save_step(self, step, form, formset):
+        services.save_revision(self.version, form, formset, step=step, by=self.request.user)
+
+    def add_attachment(self, data):
+        services.add_revision_attachment(self.version, file=data["file"], kind=data["kind"], title=data["title"],
+                                         by=self.request.user)
+
+    def remove_attachment(self, attachment):
+        services.remove_revision_attachment(attachment, by=self.request.user)
+
+    def blocked_url(self):
+        return reverse("incubation:revised", kwargs={"pk": self.proposal.pk})
+
+    after_last_url = blocked_url
+
+    def page_context(self):
+        return {
+            "heading": _("Revised proposal (version 2)"), "page_title": _("Revised proposal"),
+            "subheading": f"{self.proposal.title} · {self.proposal.organisation.legal_name}",
+            "here": _("Revised proposal"), "lab": self.call.lab,
+            "deadline_text": _("Version 2 can be submitted until %(when)s (Rome time).") % {
+                "when": date_format(timezone.localtime(self.call.revised_closes_at), "j F Y, H:i")}
+            if self.call.revised_closes_at else "",
+            "attachments_intro": _("Version 2 starts with the attachments of version 1: remove what is out of "
+                                   "date and add the new documents. Version 1 keeps its own."),
+            "back_link": {"url": self.blocked_url(), "label": _("Back to the revised proposal")},
+        }
+
+
+REVISION_KEYS = [k for k, _l, _f in RevisionSteps.steps]
 
 
 @login_required
@@ -471,7 +492,7 @@ def revised(request, pk):
                          and proposal.status == ProposalStatus.ADMITTED_TO_INCUBATION),
         "can_start": bool(is_member and version is None and window_open
                           and proposal.status == ProposalStatus.ADMITTED_TO_INCUBATION),
-        "steps": [(k, label) for k, label, _f in REVISION_STEPS], "problems": problems,
+        "steps": [(k, label) for k, label, _f in RevisionSteps.steps], "problems": problems,
         "submitted_at": version.frozen_at if version and version.frozen else None,
     })
 
@@ -489,67 +510,7 @@ def revised_step(request, pk, step):
     except project_services.ProposalError as exc:
         messages.error(request, exc.messages[0])
         return redirect("incubation:revised", pk=proposal.pk)
-    index = REVISION_KEYS.index(step)
-    if step == "attachments":
-        return _revised_attachments(request, proposal, lab, version, index)
-    form_class = REVISION_STEPS[index][2]
-    form = form_class(request.POST or None, instance=version, call=proposal.call)
-    formset = BudgetFormSet(request.POST or None, instance=version, prefix="lines") if step == "budget" else None
-    if request.method == "POST":
-        ok = form.is_valid() and (formset is None or formset.is_valid())
-        if ok and step == "budget":
-            ok = check_budget(form, formset, proposal.call)
-        if ok:
-            try:
-                services.save_revision(version, form, formset, step=step, by=request.user)
-            except project_services.ProposalError as exc:
-                messages.error(request, exc.messages[0])
-                return redirect("incubation:revised", pk=proposal.pk)
-            messages.success(request, _("Version 2 saved at %(time)s.") % {
-                "time": date_format(timezone.localtime(), "H:i")})
-            nxt = REVISION_KEYS[index + 1] if "next" in request.POST and index + 1 < len(REVISION_KEYS) else None
-            if nxt:
-                return redirect("incubation:revised_step", pk=proposal.pk, step=nxt)
-            if "next" in request.POST:
-                return redirect("incubation:revised", pk=proposal.pk)
-            return redirect("incubation:revised_step", pk=proposal.pk, step=step)
-        messages.error(request, _("Please correct the errors below: nothing has been lost."))
-    budget_total = formset.total() if formset is not None and formset.is_bound and formset.is_valid() else (
-        version.budget_total())
-    return render(request, "incubation/revised_step.html", {
-        "proposal": proposal, "lab": lab, "call": proposal.call, "version": version, "form": form,
-        "formset": formset, "budget_total": budget_total, "step": step, "step_label": REVISION_STEPS[index][1],
-        "steps": [(k, label) for k, label, _f in REVISION_STEPS],
-        "previous_step": REVISION_KEYS[index - 1] if index else None,
-    })
-
-
-def _revised_attachments(request, proposal, lab, version, index):
-    form = AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        try:
-            if "remove" in request.POST:
-                attachment = object_or_404(Attachment, request.POST.get("remove"), version=version)
-                services.remove_revision_attachment(attachment, by=request.user)
-                messages.success(request, _("The attachment has been removed from version 2."))
-                return redirect("incubation:revised_step", pk=proposal.pk, step="attachments")
-            if form.is_valid():
-                services.add_revision_attachment(version, file=form.cleaned_data["file"],
-                                                 kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
-                                                 by=request.user)
-                messages.success(request, _("The attachment has been uploaded."))
-                return redirect("incubation:revised_step", pk=proposal.pk, step="attachments")
-            messages.error(request, _("Please correct the errors below: nothing has been lost."))
-        except project_services.ProposalError as exc:
-            messages.error(request, exc.messages[0])
-            return redirect("incubation:revised", pk=proposal.pk)
-    return render(request, "incubation/revised_attachments.html", {
-        "proposal": proposal, "lab": lab, "call": proposal.call, "version": version, "form": form,
-        "step": "attachments", "step_label": REVISION_STEPS[index][1],
-        "steps": [(k, label) for k, label, _f in REVISION_STEPS],
-        "previous_step": REVISION_KEYS[index - 1],
-        "attachments": [(a, private_file_url(a, "file")) for a in version.attachments.all()],
-    })
+    return RevisionSteps(request, proposal, version).dispatch(step)
 
 
 @login_required

@@ -283,6 +283,20 @@ def ensure_editable(version: ProposalVersion):
             raise CallClosed(closed_message(proposal.call))
 
 
+def save_step(version: ProposalVersion, form, formset=None) -> ProposalVersion:
+    """Save one step of a version: its form and, on the budget step, the budget lines' formset
+    (lines numbered in the order shown). Call it inside the transaction that checked the version is
+    editable (`ensure_editable`, or incubation's `ensure_revision_editable`)."""
+    form.save()
+    if formset is not None:
+        for i, line in enumerate(formset.save(commit=False)):
+            line.order = i
+            line.save()
+        for line in formset.deleted_objects:
+            line.delete()
+    return version
+
+
 def touch_draft(version: ProposalVersion, step: str, *, by) -> None:
     """Remember where the promoter stopped (drafts are not audited field by field)."""
     now = timezone.now()

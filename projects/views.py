@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,37 +24,17 @@ from tsf.core.pagecache import private_page_cache
 from . import selectors, services
 from .forms import (
     AdmissibilityForm,
-    AttachmentForm,
-    BudgetFormSet,
-    BudgetStepForm,
-    ImpactStepForm,
     InvitationForm,
-    NeedStepForm,
     OrganisationCreateForm,
     OrganisationForm,
-    ProjectStepForm,
-    SolutionStepForm,
     StaffFilterForm,
     StartProposalForm,
-    TeamStepForm,
     WithdrawForm,
-    check_budget,
 )
 from .hooks import proposal_page
 from .models import LAB_STATUSES, Attachment, Invitation, Membership, Organisation, Proposal, ProposalStatus
 from .rules import is_invitee, is_proposal_member
-
-STEPS = [
-    ("project", gettext_lazy("The project"), ProjectStepForm),
-    ("need", gettext_lazy("Need and target groups"), NeedStepForm),
-    ("solution", gettext_lazy("The solution"), SolutionStepForm),
-    ("impact", gettext_lazy("Impact and indicators"), ImpactStepForm),
-    ("team", gettext_lazy("Partners and team"), TeamStepForm),
-    ("budget", gettext_lazy("Budget"), BudgetStepForm),
-    ("attachments", gettext_lazy("Attachments"), None),
-    ("review", gettext_lazy("Check and submit"), None),
-]
-STEP_KEYS = [key for key, _label, _form in STEPS]
+from .steps import STEP_KEYS, ProposalSteps
 
 
 def _get_proposal(request, pk, perm="projects.view_proposal"):
@@ -220,18 +199,6 @@ def start(request, slug):
     return render(request, "projects/start.html", {"call": call, "form": form, "existing": existing})
 
 
-def _step_context(proposal, version, step):
-    index = STEP_KEYS.index(step)
-    return {
-        "proposal": proposal, "version": version, "call": proposal.call, "step": step,
-        "steps": [(i + 1, key, label) for i, (key, label, _f) in enumerate(STEPS)],
-        "step_number": index + 1, "step_count": len(STEPS), "step_label": STEPS[index][1],
-        "progress": int(100 * (index + 1) / len(STEPS)),
-        "previous_step": STEP_KEYS[index - 1] if index else None,
-        "next_step": STEP_KEYS[index + 1] if index + 1 < len(STEPS) else None,
-    }
-
-
 @login_required
 def step(request, pk, step):
     if step not in STEP_KEYS:
@@ -241,72 +208,7 @@ def step(request, pk, step):
         if proposal.status == ProposalStatus.DRAFT and proposal.call.is_closed():
             messages.warning(request, services.closed_message(proposal.call))
         return redirect(proposal.get_absolute_url())
-    version = proposal.current_version
-    ctx = _step_context(proposal, version, step)
-    form_class = STEPS[STEP_KEYS.index(step)][2]
-    go_next = "next" in request.POST
-
-    def saved():
-        target = ctx["next_step"] if go_next and ctx["next_step"] else step
-        services.touch_draft(version, target, by=request.user)  # where "continue editing" goes back to
-        messages.success(request, _("Draft saved at %(time)s.") % {"time": date_format(timezone.localtime(), "H:i")})
-        return redirect("projects:step", pk=proposal.pk, step=target)
-
-    if step == "attachments":
-        form = AttachmentForm(request.POST or None, request.FILES or None)
-        if request.method == "POST":
-            if "upload" in request.POST or request.FILES:
-                if form.is_valid():
-                    try:
-                        services.add_attachment(version, file=form.cleaned_data["file"],
-                                                kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
-                                                by=request.user)
-                    except services.ProposalError as exc:
-                        messages.error(request, exc.messages[0])
-                        return redirect(proposal.get_absolute_url())
-                    services.touch_draft(version, step, by=request.user)
-                    messages.success(request, _("The attachment has been uploaded."))
-                    return redirect("projects:step", pk=proposal.pk, step=step)
-            else:
-                return saved()
-        attachments = [(a, private_file_url(a, "file")) for a in version.attachments.all()]
-        return render(request, "projects/step_attachments.html", {**ctx, "form": form, "attachments": attachments})
-
-    if step == "review":
-        return render(request, "projects/step_review.html", {
-            **ctx, "problems": services.submission_problems(version), "step_labels": {
-                k: label for k, label, _f in STEPS},
-            "attachments": [(a, private_file_url(a, "file")) for a in version.attachments.all()],
-        })
-
-    form = form_class(request.POST or None, instance=version, call=proposal.call)
-    formset = None
-    if step == "budget":
-        formset = BudgetFormSet(request.POST or None, instance=version, prefix="lines")
-    if request.method == "POST":
-        ok = form.is_valid() and (formset is None or formset.is_valid())
-        if ok and step == "budget":
-            ok = check_budget(form, formset, proposal.call)
-        if ok:
-            try:
-                with transaction.atomic():
-                    services.ensure_editable(version)
-                    form.save()
-                    if formset is not None:
-                        for i, line in enumerate(formset.save(commit=False)):
-                            line.order = i
-                            line.save()
-                        for line in formset.deleted_objects:
-                            line.delete()
-            except services.ProposalError as exc:
-                messages.error(request, exc.messages[0])
-                return redirect(proposal.get_absolute_url())
-            return saved()
-        messages.error(request, _("Please correct the errors below: nothing has been lost."))
-    budget_total = formset.total() if formset is not None and formset.is_bound and formset.is_valid() else (
-        version.budget_total())
-    return render(request, "projects/step_form.html", {**ctx, "form": form, "formset": formset,
-                                                         "budget_total": budget_total})
+    return ProposalSteps(request, proposal, proposal.current_version).dispatch(step)
 
 
 @login_required

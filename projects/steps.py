@@ -1,0 +1,240 @@
+"""The proposal's step engine, written once for every version of a proposal.
+
+A proposal is written in steps (the project, the need, the solution, the impact, the team, the
+budget, the attachments, the check before submitting). Version 1 (`projects:step`) and the revised
+proposal, version 2 (`incubation:revised_step`), are the same steps over the same forms: both are a
+`StepEngine`. A subclass says only what differs: where its pages are, who may save, which services
+save, what its buttons and messages say. Every behaviour of the steps lives here, once:
+
+- drafts save whatever was typed; the rules are checked at submission (the services'
+  `submission_problems` stays the authority) and listed on each step and on the review, step by step;
+- moving to another step (the stepper, "Indietro", "Salva e continua") saves the current step first;
+- a save that can no longer be applied (submitted meanwhile, the deadline passed) shows why, with
+  what the person typed, to copy.
+
+    engine = ProposalSteps(request, proposal, version)
+    return engine.dispatch(step)
+"""
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tsf.core.files import private_file_url
+from tsf.core.params import object_or_404
+
+from . import services
+from .forms import (
+    AttachmentForm,
+    BudgetFormSet,
+    BudgetStepForm,
+    ImpactStepForm,
+    NeedStepForm,
+    ProjectStepForm,
+    SolutionStepForm,
+    TeamStepForm,
+    check_budget,
+)
+from .models import Attachment
+
+STEPS = [
+    ("project", gettext_lazy("The project"), ProjectStepForm),
+    ("need", gettext_lazy("Need and target groups"), NeedStepForm),
+    ("solution", gettext_lazy("The solution"), SolutionStepForm),
+    ("impact", gettext_lazy("Impact and indicators"), ImpactStepForm),
+    ("team", gettext_lazy("Partners and team"), TeamStepForm),
+    ("budget", gettext_lazy("Budget"), BudgetStepForm),
+    ("attachments", gettext_lazy("Attachments"), None),
+    ("review", gettext_lazy("Check and submit"), None),
+]
+STEP_KEYS = [key for key, _label, _form in STEPS]
+
+
+class StepEngine:
+    """The steps of one proposal version. Subclasses fill in the hooks below."""
+
+    steps = STEPS
+    url_name = "projects:step"
+    template_dir = "projects/steps"
+    breadcrumbs_template = "projects/includes/header.html"
+    nav_label = gettext_lazy("Steps of the proposal")
+    save_label = gettext_lazy("Save draft")
+    saved_message = gettext_lazy("Draft saved at %(time)s.")
+    remove_confirm = gettext_lazy("Remove this attachment?")
+
+    def __init__(self, request, proposal, version):
+        self.request = request
+        self.proposal = proposal
+        self.version = version
+        self.call = proposal.call
+        self.keys = [key for key, _label, _form in self.steps]
+
+    # Hooks ------------------------------------------------------------------------------------
+
+    def save_step(self, step, form, formset):
+        """Save a step's form (and the budget lines' formset) through the services."""
+        raise NotImplementedError
+
+    def add_attachment(self, data):
+        raise NotImplementedError
+
+    def remove_attachment(self, attachment):
+        raise NotImplementedError
+
+    def touch(self, step):
+        """Remember where the person stopped."""
+
+    def blocked_url(self):
+        """Where a refused save goes."""
+        return self.proposal.get_absolute_url()
+
+    def after_last_url(self):
+        """Where "continue" goes from the last step."""
+        return self.step_url(self.keys[-1])
+
+    def page_context(self):
+        """Headings and texts of the pages."""
+        return {}
+
+    def review_context(self):
+        return {}
+
+    # The engine -------------------------------------------------------------------------------
+
+    def step_url(self, key):
+        return reverse(self.url_name, kwargs={"pk": self.proposal.pk, "step": key})
+
+    def context(self, step):
+        index = self.keys.index(step)
+        return {
+            "engine": self, "proposal": self.proposal, "version": self.version, "call": self.call,
+            "step": step, "step_number": index + 1, "step_count": len(self.steps),
+            "step_label": self.steps[index][1],
+            "steps": [{"n": i + 1, "key": key, "label": label, "url": self.step_url(key)}
+                      for i, (key, label, _f) in enumerate(self.steps)],
+            "progress": int(100 * (index + 1) / len(self.steps)),
+            "previous_step": self.keys[index - 1] if index else None,
+            "previous_url": self.step_url(self.keys[index - 1]) if index else "",
+            "next_step": self.keys[index + 1] if index + 1 < len(self.keys) else None,
+            "breadcrumbs_template": self.breadcrumbs_template, "nav_label": self.nav_label,
+            "save_label": self.save_label, "remove_confirm": self.remove_confirm,
+            **self.page_context(),
+        }
+
+    def dispatch(self, step):
+        ctx = self.context(step)
+        if step == "attachments":
+            return self.attachments(step, ctx)
+        if step == "review":
+            return self.review(step, ctx)
+        return self.form_step(step, ctx)
+
+    def saved(self, step, ctx, message=True):
+        request = self.request
+        if "next" in request.POST:
+            target = ctx["next_step"]
+        else:
+            target = step
+        self.touch(target or step)
+        if message:
+            messages.success(request, self.saved_message % {"time": date_format(timezone.localtime(), "H:i")})
+        if target is None:
+            return redirect(self.after_last_url())
+        return redirect(self.step_url(target))
+
+    def refused(self, exc):
+        messages.error(self.request, exc.messages[0])
+        return redirect(self.blocked_url())
+
+    def form_step(self, step, ctx):
+        request = self.request
+        data = request.POST if request.method == "POST" else None
+        form_class = self.steps[self.keys.index(step)][2]
+        form = form_class(data, instance=self.version, call=self.call)
+        formset = BudgetFormSet(data, instance=self.version, prefix="lines") if step == "budget" else None
+        if data is not None:
+            ok = form.is_valid() and (formset is None or formset.is_valid())
+            if ok and formset is not None:
+                ok = check_budget(form, formset, self.call)
+            if ok:
+                try:
+                    self.save_step(step, form, formset)
+                except services.ProposalError as exc:
+                    return self.refused(exc)
+                return self.saved(step, ctx)
+            messages.error(request, _("Please correct the errors below: nothing has been lost."))
+        budget_total = formset.total() if formset is not None and formset.is_bound and formset.is_valid() else (
+            self.version.budget_total())
+        return render(request, f"{self.template_dir}/form.html", {
+            **ctx, "form": form, "formset": formset, "budget_total": budget_total})
+
+    def attachments(self, step, ctx):
+        request = self.request
+        form = AttachmentForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            try:
+                if "remove" in request.POST:
+                    attachment = object_or_404(Attachment, request.POST.get("remove"), version=self.version)
+                    self.remove_attachment(attachment)
+                    messages.success(request, _("The attachment has been removed."))
+                    return redirect(self.step_url(step))
+                if "upload" in request.POST or request.FILES:
+                    if form.is_valid():
+                        self.add_attachment(form.cleaned_data)
+                        self.touch(step)
+                        messages.success(request, _("The attachment has been uploaded."))
+                        return redirect(self.step_url(step))
+                    messages.error(request, _("Please correct the errors below: nothing has been lost."))
+                else:
+                    return self.saved(step, ctx, message=False)
+            except services.ProposalError as exc:
+                return self.refused(exc)
+        return render(request, f"{self.template_dir}/attachments.html", {
+            **ctx, "form": form,
+            "attachments": [(a, private_file_url(a, "file")) for a in self.version.attachments.all()],
+        })
+
+    def review(self, step, ctx):
+        return render(self.request, f"{self.template_dir}/review.html", {
+            **ctx, "problems": services.submission_problems(self.version),
+            "attachments": [(a, private_file_url(a, "file")) for a in self.version.attachments.all()],
+            **self.review_context(),
+        })
+
+
+class ProposalSteps(StepEngine):
+    """Version 1: a draft of the organisation's members, while the call is open."""
+
+    def save_step(self, step, form, formset):
+        with transaction.atomic():
+            services.ensure_editable(self.version)
+            services.save_step(self.version, form, formset)
+
+    def add_attachment(self, data):
+        services.add_attachment(self.version, file=data["file"], kind=data["kind"], title=data["title"],
+                                by=self.request.user)
+
+    def remove_attachment(self, attachment):
+        services.remove_attachment(attachment, by=self.request.user)
+
+    def touch(self, step):
+        services.touch_draft(self.version, step, by=self.request.user)
+
+    def page_context(self):
+        when = date_format(timezone.localtime(self.call.closes_at), "j F Y, H:i")
+        return {
+            "heading": self.version.title or _("New proposal"),
+            "subheading": f"{self.call.title} · {self.proposal.organisation.legal_name}",
+            "deadline_text": _("The call closes on %(when)s (Rome time).") % {"when": when},
+            "submit_note": _("Submissions are accepted until %(when)s (Rome time), checked on the server's clock.")
+            % {"when": when},
+            "submit_url": reverse("projects:submit", kwargs={"pk": self.proposal.pk}),
+            "submit_label": _("Submit the proposal"),
+            "submit_confirm": _("Submit the proposal? After submission it can no longer be changed."),
+            "attachments_empty": _("No attachments yet. The call asks for the statute, the detailed budget and the "
+                                   "CVs of the team."),
+        }
