@@ -51,6 +51,21 @@ def _install_two_factor_force_login():
     Client.force_login = force_login
 
 
+def confirm_identity(client, method="mfa"):
+    """The person of `client` confirmed who they are a moment ago (allauth's re-authentication, as its
+    page records it): sensitive actions go on without asking again for the next few minutes
+    (tests/tsf/test_reauthentication.py walks the page itself)."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        *session.get(AUTHENTICATION_METHODS_SESSION_KEY, []),
+        {"method": method, "at": time.time(), "reauthenticated": True}]
+    session.save()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _two_factor_force_login():
     _install_two_factor_force_login()

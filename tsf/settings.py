@@ -152,6 +152,17 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Behind the TLS proxy the client's address is in X-Forwarded-For: the rate limits (login, sign-up,
 # camp registration) count per client only if allauth is told how many proxies to trust.
+# Sensitive actions (e-mail address, password, two-factor changes, roles) ask the person to confirm
+# who they are if they have not done so in the last five minutes (allauth's re-authentication): the
+# password, or for those who use TOTP the password and a code (tsf.accounts.adapters); what they had
+# typed is then carried out. allauth tells the person of each such change by e-mail (an e-mail change
+# at the previous address), through the outbox.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+MFA_REAUTHENTICATION_REQUIRED = True
+MFA_FORMS = {"reauthenticate": "tsf.accounts.forms.ReauthenticateForm"}
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 MFA_ADAPTER = "tsf.accounts.adapters.MFAAdapter"

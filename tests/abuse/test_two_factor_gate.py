@@ -17,7 +17,7 @@ from tests.abuse import urlmap
 from tests.abuse.conftest import changed_tables, db_writes
 from tests.abuse.expectations import EXPECTED
 from tests.abuse.test_url_sweep import OWN_POSTS, _post_body, _private_markers, _shows
-from tests.conftest import TOTP_SECRET, totp_now
+from tests.conftest import PASSWORD, TOTP_SECRET, confirm_identity, totp_now
 
 pytestmark = pytest.mark.django_db
 
@@ -190,19 +190,17 @@ def test_entering_the_code_opens_the_assessor_pages(make_user):
     client = _client(assessor, two_factor=False)
     response = client.get(reverse("assessment:mine"))
     assert _outcome(response) == CONFIRM
-    response = client.post(response["Location"], {"code": totp_now()})
+    response = client.post(response["Location"], {"code": totp_now()})  # the code alone is not enough
+    assert response.status_code == 200
+    assert client.get(reverse("assessment:mine"))["Location"].startswith(reverse("mfa_reauthenticate"))
+    confirm = reverse("mfa_reauthenticate") + "?next=" + reverse("assessment:mine")
+    response = client.post(confirm, {"password": PASSWORD, "code": totp_now(step=1)})
     assert response.status_code == 302 and response["Location"] == reverse("assessment:mine")
     assert client.get(reverse("assessment:mine")).status_code == 200
 
 
 def _recently_reauthenticated(client):
-    import time
-
-    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
-
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] += [{"method": "mfa", "at": time.time(), "reauthenticated": True}]
-    session.save()
+    confirm_identity(client)
 
 
 @pytest.mark.parametrize("roles", [["staff"], ["assessor"], ["promoter", "assessor"]])

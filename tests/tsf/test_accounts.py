@@ -8,7 +8,7 @@ from django.urls import reverse
 from tsf.accounts.models import Role, User
 from tsf.notifications.models import OutboxEmail
 
-from ..conftest import PASSWORD, totp_now
+from ..conftest import PASSWORD, confirm_identity, totp_now
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +116,7 @@ def test_staff_grants_roles_and_it_is_audited(staff_client, make_user, staff_use
     from tsf.core.models import AuditEntry
 
     person = make_user("tutor-to-be@example.org", roles=["promoter"])
+    confirm_identity(staff_client)
     response = staff_client.post(reverse("accounts:person_roles", args=[person.pk]), {"roles": ["promoter", "tutor"]})
     assert response.status_code == 302
     person.clear_role_cache()
@@ -125,6 +126,7 @@ def test_staff_grants_roles_and_it_is_audited(staff_client, make_user, staff_use
 
 
 def test_staff_cannot_remove_their_own_staff_role(staff_client, staff_user):
+    confirm_identity(staff_client)
     response = staff_client.post(reverse("accounts:person_roles", args=[staff_user.pk]), {"roles": ["promoter"]})
     assert response.status_code == 200
     assert "staff" in User.objects.get(pk=staff_user.pk).roles

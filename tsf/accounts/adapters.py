@@ -79,6 +79,19 @@ class AccountAdapter(DefaultAccountAdapter):
                 "%(minutes)s minutes.", minutes) % {"minutes": minutes}, code=code)
         return super().validation_error(code, *args)
 
+    def get_reauthentication_methods(self, user):
+        """How a person confirms who they are before a sensitive action (allauth's re-authentication):
+        with the password; a person who uses TOTP with the password and a code together, on allauth's
+        two-factor page (tsf.accounts.forms.ReauthenticateForm), never with the password alone."""
+        methods = super().get_reauthentication_methods(user)
+        two_factor = [m for m in methods if m["id"].startswith("mfa_reauthenticate")]
+        if two_factor:
+            for method in two_factor:
+                if method["id"] == "mfa_reauthenticate":
+                    method["description"] = _("Use your password and authenticator app")
+            return two_factor
+        return methods
+
     def post_login(self, request, user, **kwargs):
         """Signed in, a person reads the portal in their preferred language: the page they go to
         (my area, or the page they asked for) in that language, with allauth's "signed in" message

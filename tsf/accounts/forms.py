@@ -1,4 +1,5 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.base.forms import ReauthenticateForm as MFAReauthenticateForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import get_language
@@ -37,3 +38,32 @@ class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+
+
+class ReauthenticateForm(MFAReauthenticateForm):
+    """allauth's "confirm it's you" for a person who uses TOTP (MFA_FORMS["reauthenticate"]): the
+    password and a code (from the app, or a recovery code), both, before a sensitive action goes on
+    (e-mail address, password, two-factor settings, roles), or before a role that requires two factors
+    opens in a session that has not used them. allauth records the confirmation in the session."""
+
+    password = forms.CharField(
+        label=_("Password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    field_order = ["password", "code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code from your authenticator app, or a recovery code")
+        self.fields["code"].widget.attrs.pop("placeholder", None)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="incorrect_password")
+        return password
+
+    def clean_code(self):
+        # a wrong password spends no code: the person types the same code again with the right one
+        if "password" in self.errors:
+            return self.cleaned_data.get("code", "")
+        return super().clean_code()

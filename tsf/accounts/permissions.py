@@ -49,8 +49,8 @@ def two_factor_redirect(request):
     next_url = request.get_full_path() if request.method == "GET" else ""
     if has_mfa(user):
         messages.warning(request, _(
-            "Your role requires two-factor authentication in this session: enter the code from your "
-            "authenticator app to continue."))
+            "Your role requires two-factor authentication in this session: enter your password and the code "
+            "from your authenticator app to continue."))
         url = reverse("mfa_reauthenticate")
         if next_url:
             url += "?" + urlencode({"next": next_url})

@@ -27,9 +27,27 @@ def revoke_role(user, role: str, *, by=None) -> bool:
 
 
 @transaction.atomic
-def set_roles(user, roles, *, by=None) -> None:
+def set_roles(user, roles, *, by) -> None:
+    """Staff give a person exactly `roles` (People and roles): each change audited, and the person
+    told which roles they were given or lost, in the portal and by e-mail."""
+    from tsf.notifications.services import notify
+
+    from .permissions import require_role
+
+    require_role(by, Role.STAFF)
     wanted = set(roles)
-    for role in wanted - set(user.held_roles):
+    unknown = wanted - set(Role.values)
+    if unknown:
+        raise ValueError(sorted(unknown))
+    granted = sorted(wanted - set(user.held_roles))
+    removed = sorted(set(user.held_roles) - wanted)
+    for role in granted:
         grant_role(user, role, by=by)
-    for role in set(user.held_roles) - wanted:
+    for role in removed:
         revoke_role(user, role, by=by)
+    if granted or removed:
+        from django.urls import reverse
+
+        notify(user, "roles_changed", {
+            "granted": [Role(r).label for r in granted], "removed": [Role(r).label for r in removed]},
+            url=reverse("accounts:my_area"))

@@ -1,3 +1,5 @@
+from allauth.account.decorators import reauthentication_required
+from allauth.account.views import password_change as allauth_password_change
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -66,7 +68,10 @@ def people(request):
 
 
 @staff_required
+@reauthentication_required(allow_get=True)
 def person_roles(request, pk):
+    """Granting or removing roles: staff confirm who they are first (allauth's re-authentication, if
+    not done in the last minutes); the roles they ticked are then saved, and the person is told."""
     person = get_object_or_404(User, pk=pk)
     form = RolesForm(request.POST or None, initial={"roles": sorted(person.held_roles)})
     if request.method == "POST" and form.is_valid():
@@ -78,3 +83,10 @@ def person_roles(request, pk):
             messages.success(request, _("The roles of %(name)s have been saved.") % {"name": person})
             return redirect("accounts:people")
     return render(request, "accounts/person_roles.html", {"person": person, "form": form})
+
+
+# Changing the password: allauth's form asks for the current password every time; a person who uses
+# TOTP first confirms with password and code (allauth's re-authentication, before anything is typed, so
+# no password waits in the session). Served at allauth's own address (tsf/accounts/urls.py).
+password_change = login_required(
+    reauthentication_required(enabled=lambda request: has_mfa(request.user))(allauth_password_change))
