@@ -298,7 +298,8 @@ DJANGO_BOOTSTRAP_ITALIA_USE_CDN = False
 # Security: production values come with DEBUG off.
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+# No script of the portal reads the CSRF cookie (forms carry the token): keep it from scripts too.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -313,7 +314,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 TSF_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self'; font-src 'self' data:; "
+    "script-src 'self'; font-src 'self' data:; object-src 'none'; "
     "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )

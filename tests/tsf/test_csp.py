@@ -40,3 +40,14 @@ def test_the_print_button_uses_the_print_script(rf):
 def test_every_page_says_scripts_only_from_the_portal(client):
     csp = client.get("/")["Content-Security-Policy"]
     assert "script-src 'self';" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+
+
+@pytest.mark.django_db
+def test_no_plugin_content_and_no_script_reads_the_csrf_cookie(client):
+    """`make security` (wapiti's csp and cookieflags modules): no <object>/<embed> may load anything,
+    and the CSRF cookie a form page sets is out of reach of scripts."""
+    response = client.get("/accounts/login/")
+    assert "object-src 'none'" in response["Content-Security-Policy"]
+    cookie = response.cookies[settings.CSRF_COOKIE_NAME]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
