@@ -2,12 +2,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.db.models import Prefetch
-from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import LAB_STATUSES, Proposal, ProposalVersion
-from tsf.core.forms import DateTimeField, HttpsURLField
+from tsf.core.forms import DateTimeField, HttpsURLField, TypedRowsInlineFormSet
+from tsf.core.keptuploads import KeepUploadsMixin
+from tsf.core.versioning import VersionedFormMixin
 
 from .models import RESERVED_SLUGS, Category, GalleryImage, Post
 from .services import parse_tag_names
@@ -30,7 +32,7 @@ def _project_label(proposal):
     return f"{proposal.title} – {proposal.organisation.legal_name}"
 
 
-class PostForm(forms.ModelForm):
+class PostForm(VersionedFormMixin, KeepUploadsMixin, forms.ModelForm):
     PUBLICATION_CHOICES = [
         ("draft", _("Keep as a draft (not visible to the public)")),
         ("now", _("Publish now")),
@@ -128,7 +130,7 @@ class PostForm(forms.ModelForm):
         return data
 
 
-class GalleryImageForm(forms.ModelForm):
+class GalleryImageForm(KeepUploadsMixin, forms.ModelForm):
     class Meta:
         model = GalleryImage
         fields = ["image", "alt", "caption", "order"]
@@ -148,7 +150,7 @@ class GalleryImageForm(forms.ModelForm):
         return self.cleaned_data.get("order") or 0
 
 
-class BaseGalleryFormSet(BaseInlineFormSet):
+class BaseGalleryFormSet(TypedRowsInlineFormSet):
     post_kind = None
 
     def clean(self):

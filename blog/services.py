@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tsf.core import audit
+from tsf.core import audit, versioning
 
 from .models import RESERVED_SLUGS, Post, Tag
 
@@ -60,8 +60,12 @@ def _apply_publication(post: Post, publication: str, when=None, now=None):
 
 @transaction.atomic
 def save_post(form, gallery_formset, *, by):
-    """Save the editor's form and gallery; the publication choice of the form applies."""
+    """Save the editor's form and gallery; the publication choice of the form applies. Refused
+    (versioning.EditConflict, nothing saved) when the post was saved by someone else after the form
+    was loaded."""
     creating = form.instance.pk is None
+    if not creating:
+        versioning.claim(form.instance, form.edit(), by=by)
     before = {} if creating else audit.snapshot(Post.objects.get(pk=form.instance.pk), TRACKED)
     post = form.save(commit=False)
     if creating and post.author_id is None:

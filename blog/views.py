@@ -12,6 +12,7 @@ from tsf.accounts.permissions import role_required
 from tsf.core.exports import export_response
 from tsf.core.pagecache import anonymous_page_cache
 from tsf.core.sharing import absolute, share_links
+from tsf.core.versioning import EditConflict
 
 from . import selectors, services
 from .forms import GalleryFormSet, PostForm, ScheduleForm
@@ -168,11 +169,17 @@ def manage_list(request):
 def _edit(request, post):
     is_new = post.pk is None
     if request.method == "POST":
-        form = PostForm(request.POST, request.FILES, instance=post)
-        formset = GalleryFormSet(request.POST, request.FILES, instance=post, prefix="images")
+        form = PostForm(request.POST, request.FILES, instance=post, uploader=request.user)
+        formset = GalleryFormSet(request.POST, request.FILES, instance=post, prefix="images",
+                                 form_kwargs={"uploader": request.user})
         formset.post_kind = request.POST.get("kind")
-        if form.is_valid() and formset.is_valid():
-            post = services.save_post(form, formset, by=request.user)
+        try:
+            saved = services.save_post(form, formset, by=request.user) if form.is_valid() and formset.is_valid() else None
+        except EditConflict as exc:
+            form.show_conflict(exc)
+            saved = None
+        if saved is not None:
+            post = saved
             if post.status == Post.Status.DRAFT:
                 messages.success(request, _("The draft is saved."))
             elif post.is_scheduled:
@@ -181,7 +188,8 @@ def _edit(request, post):
             else:
                 messages.success(request, _("The post is published."))
             return redirect("blog:manage_edit", pk=post.pk)
-        messages.error(request, _("Please correct the fields marked below."))
+        if form.edit_conflict is None:
+            messages.error(request, _("Please correct the fields marked below."))
     else:
         form = PostForm(instance=post)
         formset = GalleryFormSet(instance=post, prefix="images")

@@ -2,8 +2,10 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from tsf.core.forms import AmountField, DateTimeField
+from tsf.core.forms import AmountField, DateTimeField, TypedRowsInlineFormSet
+from tsf.core.keptuploads import KeepUploadsMixin
 from tsf.core.model_i18n import EnglishVersionsForm
+from tsf.core.versioning import VersionedFormMixin
 
 from .models import FAQ, Call, CallDocument, LegalForm
 
@@ -45,7 +47,7 @@ class OffsetsField(forms.CharField):
         return days
 
 
-class CallForm(EnglishVersionsForm):
+class CallForm(VersionedFormMixin, EnglishVersionsForm):
     eligible_legal_forms = forms.MultipleChoiceField(
         label=_("Eligible legal forms"), choices=LegalForm.choices, required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("None ticked means every third-sector legal form."),
@@ -108,10 +110,14 @@ class CallForm(EnglishVersionsForm):
 
 # Texts with an English version (calls/translation.py) show as an Italian field and an optional English
 # one beside it, labelled "… (inglese)"; under /en/ the English shows, or the Italian where it is empty.
+class CallDocumentForm(KeepUploadsMixin, EnglishVersionsForm):
+    """A call's document: its file is kept across the page's errors (tsf.core.keptuploads)."""
+
+
 DocumentFormSet = inlineformset_factory(
-    Call, CallDocument, form=EnglishVersionsForm, fields=["title_it", "title_en", "kind", "file", "order"], extra=1, can_delete=True,
+    Call, CallDocument, form=CallDocumentForm, formset=TypedRowsInlineFormSet, fields=["title_it", "title_en", "kind", "file", "order"], extra=1, can_delete=True,
 )
 FAQFormSet = inlineformset_factory(
-    Call, FAQ, form=EnglishVersionsForm, fields=["question_it", "question_en", "answer_it", "answer_en", "order"], extra=1, can_delete=True,
+    Call, FAQ, form=EnglishVersionsForm, formset=TypedRowsInlineFormSet, fields=["question_it", "question_en", "answer_it", "answer_en", "order"], extra=1, can_delete=True,
     widgets={"answer_it": forms.Textarea(attrs={"rows": 3}), "answer_en": forms.Textarea(attrs={"rows": 3})},
 )

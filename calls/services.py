@@ -3,7 +3,7 @@ the call opened is recorded as its own audit entry (`call.dates_change`), so tha
 when and by whom a deadline moved."""
 from django.db import transaction
 
-from tsf.core import audit
+from tsf.core import audit, versioning
 
 from .models import Call
 
@@ -26,6 +26,7 @@ def save_call(form, *, by) -> Call:
     before = {}
     had_opened = False
     if not is_new:
+        versioning.claim(instance, form.edit(), by=by)  # EditConflict: saved meanwhile by someone else
         original = Call.objects.select_for_update().get(pk=instance.pk)
         before = audit.snapshot(original, AUDITED_FIELDS)
         had_opened = original.has_opened()

@@ -3,6 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.views.decorators.http import condition
 
 from tsf.accounts.permissions import staff_required
 from tsf.core.pagecache import anonymous_page_cache
+from tsf.core.versioning import EditConflict
 
 from . import selectors, services
 from .forms import CallForm, DocumentFormSet, FAQFormSet
@@ -86,18 +88,25 @@ def staff_list(request):
 
 def _edit(request, call):
     form = CallForm(request.POST or None, instance=call)
-    docs = DocumentFormSet(request.POST or None, request.FILES or None, instance=call, prefix="docs")
+    docs = DocumentFormSet(request.POST or None, request.FILES or None, instance=call, prefix="docs",
+                           form_kwargs={"uploader": request.user})
     faqs = FAQFormSet(request.POST or None, instance=call, prefix="faqs")
     if request.method == "POST":
         if form.is_valid() and docs.is_valid() and faqs.is_valid():
-            saved = services.save_call(form, by=request.user)
-            docs.instance = saved
-            faqs.instance = saved
-            services.save_call_extras(docs, by=request.user, what="document")
-            services.save_call_extras(faqs, by=request.user, what="faq")
-            messages.success(request, _("The call has been saved."))
-            return redirect("calls:staff_edit", slug=saved.slug)
-        messages.error(request, _("Please correct the errors below."))
+            try:
+                with transaction.atomic():  # the call, its documents and questions, or nothing
+                    saved = services.save_call(form, by=request.user)
+                    docs.instance = saved
+                    faqs.instance = saved
+                    services.save_call_extras(docs, by=request.user, what="document")
+                    services.save_call_extras(faqs, by=request.user, what="faq")
+            except EditConflict as exc:
+                form.show_conflict(exc)
+            else:
+                messages.success(request, _("The call has been saved."))
+                return redirect("calls:staff_edit", slug=saved.slug)
+        else:
+            messages.error(request, _("Please correct the errors below."))
     return render(request, "calls/staff/form.html", {"form": form, "docs": docs, "faqs": faqs, "call": call})
 
 

@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 from projects.models import BudgetLine
-from tsf.core.forms import AmountField, AmountInput
+from tsf.core.forms import AmountField, AmountInput, TypedRowsFormSet
+from tsf.core.keptuploads import KeepUploadsMixin
 from tsf.core.money import euro
 from tsf.core.uploads import DocumentValidator
+from tsf.core.versioning import VersionedFormMixin
 
 from .models import CENT, CUP_RE, GrantStatus, TrancheCondition
 from .models import validate_cup as _validate_cup
@@ -70,10 +72,12 @@ class BudgetLineForm(forms.Form):
     amount = AmountField(label=_("Amount (EUR)"), validators=[MinValueValidator(CENT)])
 
 
-BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=1, can_delete=True)
+BudgetLineFormSet = forms.formset_factory(BudgetLineForm, formset=TypedRowsFormSet, extra=1, can_delete=True)
 
 
-class TrancheAmountsForm(forms.Form):
+class TrancheAmountsForm(VersionedFormMixin, forms.Form):
+    edit_scope = "budget"
+
     def __init__(self, *args, tranches, **kwargs):
         super().__init__(*args, **kwargs)
         self.tranches = tranches
@@ -111,7 +115,7 @@ class AddTrancheForm(forms.Form):
         return data
 
 
-class ReportForm(forms.Form):
+class ReportForm(VersionedFormMixin, forms.Form):
     activities = forms.CharField(label=_("What was done in the period"), widget=forms.Textarea(attrs={"rows": 6}),
                                  required=False,
                                  help_text=_("Activities, results, difficulties and changes to the plan."))
@@ -148,7 +152,7 @@ class IndicatorForm(forms.Form):
 IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=2)
 
 
-class ExpenseForm(forms.Form):
+class ExpenseForm(KeepUploadsMixin, forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=None)
     spent_on = forms.DateField(label=_("Date"), widget=DATE)
@@ -172,7 +176,7 @@ class ExpenseForm(forms.Form):
         return data
 
 
-class BaseExpenseFormSet(forms.BaseFormSet):
+class BaseExpenseFormSet(TypedRowsFormSet):
     def __init__(self, *args, grant=None, **kwargs):
         self.grant = grant
         super().__init__(*args, **kwargs)

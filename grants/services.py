@@ -28,7 +28,7 @@ from calls.models import Call
 from projects.services import proposal_people
 from tsf.accounts.models import User
 from tsf.accounts.permissions import require_role
-from tsf.core import audit
+from tsf.core import audit, versioning
 from tsf.core.money import euro
 from tsf.notifications.services import notify
 
@@ -233,13 +233,15 @@ def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, end_date:
 # Budget and tranches ----------------------------------------------------------------------
 
 @transaction.atomic
-def save_budget_lines(grant, lines: list[dict], *, by) -> None:
+def save_budget_lines(grant, lines: list[dict], *, by, edit=None) -> None:
     """Replace the grant's budget lines (staff, before signing). `lines`: dicts with id (or
-    None), category, description, amount, delete. The total must cover the grant."""
+    None), category, description, amount, delete. The total must cover the grant. `edit`: refused
+    (versioning.EditConflict) when the budget was saved by someone else after the form was loaded."""
     require_role(by, "staff")
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     if not grant.is_editable_budget:
         raise GrantError(_("The budget can no longer change: the agreement has been signed."))
+    versioning.claim(grant, edit, by=by, scope="budget")
     keep = [line for line in lines if not line.get("delete")]
     total = sum((line["amount"] for line in keep), ZERO)
     if total < grant.amount:
@@ -265,11 +267,14 @@ def save_budget_lines(grant, lines: list[dict], *, by) -> None:
 
 
 @transaction.atomic
-def set_tranche_amounts(grant, amounts: dict, *, by) -> None:
+def set_tranche_amounts(grant, amounts: dict, *, by, edit=None) -> None:
     """Change the amounts of the tranches not yet paid ({tranche_id: Decimal}). The tranches'
-    total must never exceed the grant."""
+    total must never exceed the grant. `edit`: refused (versioning.EditConflict) when the amounts
+    were saved by someone else after the form was loaded."""
     require_role(by, "staff")
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    if edit is not None:
+        versioning.claim(grant, edit, by=by, scope="budget")
     tranches = {t.pk: t for t in grant.tranches.all()}
     new = {pk: t.amount for pk, t in tranches.items()}
     for pk, amount in amounts.items():
@@ -417,18 +422,21 @@ def overspend_errors(grant, report, expenses: list[dict]) -> dict:
 
 @transaction.atomic
 def save_report(report, *, by, activities: str, jobs_created: int, volunteers_involved: int, reach: dict,
-                indicators: list[tuple[str, str]], expenses: list[dict], submit: bool = False) -> Report:
+                indicators: list[tuple[str, str]], expenses: list[dict], submit: bool = False,
+                edit=None) -> Report:
     """Save the team's report (content, people reached per target group, free indicators,
     expenses) and, with `submit`, send it to staff.
 
     `expenses`: dicts with id (None for a new one), budget_line, spent_on, amount, supplier,
     description, receipt (a file or None to keep the current one), delete. The grant's row is
     locked while the expenses are checked against the budget lines, so two saves at once cannot
-    overspend a line together."""
+    overspend a line together. `edit` (the form's versioning.Edit): refused with
+    versioning.EditConflict, nothing saved, when someone saved the report after the form was loaded."""
     grant = Grant.objects.select_for_update().get(pk=report.grant_id)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
         raise GrantError(_("This report has been submitted and can no longer be changed."))
+    versioning.claim(report, edit, by=by)
     if grant.status not in (G.SIGNED, G.ACTIVE):
         raise GrantError(_("Reports can be written once the agreement is signed."))
     keep = [e for e in expenses if not e.get("delete")]

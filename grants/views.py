@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,8 @@ from tsf.core.exports import csv_response, export_response
 from tsf.core.files import private_file_url
 from tsf.core.pagecache import private_page_cache
 from tsf.core.sharing import site_url
+from tsf.core.versioning import EditConflict, autosave_reply, autosave_requested
+from tsf.core.versioning import current as versioning_current
 
 from . import charts, giving, selectors, services
 from .forms import (
@@ -193,14 +196,18 @@ def budget_edit(request, pk):
     initial = [{"id": b.pk, "category": b.category, "description": b.description, "amount": b.amount}
                for b in grant.budget_lines.all()]
     formset = BudgetLineFormSet(request.POST or None, initial=initial, prefix="lines")
-    tranche_form = TrancheAmountsForm(request.POST or None, tranches=list(grant.tranches.all()), prefix="tr")
+    tranche_form = TrancheAmountsForm(request.POST or None, tranches=list(grant.tranches.all()), prefix="tr",
+                                      edit_object=grant)
     if request.method == "POST" and formset.is_valid() and tranche_form.is_valid():
         lines = [{**f.cleaned_data, "delete": f.cleaned_data.get("DELETE", False)}
                  for f in formset.forms if f.has_changed() or f.cleaned_data.get("id")]
         lines = [line for line in lines if line.get("amount") is not None or line.get("delete")]
         try:
-            services.save_budget_lines(grant, lines, by=request.user)
-            services.set_tranche_amounts(grant, tranche_form.amounts(), by=request.user)
+            with transaction.atomic():  # the lines and the tranches, or neither
+                services.save_budget_lines(grant, lines, by=request.user, edit=tranche_form.edit())
+                services.set_tranche_amounts(grant, tranche_form.amounts(), by=request.user)
+        except EditConflict as exc:
+            tranche_form.show_conflict(exc)
         except services.GrantError as exc:
             messages.error(request, exc.messages[0])
         else:
@@ -221,11 +228,14 @@ def tranches_edit(request, pk):
         return redirect(grant.get_absolute_url() + "#tranches")
     tranches = list(grant.tranches.select_related("report").order_by("order"))
     action = request.POST.get("action") if request.method == "POST" else None
-    amounts_form = TrancheAmountsForm(request.POST if action == "amounts" else None, tranches=tranches, prefix="tr")
+    amounts_form = TrancheAmountsForm(request.POST if action == "amounts" else None, tranches=tranches, prefix="tr",
+                                      edit_object=grant)
     add_form = AddTrancheForm(request.POST if action == "add" else None, grant=grant, prefix="new")
     if action == "amounts" and amounts_form.is_valid():
         try:
-            services.set_tranche_amounts(grant, amounts_form.amounts(), by=request.user)
+            services.set_tranche_amounts(grant, amounts_form.amounts(), by=request.user, edit=amounts_form.edit())
+        except EditConflict as exc:
+            amounts_form.show_conflict(exc)
         except services.GrantError as exc:
             amounts_form.add_error(None, exc.messages[0])
         else:
@@ -360,12 +370,13 @@ def report_edit(request, pk):
     reach = {r.target_group_id: r.people for r in rep.reach.all()}
     post = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
-    form = ReportForm(post, target_groups=target_groups, reach=reach, initial={
+    form = ReportForm(post, target_groups=target_groups, reach=reach, edit_object=rep, initial={
         "activities": rep.activities, "jobs_created": rep.jobs_created,
         "volunteers_involved": rep.volunteers_involved})
     indicators = IndicatorFormSet(post, prefix="ind", initial=[{"name": i.name, "value": i.value}
                                                                for i in rep.indicators.all()])
-    expenses = ExpenseFormSet(post, files, prefix="exp", grant=grant, initial=_expense_initial(rep))
+    expenses = ExpenseFormSet(post, files, prefix="exp", grant=grant, initial=_expense_initial(rep),
+                              form_kwargs={"uploader": request.user})
     receipts = {e.pk: private_file_url(e, "receipt") for e in rep.expenses.all() if e.receipt}
     if request.method == "POST" and form.is_valid() and indicators.is_valid() and expenses.is_valid():
         rows = []
@@ -381,23 +392,41 @@ def report_edit(request, pk):
                          "amount": cd["amount"], "supplier": cd["supplier"], "description": cd.get("description", ""),
                          "receipt": cd.get("receipt")})
             row_forms.append(f)
-        submit = "submit" in request.POST
+        autosave = autosave_requested(request)
+        submit = "submit" in request.POST and not autosave
+        if autosave:
+            # New rows and deletions wait for the person's own save (the page would not learn the
+            # new rows' ids, and a second autosave would add them again).
+            live = [r for r in rows if not r.get("delete")]  # row_forms[i] is live[i]
+            pairs = [(r, f) for r, f in zip(live, row_forms, strict=True) if r.get("id")]
+            rows, row_forms = [r for r, _f in pairs], [f for _r, f in pairs]
         try:
-            services.save_report(
+            saved = services.save_report(
                 rep, by=request.user, activities=form.cleaned_data["activities"],
                 jobs_created=form.cleaned_data["jobs_created"],
                 volunteers_involved=form.cleaned_data["volunteers_involved"], reach=form.reach(),
                 indicators=[(f.cleaned_data.get("name", ""), f.cleaned_data.get("value", ""))
-                            for f in indicators.forms if f.cleaned_data], expenses=rows, submit=submit)
+                            for f in indicators.forms if f.cleaned_data], expenses=rows, submit=submit,
+                edit=form.edit())
+        except EditConflict as exc:
+            form.show_conflict(exc)
+            if autosave:
+                return autosave_reply(form=form, conflict=exc)
         except services.GrantError as exc:
+            if autosave:
+                return autosave_reply(errors=exc.messages)
             _place_errors(exc, form, row_forms)
             messages.error(request, _("The report has not been saved: see the messages next to the fields."))
         else:
+            if autosave:
+                return autosave_reply(revision=versioning_current(saved))
             if submit:
                 messages.success(request, _("The report has been submitted: staff will review it."))
                 return redirect(rep.get_absolute_url())
             messages.success(request, _("The report has been saved as a draft."))
             return redirect(reverse("grants:report_edit", kwargs={"pk": rep.pk}))
+    if autosave_requested(request):
+        return autosave_reply(errors=True)
     budget = selectors.budget_status(grant, exclude_report=rep)
     return render(request, "grants/report_form.html", {
         "report": rep, "grant": grant, "form": form, "indicators": indicators, "expenses": expenses,

@@ -8,6 +8,7 @@ from stdnum.it import codicefiscale, iva
 from calls.models import District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
 from tsf.core.forms import AmountField, HttpsURLField
 from tsf.core.money import euro
+from tsf.core.versioning import VersionedFormMixin
 
 from .models import (
     ZERO,
@@ -23,7 +24,7 @@ from .models import (
 from .services import grant_problems
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedFormMixin, forms.ModelForm):
     # Longer than the stored value: spaces, dots and the "IT" prefix are removed before checking.
     codice_fiscale = forms.CharField(
         label=_("Codice fiscale"), max_length=30,

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 from calls.models import Call
 from tsf.accounts.models import User
 from tsf.accounts.services import grant_role
-from tsf.core import audit
+from tsf.core import audit, versioning
 from tsf.core.i18n import later
 from tsf.core.money import euro
 from tsf.core.sharing import site_url
@@ -158,6 +158,9 @@ def create_organisation(form, *, by) -> Organisation:
 
 @transaction.atomic
 def update_organisation(form, *, by) -> Organisation:
+    """Refused (versioning.EditConflict, nothing saved) when the organisation was saved by someone
+    else after the form was loaded."""
+    versioning.claim(form.instance, form.edit(), by=by)
     before = audit.snapshot(Organisation.objects.get(pk=form.instance.pk), ORG_FIELDS)
     org = form.save()
     changes = audit.diff(org, ORG_FIELDS, before)

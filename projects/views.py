@@ -20,6 +20,7 @@ from tsf.core.files import private_file_url
 from tsf.core.models import AuditEntry
 from tsf.core.money import euro
 from tsf.core.pagecache import private_page_cache
+from tsf.core.versioning import EditConflict
 
 from . import selectors, services
 from .forms import (
@@ -122,9 +123,13 @@ def organisation_edit(request, pk):
         raise Http404
     form = OrganisationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
-        services.update_organisation(form, by=request.user)
-        messages.success(request, _("The organisation has been saved."))
-        return redirect(org.get_absolute_url())
+        try:
+            services.update_organisation(form, by=request.user)
+        except EditConflict as exc:
+            form.show_conflict(exc)
+        else:
+            messages.success(request, _("The organisation has been saved."))
+            return redirect(org.get_absolute_url())
     return render(request, "projects/organisation_form.html", {"form": form, "org": org})
 
 

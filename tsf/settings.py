@@ -270,6 +270,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tsf.notifications.tasks.run_deadline_engine",
         "schedule": crontab(minute="*/15"),
     },
+    # Files kept across a form's errors (tsf.core.keptuploads) and unused for a day.
+    "remove-unused-uploads": {
+        "task": "tsf.core.tasks.remove_unused_uploads",
+        "schedule": crontab(minute=7),
+    },
 }
 # An outbox row still pending after this many seconds is re-sent by the periodic task.
 TSF_OUTBOX_RESEND_AFTER = env.int("OUTBOX_RESEND_AFTER", default=120)

@@ -71,3 +71,50 @@ class DateTimeField(forms.DateTimeField):
         if result is not None and not 1900 <= result.year <= 2999:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return result
+
+
+def _typed_something(form) -> bool:
+    """Whether a person typed or picked something in this row: a visible field whose value is not
+    blank (spaces count as blank) and differs from what the row showed. Hidden fields (ids, order),
+    the delete box and values left as shown do not count."""
+    for name, field in form.fields.items():
+        if name in ("DELETE", "ORDER") or isinstance(field.widget, forms.HiddenInput):
+            continue
+        value = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, "", [], (), False):
+            continue
+        initial = form.get_initial_for_field(field, name)
+        try:
+            if field.has_changed(initial, value):
+                return True
+        except forms.ValidationError:
+            return True
+    return False
+
+
+class TypedRowsMixin:
+    """Blank extra rows of a formset are ignored unless something was typed in them (budget lines,
+    expenses, tranches, documents, ...): the browser sends every row the page shows, and a row left
+    empty must never block saving the rest. Rows that were saved before are always checked."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if i >= self.initial_form_count() and self.is_bound:
+            form.empty_permitted = True
+            form.use_required_attribute = False
+            form.has_changed = _typed_something.__get__(form)
+        return form
+
+
+class TypedRowsFormSet(TypedRowsMixin, forms.BaseFormSet):
+    pass
+
+
+class TypedRowsModelFormSet(TypedRowsMixin, forms.BaseModelFormSet):
+    pass
+
+
+class TypedRowsInlineFormSet(TypedRowsMixin, forms.BaseInlineFormSet):
+    pass

@@ -140,6 +140,28 @@ def private_file(request, app_label, model_name, pk, field):
     return response
 
 
+def kept_upload(request, token):
+    """A file kept across a form's errors (tsf.core.keptuploads), to the person who chose it only:
+    an image shows inline (the form's preview), anything else downloads. Anyone else, or an expired
+    or forged reference: 404."""
+    from .keptuploads import IMAGE_EXTENSIONS, resolve
+
+    kept = resolve(token, request.user)
+    if kept is None:
+        raise Http404
+    try:
+        handle = kept.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = kept.original_name
+    image = name.lower().endswith(IMAGE_EXTENSIONS)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=not image, filename=name, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @staff_required
 def audit_log(request):
     qs = AuditEntry.objects.select_related("actor", "content_type")
