@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from calls.models import Call, District, ImpactTheme, LegalForm
 from tsf.core.forms import AmountField, DateTimeField, HttpsURLField
 from tsf.core.uploads import DocumentValidator
+from tsf.core.versioning import VersionedFormMixin
 
 from .models import (
     AccelerationProgramme,
@@ -124,7 +125,7 @@ class BookingForm(forms.Form):
         self.fields["report"].queryset = reports
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ImprovementAction
         fields = ["action", "owner", "status", "due_on"]

@@ -16,7 +16,7 @@ from calls.models import Call
 from projects.services import proposal_people
 from tsf.accounts.models import User
 from tsf.accounts.services import grant_role
-from tsf.core import audit
+from tsf.core import audit, versioning
 from tsf.core.sharing import site_url
 from tsf.notifications.services import notify, queue_email
 
@@ -596,8 +596,9 @@ def cancel_booking(slot, *, by, now=None):
 # Improvement plan -------------------------------------------------------------------------------
 
 
-def save_action(proposal, *, by, instance=None, **fields):
-    """Add an action to the team's plan, or change `instance`."""
+def save_action(proposal, *, by, instance=None, edit=None, **fields):
+    """Add an action to the team's plan, or change `instance` (refused with
+    versioning.EditConflict when someone saved it after the form was loaded: `edit`)."""
     if not by.has_perm("acceleration.change_improvement", proposal):
         raise AccelerationError(_("Only the team can change its improvement plan."))
     with transaction.atomic():
@@ -605,6 +606,8 @@ def save_action(proposal, *, by, instance=None, **fields):
             instance = ImprovementAction(proposal=proposal)
         elif instance.proposal_id != proposal.pk:
             raise AccelerationError(_("This action belongs to another plan."))
+        else:
+            versioning.claim(instance, edit, by=by)
         before = audit.snapshot(instance, list(fields)) if instance.pk else None
         for k, v in fields.items():
             setattr(instance, k, v)

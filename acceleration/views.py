@@ -19,6 +19,7 @@ from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
 from tsf.core.params import object_id, object_or_404
 from tsf.core.sharing import site_url
+from tsf.core.versioning import REVISION_FIELD, EditConflict
 
 from . import ics, selectors, services
 from .forms import (
@@ -593,9 +594,14 @@ def improvement_action(request, pk, action_pk):
         return redirect("acceleration:improvement", pk=proposal.pk)
     form = ActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        services.save_action(proposal, by=request.user, instance=action, **form.cleaned_data)
-        messages.success(request, _("Action saved."))
-        return redirect("acceleration:improvement", pk=proposal.pk)
+        fields = {k: v for k, v in form.cleaned_data.items() if k != REVISION_FIELD}
+        try:
+            services.save_action(proposal, by=request.user, instance=action, edit=form.edit(), **fields)
+        except EditConflict as exc:
+            form.show_conflict(exc)
+        else:
+            messages.success(request, _("Action saved."))
+            return redirect("acceleration:improvement", pk=proposal.pk)
     return render(request, "acceleration/action_form.html", {"proposal": proposal, "form": form, "action": action})
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsf.accounts.models import User
 from tsf.core.forms import AmountField, AmountInput, DateTimeField
+from tsf.core.versioning import VersionedFormMixin
 
 from .models import AssessmentRound, Criterion
 
@@ -94,7 +95,7 @@ class DeclarationForm(forms.Form):
         return data
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(VersionedFormMixin, forms.Form):
     """One field of points and one comment per criterion, plus the texts for the team."""
 
     strengths = forms.CharField(label=_("Strengths"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from projects.models import Membership, Proposal
 from projects.services import ProposalError, change_status, proposal_people
 from tsf.accounts.models import User
-from tsf.core import audit
+from tsf.core import audit, versioning
 from tsf.core.money import euro
 from tsf.notifications.services import notify
 
@@ -274,12 +274,15 @@ def score_problems(criteria, values: dict) -> dict:
 
 
 @transaction.atomic
-def save_draft(assignment, *, by, scores: dict, strengths="", weaknesses="", feedback="", now=None) -> Assignment:
+def save_draft(assignment, *, by, scores: dict, strengths="", weaknesses="", feedback="", now=None,
+               edit=None) -> Assignment:
     """Save the points {criterion_id: (Decimal|None, comment)} and the texts as a draft. Points out
     of bounds are refused (a draft may leave some empty); nothing changes once the round has closed
-    (`now`: the time of the action, the clock by default)."""
+    (`now`: the time of the action, the clock by default). `edit` (the form's versioning.Edit):
+    refused with versioning.EditConflict when the scores were saved after the form was loaded (two tabs)."""
     assignment = Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
     _check_editable(assignment, by, now)
+    versioning.claim(assignment, edit, by=by)
     criteria = list(Criterion.objects.filter(round_id=assignment.round_id))
     bad = {k: m for k, m in score_problems(criteria, {k: v for k, (v, _c) in scores.items()}).items()
            if scores.get(k, (None, ""))[0] is not None}

@@ -21,6 +21,7 @@ from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
 from tsf.core.money import number
 from tsf.core.pagecache import anonymous_page_cache, private_page_cache
+from tsf.core.versioning import EditConflict
 
 from . import selectors, services
 from .forms import (
@@ -430,7 +431,7 @@ def score(request, pk):
     # Sent after the round closed (typed before the deadline, sent after it): the page shows what was
     # typed, so it can be copied, and says why it was not saved.
     late = request.method == "POST" and lock_reason == "closed"
-    form = ScoreForm(request.POST or None, criteria=criteria, scores=scores, disabled=locked and not late,
+    form = ScoreForm(request.POST or None, criteria=criteria, scores=scores, disabled=locked and not late, edit_object=a,
                      initial={"strengths": a.strengths, "weaknesses": a.weaknesses, "feedback": a.feedback})
     if late:
         messages.error(request, _("The round closed on %(date)s: what you sent has not been saved.")
@@ -440,11 +441,14 @@ def score(request, pk):
             try:
                 services.save_draft(a, by=request.user, scores=form.scores(),
                                     strengths=form.cleaned_data["strengths"],
-                                    weaknesses=form.cleaned_data["weaknesses"], feedback=form.cleaned_data["feedback"])
+                                    weaknesses=form.cleaned_data["weaknesses"], feedback=form.cleaned_data["feedback"],
+                                    edit=form.edit())
                 if "submit" in request.POST:
                     services.submit_assessment(a, by=request.user)
                     messages.success(request, _("Your assessment has been submitted: it is now locked."))
                     return redirect("assessment:mine")
+            except EditConflict as exc:
+                form.show_conflict(exc)
             except services.AssessmentError as exc:
                 if "submit" in request.POST:
                     messages.warning(request, _("Your draft has been saved, but it cannot be submitted yet."))
