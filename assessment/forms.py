@@ -5,7 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from tsf.accounts.models import User
-from tsf.core.forms import AmountField, AmountInput, DateTimeField
+from tsf.core.forms import AmountField, AmountInput, DateTimeField, TypedRowsInlineFormSet
 from tsf.core.versioning import VersionedFormMixin
 
 from .models import AssessmentRound, Criterion
@@ -18,7 +18,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AssessmentRound
         fields = ["kind", "title", "version_number", "opens_at", "closes_at", "combine", "others_scores",
@@ -50,6 +50,7 @@ class RoundForm(forms.ModelForm):
 CriterionFormSet = inlineformset_factory(
     AssessmentRound, Criterion, fields=["name", "description", "max_points", "weight", "order"],
     widgets={"description": forms.TextInput()}, extra=2, can_delete=True, max_num=30, validate_max=True,
+    formset=TypedRowsInlineFormSet,
 )
 
 

@@ -53,6 +53,8 @@ class AssessmentError(ProposalError):
 @transaction.atomic
 def save_round(form, *, by) -> AssessmentRound:
     creating = form.instance.pk is None
+    if not creating:  # EditConflict: saved meanwhile by someone else, nothing applied
+        versioning.claim(form.instance, form.edit() if hasattr(form, "edit") else None, by=by)
     before = {} if creating else audit.snapshot(AssessmentRound.objects.get(pk=form.instance.pk), ROUND_FIELDS)
     rnd = form.save()
     changes = audit.diff(rnd, ROUND_FIELDS, before)

@@ -109,6 +109,8 @@ def round_setup(request, pk):
                     services.save_round(form, by=request.user)
                     services.save_criteria(rnd, formset, by=request.user)
                     services.set_committee(rnd, committee.cleaned_data["assessors"], by=request.user)
+            except EditConflict as exc:
+                form.show_conflict(exc)
             except services.AssessmentError as exc:
                 for m in exc.messages:
                     messages.error(request, m)

@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from tsf.accounts.models import User
 from tsf.core.forms import DateTimeField
 from tsf.core.model_i18n import EnglishVersionsForm
+from tsf.core.versioning import VersionedFormMixin
 
 from .models import Deliverable, Lab, Material, ProgressEntry, Session, Submission, Workshop
 
 SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
 
 
-class LabForm(EnglishVersionsForm):
+class LabForm(VersionedFormMixin, EnglishVersionsForm):
     class Meta:
         model = Lab
         fields = ["name", "incubator_name", "description_it", "description_en", "starts_on", "ends_on"]

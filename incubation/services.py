@@ -28,7 +28,7 @@ from projects.services import (
     submission_problems,
 )
 from tsf.accounts.models import User
-from tsf.core import audit
+from tsf.core import audit, versioning
 from tsf.notifications.services import notify
 
 from .models import (
@@ -83,6 +83,7 @@ LAB_FIELDS = ("name", "incubator_name", "description_it", "description_en", "sta
 
 @transaction.atomic
 def update_lab(form, *, by) -> Lab:
+    versioning.claim(form.instance, form.edit(), by=by)  # EditConflict: saved meanwhile, nothing applied
     before = audit.snapshot(Lab.objects.get(pk=form.instance.pk), LAB_FIELDS)
     lab = form.save()
     changes = audit.diff(lab, LAB_FIELDS, before)
@@ -320,7 +321,7 @@ def start_revision(proposal: Proposal, *, by) -> ProposalVersion:
 def save_revision(version: ProposalVersion, form, formset=None, *, step: str, by) -> ProposalVersion:
     """Save one part of version 2 (a projects step form, and the budget lines' formset)."""
     ensure_revision_editable(version, by=by)
-    save_step(version, form, formset)
+    save_step(version, form, formset, by=by, step=step)
     now = timezone.now()
     ProposalVersion.objects.filter(pk=version.pk).update(last_step=step, updated_at=now)
     Proposal.objects.filter(pk=version.proposal_id).update(updated_at=now)

@@ -23,6 +23,7 @@ from tsf.accounts.permissions import role_required, staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
 from tsf.core.sharing import absolute
+from tsf.core.versioning import EditConflict
 
 from . import charts, ical, selectors, services
 from .diff import version_diff
@@ -124,9 +125,13 @@ def lab_edit(request, pk):
                     messages.success(request, _("The workshop has been added."))
                     return redirect("incubation:workshop", pk=workshop.pk)
             else:
-                services.update_lab(form, by=request.user)
-                messages.success(request, _("The lab has been saved."))
-                return redirect("incubation:lab_edit", pk=lab.pk)
+                try:
+                    services.update_lab(form, by=request.user)
+                except EditConflict as exc:
+                    form.show_conflict(exc)
+                else:
+                    messages.success(request, _("The lab has been saved."))
+                    return redirect("incubation:lab_edit", pk=lab.pk)
     return render(request, "incubation/lab_edit.html", {
         "lab": lab, "form": form, "wform": wform, "workshops": lab.workshops.all()})
 

@@ -1,12 +1,13 @@
 from decimal import Decimal
 
 from django import forms
-from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale, iva
 
 from calls.models import District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
-from tsf.core.forms import AmountField, HttpsURLField
+from tsf.core.forms import AmountField, HttpsURLField, TypedRowsInlineFormSet
+from tsf.core.keptuploads import KeepUploadsMixin
 from tsf.core.money import euro
 from tsf.core.versioning import VersionedFormMixin
 
@@ -73,7 +74,7 @@ class StartProposalForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class _VersionForm(forms.ModelForm):
+class _VersionForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, call=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
@@ -156,7 +157,7 @@ class BudgetStepForm(_VersionForm):
         field_classes = {"requested_grant": AmountField, "co_financing": AmountField}
 
 
-class BaseBudgetFormSet(BaseInlineFormSet):
+class BaseBudgetFormSet(TypedRowsInlineFormSet):
     def total(self) -> Decimal:
         total = ZERO
         for form in self.forms:
@@ -187,7 +188,7 @@ def check_budget(step_form, formset, call) -> bool:
     return not problems
 
 
-class AttachmentForm(forms.ModelForm):
+class AttachmentForm(KeepUploadsMixin, forms.ModelForm):
     class Meta:
         model = Attachment
         fields = ["kind", "title", "file"]

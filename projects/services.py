@@ -286,10 +286,13 @@ def ensure_editable(version: ProposalVersion):
             raise CallClosed(closed_message(proposal.call))
 
 
-def save_step(version: ProposalVersion, form, formset=None) -> ProposalVersion:
+def save_step(version: ProposalVersion, form, formset=None, *, by=None, step: str = "") -> ProposalVersion:
     """Save one step of a version: its form and, on the budget step, the budget lines' formset
     (lines numbered in the order shown). Call it inside the transaction that checked the version is
-    editable (`ensure_editable`, or incubation's `ensure_revision_editable`)."""
+    editable (`ensure_editable`, or incubation's `ensure_revision_editable`). Refused
+    (versioning.EditConflict, nothing saved) when the step was saved by someone else, or in another
+    tab, after the form was loaded."""
+    versioning.claim(version, form.edit() if hasattr(form, "edit") else None, by=by, scope=step)
     form.save()
     if formset is not None:
         for i, line in enumerate(formset.save(commit=False)):

@@ -24,8 +24,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tsf.core import versioning
 from tsf.core.files import private_file_url
 from tsf.core.params import object_or_404
+from tsf.core.versioning import EditConflict, autosave_reply, autosave_requested
 
 from . import services
 from .forms import (
@@ -154,8 +156,10 @@ class StepEngine:
         request = self.request
         data = request.POST if request.method == "POST" else None
         form_class = self.steps[self.keys.index(step)][2]
-        form = form_class(data, instance=self.version, call=self.call)
+        form = form_class(data, instance=self.version, call=self.call, edit_scope=step)
         formset = BudgetFormSet(data, instance=self.version, prefix="lines") if step == "budget" else None
+        # autosave.js posts the step while the person types (tsf.core.versioning): a JSON answer.
+        autosave = autosave_requested(request)
         if data is not None:
             ok = form.is_valid() and (formset is None or formset.is_valid())
             if ok and formset is not None:
@@ -163,10 +167,22 @@ class StepEngine:
             if ok:
                 try:
                     self.save_step(step, form, formset)
+                except EditConflict as exc:  # saved meanwhile by someone else: nothing applied
+                    form.show_conflict(exc)
+                    if autosave:
+                        return autosave_reply(form=form, conflict=exc)
                 except services.ProposalError as exc:
+                    if autosave:
+                        return autosave_reply(refused=exc.messages[0])
                     return self.refused(exc)
-                return self.saved(step, ctx)
-            messages.error(request, _("Please correct the errors below: nothing has been lost."))
+                else:
+                    if autosave:
+                        return autosave_reply(revision=versioning.current(self.version, step))
+                    return self.saved(step, ctx)
+            elif autosave:
+                return autosave_reply(errors=True)
+            else:
+                messages.error(request, _("Please correct the errors below: nothing has been lost."))
         budget_total = formset.total() if formset is not None and formset.is_bound and formset.is_valid() else (
             self.version.budget_total())
         return render(request, f"{self.template_dir}/form.html", {
@@ -174,7 +190,7 @@ class StepEngine:
 
     def attachments(self, step, ctx):
         request = self.request
-        form = AttachmentForm(request.POST or None, request.FILES or None)
+        form = AttachmentForm(request.POST or None, request.FILES or None, uploader=request.user)
         if request.method == "POST":
             try:
                 if "remove" in request.POST:
@@ -212,7 +228,7 @@ class ProposalSteps(StepEngine):
     def save_step(self, step, form, formset):
         with transaction.atomic():
             services.ensure_editable(self.version)
-            services.save_step(self.version, form, formset)
+            services.save_step(self.version, form, formset, by=self.request.user, step=step)
 
     def add_attachment(self, data):
         services.add_attachment(self.version, file=data["file"], kind=data["kind"], title=data["title"],

@@ -31,3 +31,20 @@ def test_scores_saved_over_a_newer_version_change_nothing(client, rnd, assessors
                                which={"button": "Salva la bozza"}, button="Salva la bozza", who="Valutatore 1",
                                their_value="Rete di quartiere solida.", my_value="Team con esperienza.")
     assert Assignment.objects.get(pk=a.pk).strengths == "Team con esperienza."
+
+
+def test_round_setup_saved_over_a_newer_version_changes_nothing(client, rnd, staff_user):
+    from assessment.models import AssessmentRound
+
+    client.force_login(staff_user)
+    other = Client()
+    other.force_login(staff_user)
+
+    def state():
+        return (AssessmentRound.objects.values().get(pk=rnd.pk),
+                sorted(rnd.criteria.values_list("name", "max_points", "weight")))
+
+    assert_conflict_keeps_text(mine=client, theirs=other, url=reverse("assessment:round_setup", kwargs={"pk": rnd.pk}),
+                               field="round-title", state=state, who=staff_user.full_name,
+                               their_value="Selezione (titolo del collega)", my_value="Selezione per l'Incubation Lab")
+    assert AssessmentRound.objects.get(pk=rnd.pk).title == "Selezione per l'Incubation Lab"

@@ -250,14 +250,16 @@ def autosave_requested(request) -> bool:
 
 
 def autosave_reply(*, revision: int | None = None, form=None, conflict: "EditConflict | None" = None,
-                   errors=None):
+                   errors=None, refused: str | None = None):
     """The JSON answer to autosave.js: saved (with the time and the new revision), a conflict (the
-    message; autosave stops), or not saved (errors; autosave tries again after the next change)."""
+    message; autosave stops; also when the page can no longer be saved: `refused`), or not saved (errors; autosave tries again after the next change)."""
     from django.http import JsonResponse
 
     if conflict is not None:
         return JsonResponse({"status": "conflict", "message": form.conflict_message() if form else "",
                              "revision": conflict.revision}, status=409)
+    if refused is not None:  # can no longer be saved (submitted, deadline passed): autosave stops
+        return JsonResponse({"status": "conflict", "message": str(refused)}, status=409)
     if errors is not None:
         return JsonResponse({"status": "invalid", "message": _("Not saved automatically: some fields need "
                                                                 "attention. Save the page to see them.")},
