@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, District, ImpactTheme, LegalForm
-from tsf.core.forms import AmountField, DateTimeField, HttpsURLField
+from tsf.core.forms import AmountField, DateTimeField, HttpsURLField, TypedRowsModelFormSet
 from tsf.core.uploads import DocumentValidator
 from tsf.core.versioning import VersionedFormMixin
 
@@ -171,7 +171,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(VersionedFormMixin, forms.ModelForm):
     """The acceleration programme of a call; the call is chosen only when the programme is new."""
 
     class Meta:
@@ -191,7 +191,7 @@ class ProgrammeForm(forms.ModelForm):
             self.fields["call"].help_text = _("Only the calls that have no acceleration programme yet.")
 
 
-class CampForm(forms.ModelForm):
+class CampForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Camp
         fields = ["title", "date", "starts_at", "ends_at", "place", "address", "capacity", "registration_open",
@@ -223,7 +223,8 @@ class AgendaItemForm(forms.ModelForm):
         return data
 
 
-AgendaFormSet = forms.modelformset_factory(AgendaItem, form=AgendaItemForm, extra=3, can_delete=False)
+AgendaFormSet = forms.modelformset_factory(AgendaItem, form=AgendaItemForm, formset=TypedRowsModelFormSet, extra=3,
+                                           can_delete=False)
 
 
 class PitchForm(forms.ModelForm):

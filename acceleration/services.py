@@ -89,9 +89,10 @@ def _t(value):
     return time_format(value, "H:i")
 
 
-def save_programme(*, by, instance=None, call=None, **fields):
+def save_programme(*, by, instance=None, call=None, edit=None, **fields):
     """Create the acceleration programme of `call`, or change `instance`. A change may not leave a
-    camp of the programme outside its dates."""
+    camp of the programme outside its dates. `edit` (the form's versioning.Edit): refused with
+    versioning.EditConflict when the programme was saved after the form was loaded."""
     unknown = set(fields) - set(PROGRAMME_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -105,6 +106,7 @@ def save_programme(*, by, instance=None, call=None, **fields):
             prog, before = AccelerationProgramme(call=call), None
         else:
             prog = AccelerationProgramme.objects.select_for_update().get(pk=instance.pk)
+            versioning.claim(prog, edit, by=by)
             before = audit.snapshot(prog, PROGRAMME_FIELDS)
         for name, value in fields.items():
             setattr(prog, name, value)
@@ -161,7 +163,7 @@ def _agenda_errors(camp, item):
     return errors
 
 
-def save_camp(programme, *, by, instance=None, agenda=(), **fields):
+def save_camp(programme, *, by, instance=None, agenda=(), edit=None, **fields):
     """Create a camp of `programme`, or change `instance`, with its agenda, all or nothing.
 
     `agenda` is a list of `(item or None, {field: value})`: None adds an item. The camp must fall
@@ -179,6 +181,7 @@ def save_camp(programme, *, by, instance=None, agenda=(), **fields):
             camp = Camp.objects.select_for_update().get(pk=instance.pk)
             if camp.programme_id != prog.pk:
                 raise AccelerationError(_("This camp belongs to another programme."))
+            versioning.claim(camp, edit, by=by)  # EditConflict: saved meanwhile, nothing applied
             before = audit.snapshot(camp, CAMP_FIELDS)
             approved = CampRegistration.objects.filter(camp=camp, status=RegistrationStatus.APPROVED).count()
         for name, value in fields.items():

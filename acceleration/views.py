@@ -236,7 +236,9 @@ def programme_edit(request, pk=None):
             if prog is None:
                 saved = services.save_programme(by=request.user, call=form.cleaned_data["call"], **data)
             else:
-                saved = services.save_programme(by=request.user, instance=prog, **data)
+                saved = services.save_programme(by=request.user, instance=prog, edit=form.edit(), **data)
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except services.InvalidInput as exc:
             _add_errors(form, exc.errors)
         else:
@@ -269,7 +271,10 @@ def camp_edit(request, pk=None, programme_pk=None):
                       for f in rows]
             fields = {n: form.cleaned_data[n] for n in services.CAMP_FIELDS}
             try:
-                saved = services.save_camp(prog, by=request.user, instance=camp, agenda=agenda, **fields)
+                saved = services.save_camp(prog, by=request.user, instance=camp, agenda=agenda,
+                                           edit=form.edit() if camp else None, **fields)
+            except EditConflict as exc:
+                form.show_conflict(exc)
             except services.InvalidInput as exc:
                 _add_errors(form, exc.errors)
                 for index, errors in exc.item_errors.items():

@@ -26,3 +26,25 @@ def test_improvement_action_saved_over_a_newer_version_changes_nothing(client, m
                                field="owner", state=state, who="Nadia Nonfinanziata",
                                their_value="Marco", my_value="Giulia e Paolo")
     assert nf.improvement_actions.get().owner == "Giulia e Paolo"
+
+
+def test_programme_and_camp_saved_over_a_newer_version_change_nothing(client, staff_user):
+    from acceleration.models import AccelerationProgramme, Camp
+    from tests.acceleration.test_staff_camp import make_camp, make_programme
+    from tests.acceleration.test_staff_camp import url as staff_url
+
+    prog = make_programme()
+    camp = make_camp(prog)
+    client.force_login(staff_user)
+    other = Client()
+    other.force_login(staff_user)
+    assert_conflict_keeps_text(mine=client, theirs=other, url=staff_url("programme_edit", pk=prog.pk),
+                               field="title", state=lambda: AccelerationProgramme.objects.values().get(pk=prog.pk),
+                               who=staff_user.full_name, their_value="Accelerazione (collega)",
+                               my_value="Accelerazione TSF 2018")
+    assert AccelerationProgramme.objects.get(pk=prog.pk).title == "Accelerazione TSF 2018"
+    assert_conflict_keeps_text(mine=client, theirs=other, url=staff_url("camp_edit", pk=camp.pk),
+                               field="camp-place", state=lambda: Camp.objects.values().get(pk=camp.pk),
+                               who=staff_user.full_name, their_value="Cascina (collega)",
+                               my_value="Cascina Roccafranca")
+    assert Camp.objects.get(pk=camp.pk).place == "Cascina Roccafranca"
