@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, District, ImpactTheme, LegalForm
 from tsf.core.forms import AmountField, DateTimeField, HttpsURLField, TypedRowsModelFormSet
+from tsf.core.keptuploads import KeepUploadsMixin
 from tsf.core.uploads import DocumentValidator
 from tsf.core.versioning import VersionedFormMixin
 
@@ -79,7 +80,7 @@ class FeedbackForm(forms.ModelForm):
         pass
 
 
-class HelpRequestForm(forms.Form):
+class HelpRequestForm(KeepUploadsMixin, forms.Form):
     proposal = forms.ModelChoiceField(label=_("Project"), queryset=None, empty_label=None)
     topic = forms.ChoiceField(label=_("Topic"), choices=HelpTopic.choices)
     subject = forms.CharField(label=_("Subject"), max_length=200)
@@ -93,7 +94,7 @@ class HelpRequestForm(forms.Form):
             self.fields["proposal"].widget = forms.HiddenInput()
 
 
-class MessageForm(forms.Form):
+class MessageForm(KeepUploadsMixin, forms.Form):
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}))
     attachment = forms.FileField(label=_("Attachment (optional)"), required=False, validators=[DocumentValidator()])
 

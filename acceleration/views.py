@@ -440,7 +440,8 @@ def help_new(request):
         initial.update({"topic": "reporting", "subject": _("Help with the report: %(r)s") % {"r": report}})
     elif request.GET.get("topic"):
         initial["topic"] = request.GET["topic"]
-    form = HelpRequestForm(request.POST or None, request.FILES or None, proposals=proposals, initial=initial)
+    form = HelpRequestForm(request.POST or None, request.FILES or None, proposals=proposals, initial=initial,
+                          uploader=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -459,7 +460,7 @@ def help_detail(request, pk):
     req = selectors.help_thread(pk)
     if req is None or not request.user.has_perm("acceleration.view_helprequest", req):
         raise Http404
-    form = MessageForm(request.POST or None, request.FILES or None)
+    form = MessageForm(request.POST or None, request.FILES or None, uploader=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.post_message(req, by=request.user, text=form.cleaned_data["text"],

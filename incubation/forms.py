@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsf.accounts.models import User
 from tsf.core.forms import DateTimeField
+from tsf.core.keptuploads import KeepUploadsMixin
 from tsf.core.model_i18n import EnglishVersionsForm
 from tsf.core.versioning import VersionedFormMixin
 
@@ -124,7 +125,7 @@ class ProgressForm(forms.ModelForm):
             field.label = str(field.label)[:1].upper() + str(field.label)[1:]
 
 
-class SubmissionForm(forms.ModelForm):
+class SubmissionForm(KeepUploadsMixin, forms.ModelForm):
     class Meta:
         model = Submission
         fields = ["file", "note"]

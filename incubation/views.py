@@ -405,7 +405,7 @@ def deliverable_upload(request, pk, deliverable_pk):
     proposal, lab = _team(request, pk, "incubation.upload_deliverable")
     deliverable = get_object_or_404(Deliverable.objects.select_related("workshop"), pk=deliverable_pk,
                                     workshop__lab=lab)
-    form = SubmissionForm(request.POST or None, request.FILES or None)
+    form = SubmissionForm(request.POST or None, request.FILES or None, uploader=request.user)
     if request.method == "POST":
         if form.is_valid():
             submission = services.upload_submission(deliverable, proposal, file=form.cleaned_data["file"],
