@@ -12,14 +12,14 @@ TEST_SQLITE_URL ?= sqlite:///$(CURDIR)/var/test/tsf.sqlite3
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tsf)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 
-.PHONY: run test install install-test messages makemessages lint check browser-deps clean
+.PHONY: run test install install-test messages makemessages lint check browser-deps pdf-deps clean
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found): set PYTHON=..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
+$(VENV)/.installed: pyproject.toml $(VENV)/bin/activate | pdf-deps
 	$(PIP) install --quiet -e .
 	@touch $@
 
@@ -42,7 +42,7 @@ makemessages: install
 # periodic jobs (reminders, e-mail re-sends) run every minute beside the server; with
 # DATABASE_URL / REDIS_URL set it uses PostgreSQL and Redis and runs a worker and beat beside it.
 # Links in e-mails, feeds and social cards point to the address served (SITE_URL unless set).
-run: messages
+run: pdf-deps messages
 	@export DEBUG=1; \
 	export SITE_URL=$${SITE_URL:-http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)}; \
 	$(PY) manage.py migrate --noinput && \
@@ -62,6 +62,14 @@ run: messages
 	echo "Serving the portal at http://$(HOST):$(PORT)  (e-mails are written to var/mail/)"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# WeasyPrint (the PDF documents, tsf/core/pdf.py) lays text out with Pango: Debian's libraries.
+pdf-deps:
+	@if ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1; then \
+	  echo "Installing Debian's Pango for WeasyPrint (the PDF documents)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	fi
+
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "Installing Debian's Chromium for the browser tests"; \
@@ -72,7 +80,7 @@ browser-deps:
 # Every test on SQLite (TEST_SQLITE_URL; the postgres_only tests are deselected there), then every
 # test on PostgreSQL (TEST_DATABASE_URL); Redis for both (TEST_REDIS_URL). PYTEST_ARGS goes to both.
 # Both runs go to the end; the target fails when either failed.
-test: install-test browser-deps messages
+test: install-test pdf-deps browser-deps messages
 	@mkdir -p var/test; status=0; \
 	echo "== The tests on SQLite ($(TEST_SQLITE_URL))"; \
 	DATABASE_URL=$(TEST_SQLITE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \

@@ -362,3 +362,27 @@ def published_rankings(call):
             "proposal", "proposal__organisation").order_by("rank")))
         .order_by("round__opens_at")
     )
+
+
+def minutes_record(rnd):
+    """What the filed minutes show beside the frozen ranking, in a fixed number of queries: the
+    committee, every conflict-of-interest declaration, and each assessor's points per criterion
+    with the weighted total of each submitted assessment (in protocol order)."""
+    criteria = list(rnd.criteria.all())
+    committee = [m.assessor for m in CommitteeMember.objects.filter(round=rnd).select_related("assessor")]
+    declarations = list(ConflictDeclaration.objects.filter(round=rnd).select_related("assessor", "proposal")
+                        .order_by("proposal__protocol_seq", "assessor__full_name", "pk"))
+    totals = assignment_totals(rnd)
+    submitted = (Assignment.objects.filter(round=rnd, status=Assignment.Status.SUBMITTED)
+                 .select_related("assessor", "proposal").prefetch_related("scores")
+                 .order_by("proposal__protocol_seq", "assessor__full_name", "pk"))
+    assessments = []
+    for a in submitted:
+        by_criterion = {s.criterion_id: s.value for s in a.scores.all()}
+        assessments.append({"protocol": a.proposal.protocol_number, "assessor": a.assessor,
+                            "points": [by_criterion.get(c.pk) for c in criteria], "total": totals.get(a.pk),
+                            "submitted_at": a.submitted_at})
+    return {"criteria": criteria, "committee": committee, "declarations": declarations,
+            "conflicts": [d for d in declarations if d.has_conflict],
+            "no_conflict_count": sum(1 for d in declarations if not d.has_conflict),
+            "assessments": assessments}

@@ -21,6 +21,7 @@ from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
 from tsf.core.money import number
 from tsf.core.pagecache import anonymous_page_cache, private_page_cache
+from tsf.core.pdf import pdf_response
 from tsf.core.versioning import EditConflict
 
 from . import selectors, services
@@ -337,7 +338,12 @@ def minutes(request, pk):
         return export_response(fmt, f"minutes-{rnd.call.slug}-{rnd.kind}", [str(h) for h in MINUTES_HEADERS], rows)
     ctx = {"rnd": rnd, "call": rnd.call, "decision": decision, "frozen": frozen,
            "grants_total": services.grants_total(decision), "tie_break": _tie_break(rnd)}
+    if fmt == "pdf":
+        ctx.update(selectors.minutes_record(rnd), printed_at=timezone.now())
+        return pdf_response(request, "assessment/staff/minutes_pdf.html", ctx,
+                            filename=f"{_('minutes')}-{rnd.call.slug}-{rnd.kind}")
     if request.GET.get("print"):
+        ctx.update(selectors.minutes_record(rnd))
         return render(request, "assessment/staff/minutes_print.html", ctx)
     return render(request, "assessment/staff/minutes.html", ctx)
 

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from tsf.core.pdf import demo_pdf
+
 from .models import (
     FAQ,
     Call,
@@ -122,33 +124,6 @@ def _add_english(obj, **texts):
         type(obj).objects.filter(pk=obj.pk).update(**missing)
 
 
-def _pdf(title: str) -> bytes:
-    text = title.encode("latin-1", "replace")
-    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
-
-
-def demo_pdf(title: str) -> bytes:
-    """A small valid PDF, for demo documents and attachments."""
-    return _pdf(title)
-
-
 def _add_faq_english(call):
     english = dict(zip(FAQS, FAQS_EN, strict=True))
     for faq in call.faqs.all():
@@ -200,7 +175,7 @@ def seed(ctx):
             FAQ.objects.create(call=call, question=q, answer=a, question_en=q_en, answer_en=a_en, order=i)
         for i, (title, title_en, kind, name) in enumerate(DOCUMENTS_2018):
             doc = CallDocument(call=call, title=title, title_en=title_en, kind=kind, order=i)
-            doc.file.save(name, ContentFile(_pdf(title)), save=False)
+            doc.file.save(name, ContentFile(demo_pdf(title)), save=False)
             doc.save()
     else:
         _add_english(call, summary=SUMMARY_2018_EN, description=DESCRIPTION_2018_EN, eligibility=ELIGIBILITY_EN)

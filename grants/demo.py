@@ -21,9 +21,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from assessment.selectors import funded_items
-from calls.demo import demo_pdf
 from calls.models import Call
 from tsf.core import audit
+from tsf.core.pdf import demo_pdf
 
 from .models import (
     Expense,
@@ -90,7 +90,7 @@ def _fill_report(report, grant, rng_i, staff, team_user, *, status):
                         spent_on=min(report.period_end, report.period_start + timedelta(days=30 + 40 * k)),
                         supplier=SUPPLIERS[(rng_i + k + report.number) % len(SUPPLIERS)],
                         description=f"Fattura n. {report.number * 100 + k + rng_i}/{report.period_end.year}")
-            e.receipt.save("fattura.pdf", ContentFile(demo_pdf(f"Fattura {e.supplier} {amount} EUR")), save=False)
+            e.receipt.save("fattura.pdf", ContentFile(demo_pdf(f"Fattura {e.supplier}")), save=False)
             e.save()
     submitted = _aware(report.due_date - timedelta(days=5))
     report.status = status

@@ -21,6 +21,7 @@ from calls.models import Call
 from projects.models import Membership, Proposal, ProposalStatus
 from tsf.accounts.demo import ensure_person
 from tsf.accounts.models import Role, User
+from tsf.core.pdf import demo_pdf
 
 from .models import (
     COHORT_STATUSES,
@@ -149,28 +150,6 @@ def _aware(day: datetime.date, h: int, m: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(h, m), tzinfo=ROME)
 
 
-def _pdf(title: str) -> bytes:
-    text = title.encode("latin-1", "replace").replace(b"(", b"").replace(b")", b"")
-    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = b"%PDF-1.4\n", []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
-
-
 def _cohort(call, ctx):
     cohort = list(Proposal.objects.filter(call=call, status__in=COHORT_STATUSES).select_related("organisation")
                   .order_by("protocol_seq"))
@@ -278,7 +257,7 @@ def seed(ctx):
             material = Material(workshop=ws, title=m_title, description=description, url=url or "",
                                 uploaded_by=tutors[0])
             if not url:
-                material.file.save(f"{m_title[:40].lower().replace(' ', '-')}.pdf", ContentFile(_pdf(m_title)),
+                material.file.save(f"{m_title[:40].lower().replace(' ', '-')}.pdf", ContentFile(demo_pdf(m_title)),
                                    save=False)
             material.save()
         workshops.append(ws)
@@ -329,7 +308,7 @@ def seed(ctx):
                     name = f"{d.title[:30].lower().replace(' ', '-').replace(chr(39), '')}-v{v}.pdf"
                     sub = Submission(deliverable=d, proposal=proposal, version=v, uploaded_by=uploader,
                                      original_name=name, note="" if v == 1 else "Versione corretta dopo il feedback.")
-                    content = _pdf(f"{d.title} - {proposal.organisation.legal_name} - v{v}")
+                    content = demo_pdf(f"{d.title} - v{v}")
                     sub.file.save(name, ContentFile(content), save=False)
                     sub.size = len(content)
                     if v < versions:

@@ -13,9 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from stdnum import luhn
 
-from calls.demo import demo_pdf
 from calls.models import Call, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
 from tsf.core.models import AuditEntry
+from tsf.core.pdf import demo_pdf
 
 from . import services
 from .models import (
@@ -181,7 +181,7 @@ def _fill(version, spec, rng):
     if not version.attachments.exists():
         for kind, label in ((Attachment.Kind.STATUTE, "Statuto"), (Attachment.Kind.BUDGET, "Budget dettagliato")):
             att = Attachment(version=version, kind=kind, title=label, original_name=f"{label.lower()}.pdf")
-            content = demo_pdf(f"{label} - {org_name}")
+            content = demo_pdf(label)
             att.file.save(f"{label.lower().replace(' ', '-')}.pdf", ContentFile(content), save=False)
             att.size = len(content)
             att.save()

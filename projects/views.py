@@ -18,8 +18,8 @@ from tsf.accounts.permissions import staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
 from tsf.core.models import AuditEntry
-from tsf.core.money import euro
 from tsf.core.pagecache import private_page_cache
+from tsf.core.pdf import pdf_response
 from tsf.core.versioning import EditConflict
 
 from . import selectors, services
@@ -294,37 +294,14 @@ def receipt(request, pk):
 
 @login_required
 def receipt_pdf(request, pk):
-    """The receipt as a PDF file (the HTML receipt also prints to PDF from the browser)."""
-    from django.http import HttpResponse
-
-    from .pdf import text_pdf
-
+    """The receipt as a PDF file, from the same template as the page (tsf.core.pdf)."""
     proposal = _get_proposal(request, pk)
     if not proposal.protocol_number:
         raise Http404
     version = proposal.versions.get(number=1)
-    org = proposal.organisation
-    when = date_format(timezone.localtime(proposal.submitted_at), "j F Y, H:i:s")
-    rows = [
-        (_("Protocol number"), proposal.protocol_number),
-        (_("Call"), proposal.call.title),
-        (_("Proposal"), version.title),
-        (_("Organisation"), f"{org.legal_name} - C.F. {org.codice_fiscale}"),
-        (_("Legal representative"), org.legal_representative),
-        (_("Submitted at"), f"{when} ({_('Rome time')})"),
-        (_("Requested grant"), euro(version.requested_grant)),
-        (_("Total budget"), euro(version.budget_total())),
-        (_("Attachments"), ", ".join(str(a) for a in version.attachments.all()) or "-"),
-    ]
-    content = text_pdf(
-        _("Torino Social Factory - Receipt of submission"), rows,
-        footer=_("This receipt certifies that the proposal was received by the portal at the time shown. "
-                 "The content submitted is frozen and kept as version 1."),
-    )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{proposal.protocol_number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(request, "projects/receipt_pdf.html", {
+        "proposal": proposal, "version": version, "call": proposal.call, "printed_at": timezone.now(),
+    }, filename=proposal.protocol_number)
 
 
 # Staff --------------------------------------------------------------------------------------

@@ -332,5 +332,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "celery.app.trace": {"level": "WARNING"},  # one line per e-mail sent is noise
+        "weasyprint": {"level": "ERROR"},  # its progress steps, and warnings on CSS it skips
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -356,6 +356,61 @@ def test_ranking_exports_and_printable(client, decided, staff_user):
     assert "Verbale" in client.get(minutes + "?print=1").content.decode()
 
 
+def test_minutes_pdf_reads_back_the_committee_conflicts_scores_and_ranking(client, decided, staff_user, assessors):
+    from django.utils import translation
+
+    from tests.pdf_text import pdf_is_tagged_pdfa, pdf_text
+
+    rnd, ps, _promoter = decided
+    staff_user.full_name = "Mario Rossi"
+    staff_user.save(update_fields=["full_name"])
+    ConflictDeclaration.objects.create(round=rnd, proposal=ps[3], assessor=assessors[2], has_conflict=True,
+                                       reason="Socio dell'ente proponente")
+    _login(client, staff_user)
+    with translation.override("it"):
+        url = reverse("assessment:minutes", kwargs={"pk": rnd.pk})
+        assert "Scarica il verbale (PDF)" in client.get(url).content.decode()
+        response = client.get(url + "?format=pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="verbale-')
+    assert pdf_is_tagged_pdfa(response.content)
+    text = pdf_text(response.content)
+    # The committee, with a signature block each, and the official who decided.
+    assert "La commissione" in text and all(a.full_name in text for a in assessors)
+    assert text.count("Componente della commissione") == 3 and "Mario Rossi" in text
+    # The conflict declared, with its reason; the declarations of no conflict counted.
+    assert "Socio dell'ente proponente" in text and ps[3].protocol_number in text
+    # Each assessor's points and weighted total (9 x 3 + 5 x 2 + 5 x 1 = 42).
+    assert "Punteggi di ciascun valutatore" in text and "42,00" in text
+    # The frozen ranking in its order, and the decision's minutes.
+    rows = selectors.ranking(rnd)
+    positions = [text.index(r.proposal.protocol_number, text.index("La graduatoria come deliberata")) for r in rows]
+    assert positions == sorted(positions)
+    assert "Verbale" in text
+
+
+def _minutes_pdf_queries(client, rnd):
+    url = reverse("assessment:minutes", kwargs={"pk": rnd.pk}) + "?format=pdf"
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_minutes_pdf_query_count_is_flat(client, staff_user, make_user):
+    five = [make_user(roles=["assessor"]) for _ in range(5)]
+    counts = []
+    for n in (3, 40):
+        r = RoundFactory()
+        make_criteria(r)
+        add_committee(r, five)
+        _populate(r, five, n)
+        services.apply_decision(r, by=staff_user, outcomes=services.proposed_outcomes(r, selectors.ranking(r)),
+                                minutes="Verbale")
+        _login(client, staff_user)
+        counts.append(_minutes_pdf_queries(client, r))
+    assert counts[0] == counts[1]
+
+
 def test_decision_is_confirmed_before_it_is_applied(client, rnd, assessors, staff_user):
     ps = [make_proposal(rnd.call) for _ in range(4)]
     for i, p in enumerate(ps):

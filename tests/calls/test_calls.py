@@ -81,8 +81,8 @@ def test_unpublished_call_is_404_except_for_staff(client, staff_client):
 def test_documents_are_downloadable(client, settings, tmp_path):
     from django.core.files.base import ContentFile
 
-    from calls.demo import demo_pdf
     from calls.models import CallDocument
+    from tsf.core.pdf import demo_pdf
 
     settings.MEDIA_ROOT = tmp_path
     call = CallFactory()
@@ -219,7 +219,7 @@ def test_demo_seed_is_idempotent():
 def test_staff_uploads_a_document_and_bad_files_are_refused(staff_client, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from calls.demo import demo_pdf
+    from tsf.core.pdf import demo_pdf
 
     settings.MEDIA_ROOT = tmp_path
     call = CallFactory()

@@ -6,10 +6,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 
-from calls.demo import demo_pdf
 from calls.models import FAQ, Call, CallDocument, District, ImpactTheme, TargetGroup
 from calls.reference import ensure_reference_data
 from tests.calls.factories import CallFactory, ProgrammeFactory
+from tsf.core.pdf import demo_pdf
 
 pytestmark = pytest.mark.django_db
 

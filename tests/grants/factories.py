@@ -6,13 +6,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from assessment.models import AssessmentRound, Decision, DecisionItem
-from calls.demo import demo_pdf
 from calls.models import District, ImpactTheme, TargetGroup
 from calls.reference import ensure_reference_data
 from projects.models import BudgetLine, Membership, Proposal, ProposalStatus
 from tests.calls.factories import CallFactory
 from tests.factories import UserFactory
 from tests.projects.factories import OrganisationFactory, ProposalFactory, complete
+from tsf.core.pdf import demo_pdf
 
 _cup_seq = [0]
 

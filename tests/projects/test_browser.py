@@ -8,13 +8,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from calls.demo import demo_pdf
 from calls.models import District, ImpactTheme, TargetGroup
 from calls.reference import ensure_reference_data
 from projects.models import Proposal
 from tests.calls.factories import CallFactory
 from tests.conftest import assert_accessible
 from tests.projects.factories import partita_iva
+from tsf.core.pdf import demo_pdf
 from tsf.notifications.models import OutboxEmail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
-from calls.demo import demo_pdf
 from projects.models import Attachment, Invitation, Membership, Organisation, Proposal, ProposalStatus
 from projects.services import submit_proposal
+from tests.pdf_text import pdf_is_tagged_pdfa, pdf_text
 from tests.projects.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -21,6 +22,7 @@ from tests.projects.factories import (
     partita_iva,
 )
 from tsf.core.models import AuditEntry
+from tsf.core.pdf import demo_pdf
 from tsf.notifications.models import Notification, OutboxEmail
 
 pytestmark = pytest.mark.django_db
@@ -380,13 +382,24 @@ def test_staff_sees_the_promoter_view_too(staff_client, submitted):
 
 
 def test_receipt_pdf(promoter_client, submitted, other_promoter, client):
-    url = reverse("projects:receipt_pdf", args=[submitted.pk])
-    response = promoter_client.get(url)
+    org = submitted.organisation
+    org.legal_name = "Asociația Ștefan Łódź-Żółć"
+    org.save(update_fields=["legal_name"])
+    with translation.override("it"):  # the Italian receipt (this module reads English by default)
+        url = reverse("projects:receipt_pdf", args=[submitted.pk])
+        response = promoter_client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-1.4") and submitted.protocol_number.encode() in response.content
+    assert response["Content-Disposition"] == f'attachment; filename="{submitted.protocol_number}.pdf"'
     from tsf.core.uploads import sniff
 
     assert sniff(io.BytesIO(response.content)) == "application/pdf"
+    text = pdf_text(response.content)
+    # Romanian and Polish letters print as themselves (the old writer printed "?").
+    assert "Asociația Ștefan Łódź-Żółć" in text
+    assert submitted.protocol_number in text and "Ricevuta di presentazione" in text
+    assert "Torino Social Factory" in text and "Presentata il" in text
+    assert "50.000,00 €" in text and "6 dicembre 2026" in text  # Italian money and dates
+    assert pdf_is_tagged_pdfa(response.content)  # tagged for screen readers, archivable
     promoter_client.logout()
     promoter_client.force_login(other_promoter)
     assert promoter_client.get(url).status_code == 404
