@@ -212,7 +212,8 @@ def test_audit_page_staff_see_filter_and_search(staff_client, staff_user, promot
     assert "Proposal 2" in page and "budget.change" in page
     page = staff_client.get(url, {"action": "budget.change"}).content.decode()
     assert "raised the total" in page and "Proposal 2" not in page
-    assert "1000 → 1200" in page
+    # A sentence in the reader's language (Italian), the amounts the Italian way.
+    assert "total da 1.000 a 1.200. Motivo: raised the total" in page
     page = staff_client.get(url, {"q": "Proposal 1"}).content.decode()
     assert "Proposal 1" in page and "raised the total" not in page
     page = staff_client.get(url, {"q": promoter_user.email}).content.decode()
@@ -233,7 +234,7 @@ def test_audit_export_csv_and_xlsx_keep_the_filters(staff_client, staff_user):
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="audit-log-')
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert rows[0] == ["When", "Who", "Action", "Object", "Changes", "Note"]
+    assert rows[0] == ["When", "Who", "Action", "Object", "Changes", "Note", "What happened"]
     assert len(rows) == 2 and rows[1][1] == staff_user.email and rows[1][2] == "call.publish"
     assert rows[1][5].startswith("'=")  # no formula injection
     response = staff_client.get(url, {"format": "xlsx"})
@@ -241,11 +242,46 @@ def test_audit_export_csv_and_xlsx_keep_the_filters(staff_client, staff_user):
     assert response["Content-Disposition"].endswith('.xlsx"')
     ws = load_workbook(io.BytesIO(response.content)).active
     values = list(ws.values)
-    assert values[0] == ("When", "Who", "Action", "Object", "Changes", "Note")
+    assert values[0] == ("When", "Who", "Action", "Object", "Changes", "Note", "What happened")
     assert len(values) == AuditEntry.objects.count() + 1
     assert {"proposal.submit", "call.publish"} <= {v[2] for v in values[1:]}
     submitted = next(v for v in values[1:] if v[2] == "proposal.submit")
-    assert submitted[4] == '{"status": ["draft", "submitted"]}'  # the changes as readable JSON
+    assert submitted[4] == '{"status": ["draft", "submitted"]}'  # the raw values, as readable JSON
+    assert submitted[6].endswith(": status from draft to submitted.")  # and the sentence
+
+
+@pytest.mark.django_db
+def test_audit_entry_reads_as_a_sentence_in_the_readers_language(staff_client, make_user):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.calls.factories import CallFactory
+    from tsf.core.audit_text import describe
+
+    rome = ZoneInfo("Europe/Rome")
+    officer = make_user("mario.rossi@example.org", roles=["staff"], full_name="Mario Rossi")
+    call = CallFactory(title="Bando Torino Social Factory 2027")
+    entry = audit.record(officer, "call.dates_change", call, note="Proroga chiesta dagli enti del terzo settore",
+                         changes={"closes_at": [datetime.datetime(2027, 2, 4, 12, 0, tzinfo=rome),
+                                                datetime.datetime(2027, 2, 1, 12, 0, tzinfo=rome)]})
+    expected_it = ("Mario Rossi ha cambiato le date del bando «Bando Torino Social Factory 2027» dopo la sua "
+                   "apertura: chiusura da 4 febbraio 2027, 12:00 a 1 febbraio 2027, 12:00. "
+                   "Motivo: Proroga chiesta dagli enti del terzo settore")
+    with translation.override("it"):
+        assert describe(entry) == expected_it
+        page = staff_client.get(reverse("core:audit_log")).content.decode()
+    assert expected_it.replace("«", "&laquo;").replace("»", "&raquo;") in page or expected_it in page
+    with translation.override("en"):
+        assert describe(entry) == (
+            "Mario Rossi changed the dates of the call “Bando Torino Social Factory 2027” after it opened: "
+            "closes at from 4 February 2027, 12:00 to 1 February 2027, 12:00. "
+            "Reason: Proroga chiesta dagli enti del terzo settore")
+        response = staff_client.get(reverse("core:audit_log"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    row = next(r for r in rows if r[2] == "call.dates_change")
+    # The raw values stay in the export beside the sentence.
+    assert row[4] == '{"closes_at": ["2027-02-04T12:00:00+01:00", "2027-02-01T12:00:00+01:00"]}'
+    assert row[6].startswith("Mario Rossi changed the dates of the call")
 
 
 def test_audit_page_is_for_staff_only(client, promoter_client, make_user):
@@ -298,3 +334,20 @@ def test_security_headers_on_pages(client, db):
     assert "camera=()" in response["Permissions-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_csv_opens_in_a_spreadsheet_set_to_the_readers_language():
+    import datetime
+    from decimal import Decimal
+
+    rows = [["Cooperativa Łódź", Decimal("85000.50"), datetime.date(2027, 3, 15), 3]]
+    with translation.override("it"):
+        response = export_response("csv", "test", ["Ente", "Importo (EUR)", "Data", "N"], rows)
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())  # UTF-8 with a byte-order mark
+    assert raw.decode("utf-8-sig").splitlines() == ["Ente;Importo (EUR);Data;N",
+                                                    "Cooperativa Łódź;85000,50;15/03/2027;3"]
+    with translation.override("en"):
+        response = export_response("csv", "test", ["Org", "Amount (EUR)", "Date", "N"], rows)
+    assert b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1] == (
+        "Cooperativa Łódź,85000.50,15/03/2027,3")

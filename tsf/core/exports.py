@@ -1,5 +1,12 @@
 """CSV and XLSX export of a staff table: every staff list offers both.
 
+The CSV is written for a spreadsheet set to the reader's language: UTF-8 with a byte-order mark;
+for a staff table read in Italian, fields separated by semicolons, numbers with a decimal comma and
+no grouping ("85000,50"), dates "dd/mm/yyyy" (what Excel and LibreOffice set to Italian open as
+columns and numbers); read in English, commas and a decimal point. A public open-data file
+(`csv_response` without a language) is RFC 4180: commas, decimal point. The XLSX keeps numbers and
+dates as such.
+
     return export_response(request.GET.get("format"), "proposals", headers, rows)
 """
 import csv
@@ -9,7 +16,7 @@ import io
 import re
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 class _Echo:
@@ -35,14 +42,39 @@ def _clean(value):
     return value
 
 
-def csv_response(filename: str, headers, rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+def csv_dialect(language: str | None) -> tuple[str, str]:
+    """(separator, decimal mark) of a CSV for a spreadsheet set to `language`; without a language,
+    RFC 4180 (commas, decimal point: the public open-data files, e.g. the transparency table)."""
+    if not language or language.split("-")[0] == "en":
+        return ",", "."
+    return ";", ","
+
+
+def _csv_cell(value, decimal_mark: str):
+    value = _clean(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, decimal.Decimal | float):
+        return str(value).replace(".", decimal_mark)
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def csv_response(filename: str, headers, rows, *, spreadsheet_language: str | None = None) -> StreamingHttpResponse:
+    language = translation.get_language()
+    separator, decimal_mark = csv_dialect(spreadsheet_language)
+    writer = csv.writer(_Echo(), delimiter=separator)
 
     def stream():
-        yield "\ufeff"  # so that spreadsheet programs read UTF-8
-        yield writer.writerow(headers)
-        for row in rows:
-            yield writer.writerow([_clean(v) for v in row])
+        # The rows are read while the response streams: in the language of the request.
+        with translation.override(language):
+            yield "\ufeff"  # so that spreadsheet programs read UTF-8
+            yield writer.writerow([str(h) for h in headers])
+            for row in rows:
+                yield writer.writerow([_csv_cell(v, decimal_mark) for v in row])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -84,4 +116,4 @@ def export_response(fmt: str | None, filename: str, headers, rows):
     name = f"{filename}-{stamp}"
     if fmt == "xlsx":
         return xlsx_response(name, headers, rows)
-    return csv_response(name, headers, rows)
+    return csv_response(name, headers, rows, spreadsheet_language=translation.get_language())

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from tsf.accounts.permissions import staff_required
 
+from .audit_text import action_label, describe
 from .exports import export_response
 from .models import AuditEntry
 from .pagecache import anonymous_page_cache
@@ -180,13 +181,18 @@ def audit_log(request):
                 e.object_repr,
                 json.dumps(e.changes, ensure_ascii=False) if e.changes else "",
                 e.note,
+                describe(e),
             )
             for e in qs.iterator(chunk_size=1000)
         )
-        headers = [_("When"), _("Who"), _("Action"), _("Object"), _("Changes"), _("Note")]
+        # The raw values (action code, changes as JSON), and the sentence the page shows.
+        headers = [_("When"), _("Who"), _("Action"), _("Object"), _("Changes"), _("Note"), _("What happened")]
         return export_response(request.GET["format"], "audit-log", headers, rows)
-    actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+    actions = [(a, action_label(a)) for a in
+               AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()]
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for e in page_obj.object_list:
+        e.sentence = describe(e)
     return render(request, "core/audit_log.html", {"page_obj": page_obj, "q": q, "action": action, "actions": actions})
 
 
