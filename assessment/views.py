@@ -1,3 +1,4 @@
+import itertools
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -124,14 +125,34 @@ def round_setup(request, pk):
         "rnd": rnd, "call": rnd.call, "form": form, "formset": formset, "committee": committee})
 
 
+PROGRESS_HEADERS = [gettext_lazy("Assessor"), gettext_lazy("E-mail"), gettext_lazy("Assigned"),
+                    gettext_lazy("Submitted"), gettext_lazy("Left"), gettext_lazy("Conflicts declared")]
+CONFLICT_HEADERS = [gettext_lazy("Assessor"), gettext_lazy("E-mail"), gettext_lazy("Protocol"),
+                    gettext_lazy("Organisation"), gettext_lazy("Reason"), gettext_lazy("Declared at")]
+
+
 @staff_required
 def round_detail(request, pk):
     rnd = _round(pk)
+    conflicts = rnd.declarations.filter(has_conflict=True).select_related(
+        "assessor", "proposal", "proposal__organisation").order_by("proposal__protocol_seq", "pk")
+    fmt, table = request.GET.get("format"), request.GET.get("table")
+    if fmt in ("csv", "xlsx") and table == "progress":
+        rows = ([p["assessor"].full_name, p["assessor"].email, p["assigned"], p["submitted"], p["left"],
+                 p["conflicts"]] for p in selectors.progress(rnd))
+        return export_response(fmt, f"progress-{rnd.call.slug}-{rnd.kind}", [str(h) for h in PROGRESS_HEADERS], rows)
+    if fmt in ("csv", "xlsx") and table == "conflicts":
+        rows = ([d.assessor.full_name, d.assessor.email, d.proposal.protocol_number,
+                 d.proposal.organisation.legal_name, d.reason, d.declared_at] for d in conflicts)
+        return export_response(fmt, f"conflicts-{rnd.call.slug}-{rnd.kind}", [str(h) for h in CONFLICT_HEADERS], rows)
     return render(request, "assessment/staff/round.html", {
         "rnd": rnd, "call": rnd.call, "progress": selectors.progress(rnd),
-        "decision": Decision.objects.filter(round=rnd).first(),
-        "conflicts": rnd.declarations.filter(has_conflict=True).select_related("assessor", "proposal"),
+        "decision": Decision.objects.filter(round=rnd).first(), "conflicts": conflicts,
     })
+
+
+ASSIGNMENT_HEADERS = [gettext_lazy("Protocol"), gettext_lazy("Title"), gettext_lazy("Organisation"),
+                      gettext_lazy("Assessor"), gettext_lazy("Status"), gettext_lazy("Submitted at")]
 
 
 @staff_required
@@ -175,6 +196,15 @@ def assignments(request, pk):
             or q in p.organisation.legal_name.lower()]
     if request.GET.get("short"):
         rows = [r for r in rows if len(r[2]) < rnd.assessors_per_proposal]
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        # One line per assignment; a proposal nobody was assigned has a line with the assessor empty.
+        lines = ([p.protocol_number, t, p.organisation.legal_name, a.assessor.full_name or a.assessor.email,
+                  a.get_status_display(), a.submitted_at] for p, t, assigned in rows for a in assigned)
+        empty = ([p.protocol_number, t, p.organisation.legal_name, "", "", None] for p, t, assigned in rows
+                 if not assigned)
+        return export_response(fmt, f"assignments-{rnd.call.slug}-{rnd.kind}",
+                               [str(h) for h in ASSIGNMENT_HEADERS], itertools.chain(lines, empty))
     page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "assessment/staff/assignments.html", {
         "rnd": rnd, "call": rnd.call, "form": form, "auto": auto, "page_obj": page_obj, "q": q,

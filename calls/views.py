@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from tsf.accounts.permissions import staff_required
+from tsf.core.exports import export_response
 from tsf.core.pagecache import anonymous_page_cache
 from tsf.core.versioning import EditConflict
 
@@ -25,6 +27,14 @@ from .models import Call
 def index(request):
     """Every published call, the open ones and the past ones."""
     q = request.GET.get("q", "").strip()
+    if request.GET.get("format") in ("csv", "xlsx"):
+        headers = [_("Call"), _("Year"), _("Opens"), _("Closes"), _("Published"), _("Budget (EUR)"),
+                   _("Maximum grant (EUR)"), _("Proposals submitted")]
+        qs = selectors.call_list(request.user, q).annotate(
+            n_submitted=Count("proposals", filter=Q(proposals__submitted_at__isnull=False)))
+        rows = ([c.title, c.year, c.opens_at, c.closes_at, _("yes") if c.is_published else _("no"), c.total_budget,
+                 c.max_grant, c.n_submitted] for c in qs)
+        return export_response(request.GET["format"], "calls", headers, rows)
     page_obj = Paginator(selectors.call_list(request.user, q), 20).get_page(request.GET.get("page"))
     return render(request, "calls/index.html", {
         "page_obj": page_obj, "q": q, "now": timezone.now(),
@@ -82,6 +92,14 @@ def detail(request, slug):
 @staff_required
 def staff_list(request):
     q = request.GET.get("q", "").strip()
+    if request.GET.get("format") in ("csv", "xlsx"):
+        headers = [_("Call"), _("Year"), _("Opens"), _("Closes"), _("Published"), _("Budget (EUR)"),
+                   _("Maximum grant (EUR)"), _("Proposals submitted")]
+        qs = selectors.call_list(request.user, q).annotate(
+            n_submitted=Count("proposals", filter=Q(proposals__submitted_at__isnull=False)))
+        rows = ([c.title, c.year, c.opens_at, c.closes_at, _("yes") if c.is_published else _("no"), c.total_budget,
+                 c.max_grant, c.n_submitted] for c in qs)
+        return export_response(request.GET["format"], "calls", headers, rows)
     page_obj = Paginator(selectors.call_list(request.user, q), 20).get_page(request.GET.get("page"))
     return render(request, "calls/staff/list.html", {"page_obj": page_obj, "q": q})
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/award/", views.award_list, name="award_list"),
     path("staff/award/<int:item_pk>/", views.award, name="award"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
     path("<int:pk>/budget/", views.budget_edit, name="budget"),
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/tranches/", views.tranches_edit, name="tranches"),

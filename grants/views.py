@@ -19,6 +19,7 @@ from tsf.accounts.permissions import staff_required
 from tsf.core.exports import csv_response, export_response
 from tsf.core.files import private_file_url
 from tsf.core.pagecache import private_page_cache
+from tsf.core.pdf import pdf_response
 from tsf.core.sharing import site_url
 from tsf.core.versioning import EditConflict, autosave_reply, autosave_requested
 from tsf.core.versioning import current as versioning_current
@@ -38,7 +39,7 @@ from .forms import (
     StaffFilterForm,
     TrancheAmountsForm,
 )
-from .models import GrantStatus, ReportStatus, Tranche
+from .models import GrantStatus, Report, ReportStatus, Tranche
 
 
 def _grant_or_404(request, pk, perm="grants.view_grant"):
@@ -108,10 +109,41 @@ def staff_list(request):
         rows = ([g.cup, g.title, g.proposal.organisation.legal_name, g.proposal.organisation.codice_fiscale,
                  g.call.title, g.amount, g.paid, g.get_status_display(), g.start_date, g.end_date, g.next_due,
                  g.overdue or 0] for g in qs)
+        table = request.GET.get("table")
+        if table == "tranches":
+            return _tranches_export(request.GET["format"], qs)
+        if table == "reports":
+            return _reports_export(request.GET["format"], qs)
         return export_response(request.GET.get("format"), "grants", headers, rows)
     page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "grants/staff/list.html", {"form": form, "page_obj": page_obj,
                                                        "today": timezone.localdate()})
+
+
+def _tranches_export(fmt, grants):
+    """Every payment tranche of the grants listed (the list's filters apply)."""
+    headers = [_("CUP"), _("Organisation"), _("Tranche"), _("Condition"), _("Report"), _("Amount (EUR)"),
+               _("Status"), _("Payable since"), _("Paid on")]
+    tranches = (Tranche.objects.filter(grant__in=grants.values("pk"))
+                .select_related("grant", "grant__proposal__organisation", "report")
+                .order_by("grant__cup", "order"))
+    rows = ([t.grant.cup, t.grant.proposal.organisation.legal_name, t.order, t.get_condition_display(),
+             t.report.get_kind_display() + f" {t.report.number}" if t.report else "", t.amount,
+             t.get_status_display(), t.payable_since, t.paid_on] for t in tranches)
+    return export_response(fmt, "tranches", headers, rows)
+
+
+def _reports_export(fmt, grants):
+    """Every report of the grants listed (the list's filters apply)."""
+    headers = [_("CUP"), _("Organisation"), _("Report"), _("Number"), _("Period from"), _("Period to"),
+               _("Due on"), _("Status"), _("Submitted at"), _("Reviewed at"), _("Jobs created"),
+               _("Volunteers involved")]
+    reports = (Report.objects.filter(grant__in=grants.values("pk"))
+               .select_related("grant", "grant__proposal__organisation").order_by("grant__cup", "due_date", "number"))
+    rows = ([r.grant.cup, r.grant.proposal.organisation.legal_name, r.get_kind_display(), r.number, r.period_start,
+             r.period_end, r.due_date, r.get_status_display(), r.submitted_at, r.reviewed_at, r.jobs_created,
+             r.volunteers_involved] for r in reports)
+    return export_response(fmt, "reports", headers, rows)
 
 
 @staff_required
@@ -185,6 +217,17 @@ def detail(request, pk):
         ctx["revoke_form"] = RevokeForm() if grant.status in (GrantStatus.AWARDED, GrantStatus.SIGNED,
                                                                GrantStatus.ACTIVE) else None
     return render(request, "grants/detail.html", ctx)
+
+
+@login_required
+def agreement_pdf(request, pk):
+    """The grant agreement to sign, as a PDF from the grant's data (staff and the team)."""
+    grant = _grant_or_404(request, pk)
+    return pdf_response(request, "grants/agreement_pdf.html", {
+        "grant": grant, "org": grant.proposal.organisation, "budget_lines": list(grant.budget_lines.all()),
+        "tranches": list(grant.tranches.select_related("report").order_by("order")),
+        "reports": list(grant.reports.order_by("due_date", "number")), "printed_at": timezone.now(),
+    }, filename=f"{_('agreement')}-{grant.cup}")
 
 
 @staff_required
