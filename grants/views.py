@@ -123,13 +123,15 @@ def staff_list(request):
 def _tranches_export(fmt, grants):
     """Every payment tranche of the grants listed (the list's filters apply)."""
     headers = [_("CUP"), _("Organisation"), _("Tranche"), _("Condition"), _("Report"), _("Amount (EUR)"),
-               _("Status"), _("Payable since"), _("Paid on")]
+               _("Status"), _("Payable since"), _("Paid on"), _("Act number"), _("Act date"), _("Official"),
+               _("Payment order number"), _("Payment order date")]
     tranches = (Tranche.objects.filter(grant__in=grants.values("pk"))
                 .select_related("grant", "grant__proposal__organisation", "report")
                 .order_by("grant__cup", "order"))
     rows = ([t.grant.cup, t.grant.proposal.organisation.legal_name, t.order, t.get_condition_display(),
              t.report.get_kind_display() + f" {t.report.number}" if t.report else "", t.amount,
-             t.get_status_display(), t.payable_since, t.paid_on] for t in tranches)
+             t.get_status_display(), t.payable_since, t.paid_on, t.act_number, t.act_date, t.act_official,
+             t.payment_order_number, t.payment_order_date] for t in tranches)
     return export_response(fmt, "tranches", headers, rows)
 
 

@@ -366,6 +366,10 @@ def test_minutes_pdf_reads_back_the_committee_conflicts_scores_and_ranking(clien
     staff_user.save(update_fields=["full_name"])
     ConflictDeclaration.objects.create(round=rnd, proposal=ps[3], assessor=assessors[2], has_conflict=True,
                                        reason="Socio dell'ente proponente")
+    from datetime import date
+
+    Decision.objects.filter(round=rnd).update(act_number="2030 04321", act_date=date(2030, 6, 3),
+                                              act_official="Dirigente Anna Verdi")
     _login(client, staff_user)
     with translation.override("it"):
         url = reverse("assessment:minutes", kwargs={"pk": rnd.pk})
@@ -387,6 +391,9 @@ def test_minutes_pdf_reads_back_the_committee_conflicts_scores_and_ranking(clien
     positions = [text.index(r.proposal.protocol_number, text.index("La graduatoria come deliberata")) for r in rows]
     assert positions == sorted(positions)
     assert "Verbale" in text
+    # The municipal act that approves the decision: number, date (the Italian way) and official.
+    assert "Atto dirigenziale" in text and "2030 04321" in text and "3 giugno 2030" in text
+    assert "Dirigente Anna Verdi" in text
 
 
 def _minutes_pdf_queries(client, rnd):

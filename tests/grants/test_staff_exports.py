@@ -26,6 +26,8 @@ def test_tranches_and_reports_export_as_csv_and_xlsx(staff_client, staff_user):
     g1 = make_grant(call, by=staff_user, amount=Decimal("138500.00"), signed=True)
     make_grant(call, by=staff_user, amount=Decimal("52000.50"))
     services.mark_tranche_paid(g1.tranches.get(order=1), paid_on=date(2025, 2, 1), by=staff_user)
+    g1.tranches.filter(order=1).update(payment_order_number="M-2025-0077", payment_order_date=date(2025, 2, 3),
+                                       act_number="2025 00123")
     url = reverse("grants:staff_list")
     page = staff_client.get(url).content.decode()
     assert "table=tranches&amp;format=csv" in page and "table=reports&amp;format=xlsx" in page
@@ -33,6 +35,9 @@ def test_tranches_and_reports_export_as_csv_and_xlsx(staff_client, staff_user):
     assert rows[0][:3] == ["CUP", "Organisation", "Tranche"]
     tranches = [r for r in rows[1:] if r[0] == g1.cup]
     assert len(tranches) == g1.tranches.count() and tranches[0][8] == "01/02/2025"
+    # The act that authorised the payment and the payment order (mandato).
+    assert rows[0][9] == "Act number" and tranches[0][9] == "2025 00123"
+    assert tranches[0][12:14] == ["M-2025-0077", "03/02/2025"]
     assert sum(Decimal(r[5]) for r in tranches) == Decimal("138500.00")
     response = staff_client.get(url, {"table": "tranches", "format": "xlsx", "q": g1.cup})
     sheet = load_workbook(io.BytesIO(response.content)).active
