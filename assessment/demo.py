@@ -15,7 +15,7 @@ ctx.data gets: "selection_round_2018", "final_round_2018", "admitted_2018" (prop
 "funded_2018" (funded DecisionItems with grant_amount).
 """
 import random
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -175,8 +175,11 @@ def seed(ctx):
             bias = 2.6 if first else -2.6
         _score(sel, a, rng, quality[a.proposal_id], bias)
     rows = selectors.ranking(sel)
+    services.close_round(sel, by=staff)
+    AssessmentRound.objects.filter(pk=sel.pk).update(closed_at=_rome(2018, 2, 23, 18))
     decision = services.apply_decision(
         sel, by=staff, outcomes=services.proposed_outcomes(sel, rows),
+        act_number="2018 00842/070", act_date=date(2018, 2, 27), act_official="Dott.ssa Gabriella Tetti",
         minutes=("Il 26 febbraio 2018 la commissione di valutazione (cinque componenti) ha esaminato la graduatoria "
                  "delle proposte ammissibili. Una componente ha dichiarato un conflitto d'interessi e la proposta è "
                  "stata riassegnata. Discussa la proposta con valutazioni discordanti, la commissione conferma il "
@@ -221,8 +224,11 @@ def seed(ctx):
     for pid, (outcome, amount) in list(outcomes.items()):
         if amount is not None:
             outcomes[pid] = (outcome, max(Decimal("50000.00"), min(amount, call.max_grant)))
+    services.close_round(fin, by=staff)
+    AssessmentRound.objects.filter(pk=fin.pk).update(closed_at=_rome(2018, 7, 13, 18))
     decision = services.apply_decision(
         fin, by=staff, outcomes=outcomes,
+        act_number="2018 03301/070", act_date=date(2018, 7, 31), act_official="Dott.ssa Gabriella Tetti",
         minutes=("Il 17 luglio 2018 la commissione ha esaminato le 25 proposte rivedute al termine dell'Incubation "
                  "Lab. Con la mediana dei punteggi, sono finanziate le prime 12 proposte, con il contributo indicato "
                  "per ciascuna entro il massimo di 140.000 euro e il budget complessivo del bando."),

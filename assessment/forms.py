@@ -136,13 +136,34 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class SelectionDecisionForm(forms.Form):
+class DecisionActForm(forms.Form):
+    """The formal act that approves the decision, and the reason for deciding with assessments
+    missing (when some are)."""
+
+    override_reason = forms.CharField(
+        label=_("Reason for deciding with assessments missing"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when a proposal has fewer submitted assessments than the round requires; it goes "
+                    "into the minutes."))
+    act_number = forms.CharField(label=_("Number of the act (determinazione dirigenziale)"), max_length=50,
+                                 help_text=_("For example 2019 01234."))
+    act_date = forms.DateField(label=_("Date of the act"),
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    act_official = forms.CharField(label=_("Responsible official"), max_length=200,
+                                   help_text=_("Name of the official who signs the act."))
+
+    def act(self):
+        return {k: self.cleaned_data.get(k) for k in ("override_reason", "act_number", "act_date", "act_official")}
+
+
+class SelectionDecisionForm(DecisionActForm):
     count = forms.IntegerField(label=_("How many to admit (top of the ranking)"), min_value=0)
     minutes = forms.CharField(label=_("Minutes of the committee"), widget=forms.Textarea(attrs={"rows": 6}),
                               required=False)
+    field_order = ["count", "minutes", "override_reason", "act_number", "act_date", "act_official"]
 
 
-class FinalDecisionForm(forms.Form):
+class FinalDecisionForm(DecisionActForm):
     """A tick and a proposed grant per proposal of the ranking."""
 
     minutes = forms.CharField(label=_("Minutes of the committee"), widget=forms.Textarea(attrs={"rows": 6}),

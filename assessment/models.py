@@ -107,14 +107,22 @@ class AssessmentRound(models.Model):
 
     def is_open(self, when=None):
         when = when or timezone.now()
-        return self.opens_at <= when < self.closes_at
+        return self.closed_at is None and self.opens_at <= when < self.closes_at
 
     def is_closed(self, when=None):
-        return (when or timezone.now()) >= self.closes_at
+        """Scoring has stopped: the closing time has passed, or staff closed the round."""
+        return self.closed_at is not None or (when or timezone.now()) >= self.closes_at
+
+    @property
+    def is_closed_for_decision(self):
+        """Staff closed the round explicitly: the committee may decide."""
+        return self.closed_at is not None
 
     @property
     def state(self):
         now = timezone.now()
+        if self.closed_at is not None:
+            return "closed"
         if now < self.opens_at:
             return "upcoming"
         return "open" if now < self.closes_at else "closed"

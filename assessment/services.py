@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from projects.models import Membership, Proposal
 from projects.services import ProposalError, change_status, proposal_people
 from tsf.accounts.models import User
+from tsf.accounts.permissions import require_role
 from tsf.core import audit, versioning
 from tsf.core.money import euro
 from tsf.notifications.services import notify
@@ -150,7 +151,19 @@ def assign(rnd, proposal, assessor, *, by) -> Assignment:
     except IntegrityError as exc:
         raise AssessmentError(_("%(who)s is already assigned to this proposal.") % {"who": assessor}) from exc
     audit.record(by, "assessment.assign", a, changes={"assessor": [None, assessor.email]})
+    _notify_assigned(rnd, {assessor.pk: 1}, [assessor])
     return a
+
+
+def _notify_assigned(rnd, counts: dict, assessors):
+    """Tell each assessor (in the portal and by e-mail) how many proposals were just assigned to them."""
+    from django.urls import reverse
+
+    for assessor in assessors:
+        n = counts.get(assessor.pk, 0)
+        if n:
+            notify(assessor, "assessment_assigned", {"round": rnd, "count": n, "closes_at": rnd.closes_at},
+                   url=reverse("assessment:mine"))
 
 
 @transaction.atomic
@@ -194,10 +207,34 @@ def auto_assign(rnd, *, per_proposal=None, by) -> list[Assignment]:
             existing.add((proposal.pk, chosen.pk))
             load[chosen.pk] += 1
     Assignment.objects.bulk_create(new)
+    _notify_assigned(rnd, Counter(a.assessor_id for a in new), members)
     audit.record(by, "assessment.auto_assign", rnd, changes={"assignments": [None, len(new)]},
                  note=ngettext("%(n)s assessor per proposal", "%(n)s assessors per proposal", per_proposal)
                  % {"n": per_proposal})
     return new
+
+
+# Closing the round ---------------------------------------------------------------------------
+
+@transaction.atomic
+def close_round(rnd, *, by) -> AssessmentRound:
+    """Close the round by an explicit action of the staff (audited): scoring stops (except for an
+    assessment reopened afterwards) and the committee may decide."""
+    require_role(by, "staff")
+    rnd = AssessmentRound.objects.select_for_update().get(pk=rnd.pk)
+    if rnd.closed_at is not None:
+        raise AssessmentError(_("The round is already closed."))
+    if not rnd.has_opened():
+        raise AssessmentError(_("The round has not opened yet: it cannot be closed."))
+    rnd.closed_at, rnd.closed_by = timezone.now(), by
+    rnd.save(update_fields=["closed_at", "closed_by", "updated_at"])
+    audit.record(by, "assessment.round_close", rnd, changes={"closed_at": [None, rnd.closed_at]})
+    return rnd
+
+
+def short_of_assessments(rnd, rows) -> list:
+    """The ranked rows with fewer submitted assessments than the round requires."""
+    return [r for r in rows if r.submitted < rnd.assessors_per_proposal]
 
 
 # Conflicts ---------------------------------------------------------------------------------
@@ -375,16 +412,29 @@ def proposed_outcomes(rnd, rows, *, count=None):
     return out
 
 
-def check_decision(rnd, rows, outcomes: dict) -> list[str]:
+def check_decision(rnd, rows, outcomes: dict, *, override_reason: str = "") -> list[str]:
     """Why this decision cannot be applied (empty when it can). `outcomes` maps proposal_id to
-    (outcome, grant amount or None)."""
+    (outcome, grant amount or None). The round must have been closed; every proposal needs the
+    number of submitted assessments the round requires, unless `override_reason` says why the
+    committee decides without them."""
     problems = []
     call = rnd.call
     positive, negative = rnd.outcome_choices()
     if Decision.objects.filter(round=rnd).exists():
         return [_("The committee has already decided on this round.")]
+    if rnd.closed_at is None:
+        return [_("Close the round before the committee decides.")]
     if not rows:
         return [_("There is nothing to decide: the round has no proposals.")]
+    short = short_of_assessments(rnd, rows)
+    if short and not (override_reason or "").strip():
+        problems.append(ngettext(
+            "%(n)s proposal has fewer than %(m)s submitted assessments (%(list)s): give the reason for deciding "
+            "without them, it goes into the minutes.",
+            "%(n)s proposals have fewer than %(m)s submitted assessments (%(list)s): give the reason for "
+            "deciding without them, it goes into the minutes.", len(short))
+            % {"n": len(short), "m": rnd.assessors_per_proposal,
+               "list": ", ".join(r.proposal.protocol_number or str(r.proposal.pk) for r in short)})
     ranked = {r.proposal.pk for r in rows}
     if set(outcomes) != ranked:
         problems.append(_("Give an outcome for every proposal of the ranking."))
@@ -429,7 +479,8 @@ def check_decision(rnd, rows, outcomes: dict) -> list[str]:
 
 
 @transaction.atomic
-def apply_decision(rnd, *, by, outcomes: dict, minutes: str = "") -> Decision:
+def apply_decision(rnd, *, by, outcomes: dict, minutes: str = "", override_reason: str = "",
+                   act_number: str = "", act_date=None, act_official: str = "") -> Decision:
     """Apply the committee's decision: all or nothing.
 
     Effects: checks `check_decision` (raises AssessmentError with every reason, nothing changed),
@@ -437,10 +488,13 @@ def apply_decision(rnd, *, by, outcomes: dict, minutes: str = "") -> Decision:
     DecisionItem per ranked proposal, moves each proposal with `projects.services.change_status`
     (admitted_to_incubation / not_selected, or funded / not_funded), and tells every team its
     outcome, score and the committee's feedback. Any failure rolls everything back.
+    The act that approves it (number, date, official) is stored with it; a reason for deciding
+    with assessments missing is kept in the decision and added to the minutes.
     """
     rnd = AssessmentRound.objects.select_for_update().select_related("call").get(pk=rnd.pk)
     rows = selectors.ranking(rnd)
-    problems = check_decision(rnd, rows, outcomes)
+    override_reason = (override_reason or "").strip()
+    problems = check_decision(rnd, rows, outcomes, override_reason=override_reason)
     if problems:
         raise AssessmentError(*problems)
     status_for = {
@@ -451,8 +505,19 @@ def apply_decision(rnd, *, by, outcomes: dict, minutes: str = "") -> Decision:
     }
     for row in rows:
         row.outcome, row.grant_amount = outcomes[row.proposal.pk]
-    decision = Decision.objects.create(round=rnd, decided_by=by, minutes=minutes.strip(),
-                                       ranking=[r.as_json() for r in rows])
+    minutes = minutes.strip()
+    short = short_of_assessments(rnd, rows)
+    if short and override_reason:
+        minutes = "\n\n".join(filter(None, [minutes, _(
+            "Decided with fewer than %(m)s submitted assessments for %(list)s. Reason: %(reason)s") % {
+            "m": rnd.assessors_per_proposal, "reason": override_reason,
+            "list": ", ".join(r.proposal.protocol_number or str(r.proposal.pk) for r in short)}]))
+    else:
+        override_reason = ""
+    decision = Decision.objects.create(round=rnd, decided_by=by, minutes=minutes,
+                                       ranking=[r.as_json() for r in rows], override_reason=override_reason,
+                                       act_number=(act_number or "").strip(), act_date=act_date,
+                                       act_official=(act_official or "").strip())
     DecisionItem.objects.bulk_create([
         DecisionItem(decision=decision, proposal=r.proposal, outcome=r.outcome, rank=r.rank,
                      combined_score=r.combined, grant_amount=r.grant_amount)
@@ -467,7 +532,8 @@ def apply_decision(rnd, *, by, outcomes: dict, minutes: str = "") -> Decision:
     audit.record(by, "assessment.decision", rnd, changes={
         "outcomes": [None, dict(Counter(r.outcome for r in rows))],
         "grants_total": [None, sum((r.grant_amount or ZERO for r in rows), ZERO)],
-    }, note=minutes.strip())
+        "act": [None, decision.act],
+    }, note=minutes)
     _notify_outcomes(rnd, decision, rows)
     return decision
 

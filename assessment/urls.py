@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/assignments/<int:pk>/remove/", views.unassign, name="unassign"),
     path("staff/assignments/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("staff/rounds/<int:pk>/ranking/", views.ranking, name="ranking"),
+    path("staff/rounds/<int:pk>/close/", views.close_round, name="close"),
     path("staff/rounds/<int:pk>/decide/", views.decide, name="decide"),
     path("staff/rounds/<int:pk>/minutes/", views.minutes, name="minutes"),
     path("staff/rounds/<int:pk>/publish/", views.publish, name="publish"),

@@ -31,6 +31,7 @@ from .forms import (
     AutoAssignForm,
     CommitteeForm,
     CriterionFormSet,
+    DecisionActForm,
     DeclarationForm,
     FinalDecisionForm,
     ReopenForm,
@@ -300,8 +301,15 @@ def decide(request, pk):
     ctx = {"rnd": rnd, "call": rnd.call, "rows": rows, "tie_break": _tie_break(rnd)}
     if request.method == "POST" and request.POST.get("confirm"):
         outcomes = _outcomes_from_post(rnd, rows, request.POST)
+        act_form = DecisionActForm(request.POST)
+        if not act_form.is_valid():
+            for errors in act_form.errors.values():
+                for m in errors:
+                    messages.error(request, m)
+            return redirect("assessment:decide", pk=rnd.pk)
         try:
-            services.apply_decision(rnd, by=request.user, outcomes=outcomes, minutes=request.POST.get("minutes", ""))
+            services.apply_decision(rnd, by=request.user, outcomes=outcomes, minutes=request.POST.get("minutes", ""),
+                                    **act_form.act())
         except services.AssessmentError as exc:
             for m in exc.messages:
                 messages.error(request, m)
@@ -318,7 +326,8 @@ def decide(request, pk):
             outcomes = services.proposed_outcomes(rnd, rows, count=form.cleaned_data["count"])
         else:
             outcomes = form.outcomes()
-        problems = services.check_decision(rnd, rows, outcomes)
+        problems = services.check_decision(rnd, rows, outcomes,
+                                           override_reason=form.cleaned_data.get("override_reason", ""))
         if problems:
             for m in problems:
                 form.add_error(None, m)
@@ -328,11 +337,26 @@ def decide(request, pk):
                 r.outcome_label = dict(DecisionItem.Outcome.choices)[r.outcome]
             positive = rnd.outcome_choices()[0]
             return render(request, "assessment/staff/decide_confirm.html", {
-                **ctx, "minutes_text": form.cleaned_data.get("minutes", ""),
+                **ctx, "minutes_text": form.cleaned_data.get("minutes", ""), "act": form.act(),
                 "positive_count": sum(1 for r in rows if r.outcome == positive),
                 "grants_total": sum((r.grant_amount or 0 for r in rows), 0),
             })
-    return render(request, "assessment/staff/decide.html", {**ctx, "form": form})
+    return render(request, "assessment/staff/decide.html", {
+        **ctx, "form": form, "short": services.short_of_assessments(rnd, rows)})
+
+
+@staff_required
+@require_POST
+def close_round(request, pk):
+    """The explicit action that closes a round: scoring stops and the committee may decide."""
+    rnd = _round(pk)
+    try:
+        services.close_round(rnd, by=request.user)
+    except services.AssessmentError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("The round is closed: the committee may now decide."))
+    return redirect("assessment:decide" if request.POST.get("next") == "decide" else "assessment:round", pk=rnd.pk)
 
 
 MINUTES_HEADERS = [
@@ -423,8 +447,9 @@ def _own_assignment(request, pk):
 
 @assessor_required
 def declare(request, pk):
-    """The conflict-of-interest declaration, before any content of the proposal is shown (only
-    its protocol number and, if the round allows it, the organisation)."""
+    """The conflict-of-interest declaration, before any content of the proposal is shown: its
+    protocol number and who applies (organisation, legal representative, partners), even in a blind
+    round, since a conflict cannot be declared without knowing them."""
     a = _own_assignment(request, pk)
     if services.declaration_for(a) is not None:
         return redirect("assessment:score", pk=a.pk)
@@ -441,7 +466,9 @@ def declare(request, pk):
                                             "your list and the staff will reassign it."))
                 return redirect("assessment:mine")
             return redirect("assessment:score", pk=a.pk)
-    return render(request, "assessment/declare.html", {"a": a, "rnd": a.round, "form": form})
+    version = a.proposal.versions.filter(number=a.round.version_number).first()
+    return render(request, "assessment/declare.html", {"a": a, "rnd": a.round, "form": form,
+                                                       "partners": version.partners if version else ""})
 
 
 IDENTIFYING_KINDS = Attachment.IDENTIFYING_KINDS

@@ -162,6 +162,7 @@ def seed(ctx):
             "final_assessment_on": _rome(2018, 7, 16).date(), "results_published_on": _rome(2018, 7, 31).date(),
             "acceleration_starts_on": _rome(2018, 9, 17).date(), "implementation_months": 24,
             "incubation_quota": 25, "funding_quota": 12, "max_grant": Decimal("140000.00"),
+            "required_attachments": ["statute", "budget"],
             "total_budget": Decimal("1680000.00"), "eligible_legal_forms": [c for c, _l in LegalForm.choices],
             "reminder_offsets": [14, 3, 0],
         },
@@ -204,6 +205,7 @@ def seed(ctx):
             "revised_closes_at": datetime.combine(today + timedelta(days=220), time(12), tzinfo=ROME),
             "final_assessment_on": today + timedelta(days=240),
             "incubation_quota": 25, "funding_quota": 12, "max_grant": Decimal("140000.00"),
+            "required_attachments": ["statute", "budget"],
             "total_budget": Decimal("1680000.00"), "reminder_offsets": [14, 3, 0],
         },
     )

@@ -5,9 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from tsf.core.forms import AmountField, DateTimeField, TypedRowsInlineFormSet
 from tsf.core.keptuploads import KeepUploadsMixin
 from tsf.core.model_i18n import EnglishVersionsForm
+from tsf.core.money import euro
 from tsf.core.versioning import VersionedFormMixin
 
-from .models import FAQ, Call, CallDocument, LegalForm
+from .models import (
+    DEFAULT_REQUIRED_ATTACHMENTS,
+    FAQ,
+    PROGRAMME_MAX_GRANT,
+    AttachmentKind,
+    Call,
+    CallDocument,
+    LegalForm,
+)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -52,6 +61,13 @@ class CallForm(VersionedFormMixin, EnglishVersionsForm):
         label=_("Eligible legal forms"), choices=LegalForm.choices, required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("None ticked means every third-sector legal form."),
     )
+    required_attachments = forms.MultipleChoiceField(
+        label=_("Required documents"), choices=AttachmentKind.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A proposal without one of them cannot be submitted."))
+    dates_change_reason = forms.CharField(
+        label=_("Reason for changing the dates"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when a date changes after the call has opened; kept in the history."))
     reminder_offsets = OffsetsField(
         label=_("Reminders (days before each deadline)"), required=False,
         help_text=_("For example 14, 3, 0: two weeks before, three days before and on the day."),
@@ -66,7 +82,7 @@ class CallForm(VersionedFormMixin, EnglishVersionsForm):
             "incubation_ends_on", "revised_opens_at", "revised_closes_at", "final_assessment_on",
             "results_published_on", "acceleration_starts_on", "implementation_months", "incubation_quota",
             "funding_quota", "max_grant", "total_budget", "districts", "neighbourhoods", "themes", "target_groups",
-            "eligible_legal_forms", "reminder_offsets",
+            "eligible_legal_forms", "required_attachments", "reminder_offsets",
         ]
         widgets = {
             "opens_at": DateTimeLocalInput(), "closes_at": DateTimeLocalInput(),
@@ -85,6 +101,13 @@ class CallForm(VersionedFormMixin, EnglishVersionsForm):
                          "revised_closes_at": DateTimeField}
         help_texts = {"opens_at": _("Date and time in Europe/Rome."), "closes_at": _("Date and time in Europe/Rome.")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.setdefault("required_attachments", list(DEFAULT_REQUIRED_ATTACHMENTS))
+        if not (self.instance.pk and self.instance.has_opened()):
+            del self.fields["dates_change_reason"]
+
     def clean(self):
         data = super().clean()
         opens, closes = data.get("opens_at"), data.get("closes_at")
@@ -101,6 +124,9 @@ class CallForm(VersionedFormMixin, EnglishVersionsForm):
         if start and end and end < start:
             self.add_error("incubation_ends_on", _("The lab ends after it starts."))
         max_grant, total = data.get("max_grant"), data.get("total_budget")
+        if max_grant is not None and max_grant > PROGRAMME_MAX_GRANT:
+            self.add_error("max_grant", _("A call's maximum grant cannot exceed the programme's cap of %(cap)s.")
+                           % {"cap": euro(PROGRAMME_MAX_GRANT)})
         if max_grant is not None and total and max_grant > total:
             self.add_error("max_grant", _("The maximum grant cannot exceed the total budget."))
         if data.get("funding_quota") and data.get("incubation_quota") and data["funding_quota"] > data["incubation_quota"]:

@@ -113,13 +113,16 @@ def _edit(request, call):
         if form.is_valid() and docs.is_valid() and faqs.is_valid():
             try:
                 with transaction.atomic():  # the call, its documents and questions, or nothing
-                    saved = services.save_call(form, by=request.user)
+                    saved = services.save_call(form, by=request.user,
+                                               reason=form.cleaned_data.get("dates_change_reason", ""))
                     docs.instance = saved
                     faqs.instance = saved
                     services.save_call_extras(docs, by=request.user, what="document")
                     services.save_call_extras(faqs, by=request.user, what="faq")
             except EditConflict as exc:
                 form.show_conflict(exc)
+            except services.CallError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
             else:
                 messages.success(request, _("The call has been saved."))
                 return redirect("calls:staff_edit", slug=saved.slug)

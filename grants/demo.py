@@ -58,6 +58,19 @@ ACTIVITIES = [
     "Concluso il progetto: il servizio prosegue con risorse proprie e con il sostegno della "
     "Circoscrizione. Presentati i risultati in un incontro pubblico.",
 ]
+# The acts of the City (determinazioni dirigenziali), signed by the head of the office.
+OFFICIAL = "Dott.ssa Gabriella Tetti"
+AWARD_ACT = ("2018 04012/070", date(2018, 9, 7))
+
+
+def _payment_act(grant, t, when):
+    """A plausible liquidation act and payment order (mandato) for tranche `t` paid on `when`."""
+    n = grant.pk * 10 + t.order
+    return {"act_number": f"{when.year} {5000 + n:05d}/070", "act_date": when - timedelta(days=12),
+            "act_official": OFFICIAL, "payment_order_number": f"{when.year}/{12000 + 37 * n}",
+            "payment_order_date": when - timedelta(days=3)}
+
+
 # Index of the grant (0-11) -> its story.
 REVIEW = 8
 PAYABLE = 9
@@ -114,6 +127,7 @@ def _make_grant(item, i, staff):
         decision_item=item, proposal=proposal, call=proposal.call, title=version.title if version else "",
         amount=item.grant_amount, cup=_cup(i), start_date=START, end_date=date(2020, 9, 30),
         legal_basis=LEGAL_BASIS, awarded_by=staff, awarded_at=_aware(AWARDED_ON),
+        award_act_number=AWARD_ACT[0], award_act_date=AWARD_ACT[1], award_official=OFFICIAL,
     )
     if version is not None:
         GrantBudgetLine.objects.bulk_create(
@@ -157,6 +171,8 @@ def _story(grant, i, staff):
         else:
             t.status, t.payable_since = TrancheStatus.PAID, _aware(when)
             t.paid_on, t.paid_by = when + timedelta(days=20), staff
+            for field, value in _payment_act(grant, t, t.paid_on).items():
+                setattr(t, field, value)
         t.save()
     if i < REVIEW:
         grant.status = GrantStatus.CLOSED

@@ -36,6 +36,15 @@ class AwardForm(forms.Form):
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                                   help_text=_("Programme and act that grant the money, e.g. “PON Metro 2014-2020, "
                                               "Asse 3, Determinazione dirigenziale n. …”. Empty: the default."))
+    award_reason = forms.CharField(
+        label=_("Reason for awarding less than the committee proposed"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the grant is less than the committee's proposal; kept in the history."))
+    act_number = forms.CharField(label=_("Number of the award act (determinazione dirigenziale)"), max_length=50,
+                                 help_text=_("For example 2019 01234."))
+    act_date = forms.DateField(label=_("Date of the award act"), widget=DATE)
+    official = forms.CharField(label=_("Responsible official"), max_length=200,
+                               help_text=_("Name of the official who signs the act."))
     confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
@@ -58,10 +67,27 @@ class SignForm(forms.Form):
 
 class PayForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE, initial=timezone.localdate)
+    act_number = forms.CharField(label=_("Number of the act authorising the payment"), max_length=50,
+                                 help_text=_("The determinazione di liquidazione."))
+    act_date = forms.DateField(label=_("Date of the act"), widget=DATE)
+    act_official = forms.CharField(label=_("Responsible official"), max_length=200)
+    payment_order_number = forms.CharField(label=_("Payment order number (mandato)"), max_length=50)
+    payment_order_date = forms.DateField(label=_("Payment order date"), widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        act, order = data.get("act_date"), data.get("payment_order_date")
+        if act and order and order < act:
+            self.add_error("payment_order_date",
+                           _("The payment order cannot come before the act that authorises the payment."))
+        return data
 
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    act_number = forms.CharField(label=_("Number of the revocation act"), max_length=50)
+    act_date = forms.DateField(label=_("Date of the revocation act"), widget=DATE)
+    act_official = forms.CharField(label=_("Responsible official"), max_length=200)
 
 
 class BudgetLineForm(forms.Form):

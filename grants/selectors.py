@@ -210,10 +210,11 @@ def reports_for_staff_panel(today=None):
     }
 
 
-def transparency_rows(call=None, q=""):
-    """The grants published under D.Lgs. 33/2013, art. 26-27 (the revoked ones are left out)."""
-    qs = (Grant.objects.exclude(status=GrantStatus.REVOKED)
-          .select_related("proposal", "proposal__organisation", "proposal__public_page", "call")
+def transparency_rows(call=None, q="", *, include_revoked=False):
+    """The grants published under D.Lgs. 33/2013, art. 26-27. The table keeps the revoked ones
+    (`include_revoked`, marked there); the project pages and the 360Giving data leave them out."""
+    qs = Grant.objects.all() if include_revoked else Grant.objects.exclude(status=GrantStatus.REVOKED)
+    qs = (qs.select_related("proposal", "proposal__organisation", "proposal__public_page", "call")
           .order_by("call__year", "cup"))
     if call is not None:
         qs = qs.filter(call=call)
@@ -224,4 +225,5 @@ def transparency_rows(call=None, q=""):
 
 
 def total_of(rows) -> Decimal:
-    return rows.aggregate(t=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))["t"]
+    """What the rows award, the revoked grants left out."""
+    return rows.exclude(status=GrantStatus.REVOKED).aggregate(t=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))["t"]

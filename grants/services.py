@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessment.models import DecisionItem
-from calls.models import Call
+from calls.models import PROGRAMME_MAX_GRANT, Call
 from projects.services import proposal_people
 from tsf.accounts.models import User
 from tsf.accounts.permissions import require_role
@@ -99,13 +99,33 @@ def committed_amount(call_id) -> Decimal:
             .aggregate(total=Sum("amount"))["total"] or ZERO)
 
 
-def award_problems(call, amount: Decimal, committed: Decimal) -> dict:
+def requested_amount(proposal):
+    """The grant the applicant asked for, in the latest version of the proposal (None if not given)."""
+    version = proposal.versions.order_by("-number").first()
+    return version.requested_grant if version is not None else None
+
+
+def award_problems(call, amount: Decimal, committed: Decimal, *, item=None, reason: str = "") -> dict:
+    """{field: message} for an award that breaks a rule: a grant never exceeds the amount requested,
+    the committee's proposed amount, the call's maximum, nor the programme's cap, nor the call's
+    remaining budget; awarding less than the committee proposed needs a reason."""
     errors = {}
+    proposed = item.grant_amount if item is not None else None
+    requested = requested_amount(item.proposal) if item is not None else None
     if amount is None or amount <= ZERO:
         errors["amount"] = _("Give the grant's amount.")
     elif amount > call.max_grant:
         errors["amount"] = _("%(amount)s exceeds the call's maximum grant of %(max)s.") % {
             "amount": euro(amount), "max": euro(call.max_grant)}
+    elif amount > PROGRAMME_MAX_GRANT:  # a call set above the cap before the cap was enforced
+        errors["amount"] = _("%(amount)s exceeds the programme's cap of %(max)s per grant.") % {
+            "amount": euro(amount), "max": euro(PROGRAMME_MAX_GRANT)}
+    elif requested is not None and amount > requested:
+        errors["amount"] = _("%(amount)s exceeds the %(requested)s the applicant requested.") % {
+            "amount": euro(amount), "requested": euro(requested)}
+    elif proposed is not None and amount > proposed:
+        errors["amount"] = _("%(amount)s exceeds the %(proposed)s proposed by the committee.") % {
+            "amount": euro(amount), "proposed": euro(proposed)}
     elif call.total_budget <= ZERO:
         errors["amount"] = _("The call has no total budget: set it before awarding grants.")
     elif committed + amount > call.total_budget:
@@ -113,6 +133,10 @@ def award_problems(call, amount: Decimal, committed: Decimal) -> dict:
                              "(%(total)s, of which %(committed)s already awarded).") % {
             "amount": euro(amount), "left": euro(call.total_budget - committed), "total": euro(call.total_budget),
             "committed": euro(committed)}
+    if ("amount" not in errors and proposed is not None and amount is not None and amount < proposed
+            and not (reason or "").strip()):
+        errors["award_reason"] = _("The committee proposed %(proposed)s: give the reason for awarding %(amount)s.") % {
+            "proposed": euro(proposed), "amount": euro(amount)}
     return errors
 
 
@@ -173,14 +197,19 @@ def _create_reports_and_tranches(grant):
 
 
 def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, end_date: date | None = None,
-                amount: Decimal | None = None, legal_basis: str = "", report_interval_months: int | None = None
+                amount: Decimal | None = None, legal_basis: str = "", report_interval_months: int | None = None,
+                award_reason: str = "", act_number: str = "", act_date: date | None = None, official: str = ""
                 ) -> Grant:
     """Make the grant of a funded decision item.
 
     Locks the call's row, then sums the grants it has already made, in the same transaction:
     two awards at once are serialised, so together they never pass the maximum grant or the
     call's total budget. Copies the budget lines of the proposal's latest version, builds the
-    report schedule and the payment tranches (40/40/20), audits and tells the team."""
+    report schedule and the payment tranches (40/40/20), audits and tells the team.
+
+    Refused (see `award_problems`): more than requested, than the committee proposed, than the
+    call's maximum or the programme's cap; less than proposed without `award_reason`. The award's
+    act (number, date, official) and the reason are stored on the grant and in the audit entry."""
     require_role(by, "staff")
     cup = (cup or "").strip().upper()
     with transaction.atomic():
@@ -194,7 +223,8 @@ def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, end_date:
         if Grant.objects.filter(cup=cup).exists():
             raise GrantError(_("Another grant already has this CUP code."), field="cup")
         amount = item.grant_amount if amount is None else amount
-        errors = award_problems(call, amount, committed_amount(call.pk))
+        award_reason = (award_reason or "").strip()
+        errors = award_problems(call, amount, committed_amount(call.pk), item=item, reason=award_reason)
         if errors:
             raise GrantError(*errors.values(), errors=errors, field=next(iter(errors)))
         end_date = end_date or add_months(start_date, call.implementation_months or DEFAULT_DURATION_MONTHS)
@@ -203,7 +233,10 @@ def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, end_date:
         proposal = item.proposal
         version = proposal.versions.order_by("-number").first()
         grant = Grant(decision_item=item, proposal=proposal, call=call, title=version.title if version else "",
-                      amount=amount, cup=cup, start_date=start_date, end_date=end_date, awarded_by=by)
+                      amount=amount, cup=cup, start_date=start_date, end_date=end_date, awarded_by=by,
+                      award_reason=award_reason if amount != item.grant_amount else "",
+                      award_act_number=(act_number or "").strip(), award_act_date=act_date,
+                      award_official=(official or "").strip())
         if legal_basis:
             grant.legal_basis = legal_basis
         if report_interval_months:
@@ -225,7 +258,9 @@ def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, end_date:
                 for b in version.budget_lines.all()
             )
         _create_reports_and_tranches(grant)
-        audit.record(by, "grant.award", grant, changes={"amount": [None, str(amount)], "cup": [None, cup]})
+        audit.record(by, "grant.award", grant, changes={
+            "amount": [None, str(amount)], "proposed_amount": [None, str(item.grant_amount)], "cup": [None, cup],
+            "act": [None, grant.award_act]}, note=grant.award_reason)
         notify(team_of(grant), "grant_awarded", {"grant": grant}, url=grant.get_absolute_url())
     return grant
 
@@ -347,7 +382,11 @@ def sign_grant(grant, *, agreement, signed_on: date, by) -> Grant:
 
 
 @transaction.atomic
-def mark_tranche_paid(tranche, *, paid_on: date, by) -> Tranche:
+def mark_tranche_paid(tranche, *, paid_on: date, by, act_number: str = "", act_date: date | None = None,
+                      act_official: str = "", payment_order_number: str = "",
+                      payment_order_date: date | None = None) -> Tranche:
+    """Record the payment of a payable tranche, with the act that authorises it (determinazione di
+    liquidazione: number, date, official) and the payment order (mandato: number, date)."""
     require_role(by, "staff")
     tranche = Tranche.objects.select_for_update().select_related("grant").get(pk=tranche.pk)
     if tranche.status != TrancheStatus.PAYABLE:
@@ -355,11 +394,23 @@ def mark_tranche_paid(tranche, *, paid_on: date, by) -> Tranche:
                          if tranche.status == TrancheStatus.PLANNED else _("This tranche has already been paid."))
     if paid_on > timezone.localdate():
         raise GrantError(_("The payment date cannot be in the future."), field="paid_on")
+    if payment_order_date and payment_order_date > timezone.localdate():
+        raise GrantError(_("The payment order's date cannot be in the future."), field="payment_order_date")
+    if act_date and payment_order_date and payment_order_date < act_date:
+        raise GrantError(_("The payment order cannot come before the act that authorises the payment."),
+                         field="payment_order_date")
     tranche.status, tranche.paid_on, tranche.paid_by = TrancheStatus.PAID, paid_on, by
-    tranche.save(update_fields=["status", "paid_on", "paid_by"])
+    tranche.act_number, tranche.act_date = (act_number or "").strip(), act_date
+    tranche.act_official = (act_official or "").strip()
+    tranche.payment_order_number, tranche.payment_order_date = (payment_order_number or "").strip(), payment_order_date
+    tranche.save(update_fields=["status", "paid_on", "paid_by", "act_number", "act_date", "act_official",
+                                "payment_order_number", "payment_order_date"])
     grant = tranche.grant
-    audit.record(by, "grant.tranche_paid", grant, changes={f"tranche_{tranche.order}": ["payable", "paid"]},
-                 note=str(tranche.amount))
+    audit.record(by, "grant.tranche_paid", grant, changes={
+        f"tranche_{tranche.order}": ["payable", "paid"], "act": [None, tranche.act],
+        "payment_order": [None, " ".join(filter(None, [tranche.payment_order_number,
+                                                        str(payment_order_date or "")]))]},
+        note=str(tranche.amount))
     if grant.status == G.SIGNED:
         _move(grant, G.ACTIVE, by=by, note=_("First payment"))
     notify(team_of(grant), "tranche_paid", {"grant": grant, "tranche": tranche}, url=grant.get_absolute_url())
@@ -379,12 +430,23 @@ def close_grant(grant, *, by) -> Grant:
 
 
 @transaction.atomic
-def revoke_grant(grant, *, by, reason: str) -> Grant:
+def revoke_grant(grant, *, by, reason: str, act_number: str = "", act_date: date | None = None,
+                 act_official: str = "") -> Grant:
+    """Revoke a grant with the reason (required) and the act of revocation; the grant stays in the
+    transparency table, marked as revoked."""
     require_role(by, "staff")
-    if not reason.strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise GrantError(_("Give the reason for the revocation."), field="reason")
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    grant.revocation_reason, grant.revoked_at = reason, timezone.now()
+    grant.revocation_act_number, grant.revocation_act_date = (act_number or "").strip(), act_date
+    grant.revocation_official = (act_official or "").strip()
     _move(grant, G.REVOKED, by=by, note=reason)
+    Grant.objects.filter(pk=grant.pk).update(
+        revocation_reason=grant.revocation_reason, revoked_at=grant.revoked_at,
+        revocation_act_number=grant.revocation_act_number, revocation_act_date=act_date,
+        revocation_official=grant.revocation_official)
     notify(team_of(grant), "message", {"subject": gettext_lazy("Your grant has been revoked"), "text": reason},
            url=grant.get_absolute_url())
     return grant
@@ -398,6 +460,18 @@ def spent_by_line(grant, *, exclude_report=None) -> dict:
     if exclude_report is not None:
         qs = qs.exclude(report=exclude_report)
     return {row["budget_line"]: row["total"] for row in qs.values("budget_line").annotate(total=Sum("amount"))}
+
+
+def period_errors(report, expenses: list[dict]) -> dict:
+    """{index of the expense: message} for the expenses dated outside the report's period."""
+    errors = {}
+    for i, e in enumerate(expenses):
+        spent_on = e.get("spent_on")
+        if spent_on and not (report.period_start <= spent_on <= report.period_end):
+            errors[i] = _("The expense is dated %(date)s, outside the report's period (%(start)s – %(end)s).") % {
+                "date": date_format(spent_on), "start": date_format(report.period_start),
+                "end": date_format(report.period_end)}
+    return errors
 
 
 def overspend_errors(grant, report, expenses: list[dict]) -> dict:
@@ -440,6 +514,9 @@ def save_report(report, *, by, activities: str, jobs_created: int, volunteers_in
     if grant.status not in (G.SIGNED, G.ACTIVE):
         raise GrantError(_("Reports can be written once the agreement is signed."))
     keep = [e for e in expenses if not e.get("delete")]
+    outside = period_errors(report, keep)
+    if outside:
+        raise GrantError(*outside.values(), errors={"dates": outside})
     errors = overspend_errors(grant, report, keep)
     if errors:
         raise GrantError(*errors.values(), errors={"expenses": errors})

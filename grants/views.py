@@ -175,7 +175,8 @@ def award(request, item_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not data.get("confirm"):
-            errors = services.award_problems(call, data["amount"], services.committed_amount(call.pk))
+            errors = services.award_problems(call, data["amount"], services.committed_amount(call.pk), item=item,
+                                             reason=data.get("award_reason", ""))
             for field, msg in errors.items():
                 form.add_error(field, msg)
             if not errors:
@@ -184,7 +185,9 @@ def award(request, item_pk):
             try:
                 grant = services.award_grant(
                     item, by=request.user, cup=data["cup"], start_date=data["start_date"],
-                    end_date=data.get("end_date"), amount=data["amount"], legal_basis=data.get("legal_basis", ""))
+                    end_date=data.get("end_date"), amount=data["amount"], legal_basis=data.get("legal_basis", ""),
+                    award_reason=data.get("award_reason", ""), act_number=data["act_number"],
+                    act_date=data["act_date"], official=data["official"])
             except services.GrantError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
             else:
@@ -193,7 +196,7 @@ def award(request, item_pk):
                 return redirect(grant.get_absolute_url())
     return render(request, "grants/staff/award.html", {
         "item": item, "call": call, "form": form, "confirming": confirming,
-        "committed": services.committed_amount(call.pk),
+        "committed": services.committed_amount(call.pk), "requested": services.requested_amount(item.proposal),
     })
 
 
@@ -201,7 +204,12 @@ def award(request, item_pk):
 
 @login_required
 def detail(request, pk):
-    grant = _grant_or_404(request, pk)
+    return _detail(request, _grant_or_404(request, pk))
+
+
+def _detail(request, grant, *, pay_form=None, pay_tranche=None, revoke_form=None):
+    """The grant's page; a refused payment or revocation shows again with what was typed and the
+    messages beside the fields."""
     is_staff = request.user.has_perm("grants.manage_grants")
     reports = list(grant.reports.all())
     today = timezone.localdate()
@@ -215,10 +223,15 @@ def detail(request, pk):
     }
     if is_staff:
         ctx["sign_form"] = SignForm() if grant.status == GrantStatus.AWARDED else None
-        ctx["pay_form"] = PayForm()
-        ctx["revoke_form"] = RevokeForm() if grant.status in (GrantStatus.AWARDED, GrantStatus.SIGNED,
-                                                               GrantStatus.ACTIVE) else None
-    return render(request, "grants/detail.html", ctx)
+        for t in ctx["tranches"]:
+            if t.status == "payable":
+                t.pay_form = (pay_form if pay_tranche is not None and t.pk == pay_tranche.pk
+                              else PayForm(initial={"paid_on": today}, auto_id=f"id_pay{t.pk}_%s"))
+        ctx["pay_tranche"] = pay_tranche
+        ctx["revoke_form"] = revoke_form or (RevokeForm() if grant.status in (
+            GrantStatus.AWARDED, GrantStatus.SIGNED, GrantStatus.ACTIVE) else None)
+        ctx["revoke_open"] = revoke_form is not None
+    return render(request, "grants/detail.html", ctx, )
 
 
 @login_required
@@ -327,17 +340,16 @@ def sign(request, pk):
 @require_POST
 def pay(request, pk):
     tranche = get_object_or_404(Tranche.objects.select_related("grant"), pk=pk)
-    form = PayForm(request.POST)
+    form = PayForm(request.POST, auto_id=f"id_pay{tranche.pk}_%s")
     if form.is_valid():
         try:
-            services.mark_tranche_paid(tranche, paid_on=form.cleaned_data["paid_on"], by=request.user)
+            services.mark_tranche_paid(tranche, by=request.user, **form.cleaned_data)
         except services.GrantError as exc:
-            messages.error(request, exc.messages[0])
+            form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
         else:
             messages.success(request, _("Tranche %(n)s has been marked as paid.") % {"n": tranche.order})
-    else:
-        messages.error(request, _("Give a valid payment date."))
-    return redirect(tranche.grant.get_absolute_url() + "#tranches")
+            return redirect(tranche.grant.get_absolute_url() + "#tranches")
+    return _detail(request, tranche.grant, pay_form=form, pay_tranche=tranche)
 
 
 @staff_required
@@ -359,13 +371,13 @@ def revoke(request, pk):
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
-            services.revoke_grant(grant, by=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The grant has been revoked."))
+            services.revoke_grant(grant, by=request.user, **form.cleaned_data)
         except services.GrantError as exc:
-            messages.error(request, exc.messages[0])
-    else:
-        messages.error(request, _("Give the reason for the revocation."))
-    return redirect(grant.get_absolute_url())
+            form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
+        else:
+            messages.success(request, _("The grant has been revoked."))
+            return redirect(grant.get_absolute_url())
+    return _detail(request, grant, revoke_form=form)
 
 
 # Reports ------------------------------------------------------------------------------------
@@ -487,6 +499,10 @@ def _place_errors(exc, form, row_forms):
         if i < len(row_forms):
             row_forms[i].add_error("amount", msg)
             placed = True
+    for i, msg in exc.errors.get("dates", {}).items():
+        if i < len(row_forms):
+            row_forms[i].add_error("spent_on", msg)
+            placed = True
     for i, msg in exc.errors.get("receipts", {}).items():
         if i < len(row_forms):
             row_forms[i].add_error("receipt", msg)
@@ -503,16 +519,19 @@ def _place_errors(exc, form, row_forms):
 def transparency(request):
     call = _call_from(request)
     q = (request.GET.get("q") or "").strip()[:100]
-    rows = selectors.transparency_rows(call, q)
+    rows = selectors.transparency_rows(call, q, include_revoked=True)
     if request.GET.get("format") == "csv":
         headers = ["Beneficiario", "Codice fiscale", "Importo (EUR)", "Norma o titolo a base dell'attribuzione",
-                   "Ufficio e funzionario responsabile", "Modalità di individuazione del beneficiario",
-                   "Progetto", "CUP", "Data di attribuzione", "Bando"]
+                   "Atto di attribuzione (numero)", "Data dell'atto", "Ufficio responsabile",
+                   "Funzionario responsabile", "Modalità di individuazione del beneficiario",
+                   "Progetto", "CUP", "Data di attribuzione", "Bando", "Stato", "Atto di revoca (numero)",
+                   "Data della revoca", "Motivo della revoca"]
         base = site_url(request)
         data = ([g.proposal.organisation.legal_name, g.proposal.organisation.codice_fiscale, g.amount,
-                 g.legal_basis, g.responsible_office, g.selection_method,
-                 base + g.project_url, g.cup, timezone.localtime(g.awarded_at).date(),
-                 g.call.title] for g in rows)
+                 g.legal_basis, g.award_act_number, g.award_act_date, g.responsible_office, g.award_official,
+                 g.selection_method, base + g.project_url, g.cup, timezone.localtime(g.awarded_at).date(),
+                 g.call.title, "Revocato" if g.status == GrantStatus.REVOKED else "Attribuito",
+                 g.revocation_act_number, g.revocation_act_date, g.revocation_reason] for g in rows)
         return csv_response("amministrazione-trasparente-sovvenzioni", headers, data)
     page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "grants/transparency.html", {

@@ -6,7 +6,7 @@ ctx.data gets: "organisations" (list), "proposals_2018" (submitted, by protocol)
 "admissible_2018", "promoter_proposal", "promoter2_proposal", "promoter_draft".
 """
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -241,6 +241,7 @@ def seed(ctx):
                 proposal=proposal, eligible_applicant=True, documents_complete=ok, budget_within_limits=True,
                 submitted_on_time=True, outcome="admissible" if ok else "not_admissible",
                 reason=NOT_ADMISSIBLE.get(title, ""), checked_by=staff, checked_at=checked_at,
+                act_number="2018 00514/070", act_date=date(2018, 2, 16), act_official="Dott.ssa Gabriella Tetti",
             )
             new = ProposalStatus.ADMISSIBLE if ok else ProposalStatus.NOT_ADMISSIBLE
             if proposal.status == ProposalStatus.SUBMITTED:

@@ -236,16 +236,29 @@ class StaffFilterForm(forms.Form):
 
 
 class AdmissibilityForm(forms.ModelForm):
+    """The checklist starts unticked: each item is a statement the officer makes."""
+
+    correction_reason = forms.CharField(
+        label=_("Reason for correcting the outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the outcome differs from the one already recorded; kept in the history."))
+
     class Meta:
         model = AdmissibilityCheck
         fields = ["eligible_applicant", "documents_complete", "budget_within_limits", "submitted_on_time", "outcome",
-                  "reason"]
-        widgets = {"outcome": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3})}
+                  "reason", "act_number", "act_date", "act_official"]
+        widgets = {"outcome": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3}),
+                   "act_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"act_number": _("Number of the act approving the admissibility list"),
+                  "act_date": _("Date of the act"), "act_official": _("Responsible official")}
         help_texts = {"reason": _("Required when the proposal is not admissible; the promoter will read it.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = AdmissibilityCheck.Outcome.choices  # no empty choice
+        for name in ("act_number", "act_date", "act_official"):
+            self.fields[name].required = True
+        if not (self.instance and self.instance.pk):
+            del self.fields["correction_reason"]
 
     def clean(self):
         data = super().clean()

@@ -78,8 +78,9 @@ INVITATION_DAYS = 14
 class ProposalError(Exception):
     """A service refused an action; `messages` are for the person (already translated)."""
 
-    def __init__(self, *messages):
+    def __init__(self, *messages, field=None):
         self.messages = [str(m) for m in messages]
+        self.field = field  # the form field the message belongs next to, or None
         super().__init__("; ".join(self.messages))
 
 
@@ -325,6 +326,19 @@ def grant_problems(requested: Decimal | None, budget_total: Decimal, max_grant: 
     return problems
 
 
+def missing_attachments(version: ProposalVersion) -> list[str]:
+    """The documents the call requires that the version does not carry (kind codes, the call's order)."""
+    required = version.proposal.call.required_attachments or []
+    have = set(version.attachments.values_list("kind", flat=True))
+    return [kind for kind in required if kind in Attachment.Kind.values and kind not in have]
+
+
+def missing_attachment_messages(version: ProposalVersion) -> list[str]:
+    labels = dict(Attachment.Kind.choices)
+    return [_("Attach the document the call requires: %(kind)s.") % {"kind": labels[kind]}
+            for kind in missing_attachments(version)]
+
+
 def submission_problems(version: ProposalVersion) -> list[tuple[str, str]]:
     """What is missing before a version can be submitted: [(step, message)]."""
     problems = []
@@ -353,6 +367,8 @@ def submission_problems(version: ProposalVersion) -> list[tuple[str, str]]:
     call = version.proposal.call
     for message in grant_problems(version.requested_grant, version.budget_total(), call.max_grant):
         problems.append(("budget", message))
+    for message in missing_attachment_messages(version):
+        problems.append(("attachments", message))
     return problems
 
 
@@ -444,27 +460,40 @@ def start_revised_version(proposal: Proposal, *, by) -> ProposalVersion:
 @transaction.atomic
 def record_admissibility(proposal: Proposal, *, by, eligible_applicant: bool, documents_complete: bool,
                          budget_within_limits: bool, submitted_on_time: bool, outcome: str,
-                         reason: str = "") -> AdmissibilityCheck:
+                         reason: str = "", correction_reason: str = "", act_number: str = "",
+                         act_date=None, act_official: str = "") -> AdmissibilityCheck:
     """Staff's admissibility check: the checklist and the outcome; moves the status and tells the
     promoters. A proposal is admissible only when every item of the checklist holds; a 'not
-    admissible' outcome needs the reason."""
+    admissible' outcome needs the reason. Correcting an outcome already recorded needs the reason
+    for the correction (kept in the audit entry). The act that approves the admissibility list
+    (number, date, official) is stored with the check."""
     checklist = [eligible_applicant, documents_complete, budget_within_limits, submitted_on_time]
     if outcome == AdmissibilityCheck.Outcome.ADMISSIBLE and not all(checklist):
-        raise ProposalError(_("A proposal is admissible only when every item of the checklist is met."))
+        raise ProposalError(_("A proposal is admissible only when every item of the checklist is met."),
+                            field="outcome")
     if outcome == AdmissibilityCheck.Outcome.NOT_ADMISSIBLE and not reason.strip():
-        raise ProposalError(_("Give the reason why the proposal is not admissible."))
+        raise ProposalError(_("Give the reason why the proposal is not admissible."), field="reason")
+    previous = AdmissibilityCheck.objects.select_for_update().filter(proposal=proposal).first()
+    correction_reason = (correction_reason or "").strip()
+    corrected = previous is not None and previous.outcome != outcome
+    if corrected and not correction_reason:
+        raise ProposalError(_("The outcome was “%(old)s”: give the reason for correcting it.")
+                            % {"old": previous.get_outcome_display()}, field="correction_reason")
     check, _created = AdmissibilityCheck.objects.update_or_create(
         proposal=proposal,
         defaults={
             "eligible_applicant": eligible_applicant, "documents_complete": documents_complete,
             "budget_within_limits": budget_within_limits, "submitted_on_time": submitted_on_time,
             "outcome": outcome, "reason": reason.strip(), "checked_by": by, "checked_at": timezone.now(),
+            "act_number": (act_number or "").strip(), "act_date": act_date, "act_official": (act_official or "").strip(),
         },
     )
+    note = correction_reason if corrected else reason.strip()
     if proposal.status != outcome:
-        change_status(proposal, outcome, by=by, action="proposal.admissibility", note=reason.strip())
+        change_status(proposal, outcome, by=by, action="proposal.admissibility_correct" if corrected
+                      else "proposal.admissibility", note=note)
     else:
-        audit.record(by, "proposal.admissibility", proposal, note=reason.strip())
+        audit.record(by, "proposal.admissibility", proposal, note=note)
     notify(proposal_people(proposal), "proposal_admissibility",
            {"proposal": proposal, "title": proposal.title, "check": check,
             "admissible": outcome == AdmissibilityCheck.Outcome.ADMISSIBLE},

@@ -379,16 +379,7 @@ def staff_admissibility(request, pk):
         return redirect("projects:staff_proposal", pk=proposal.pk)
     existing = getattr(proposal, "admissibility", None)
     version = proposal.versions.get(number=1)
-    initial = {}
-    if existing is None:
-        initial = {
-            "eligible_applicant": proposal.call.accepts_legal_form(proposal.organisation.legal_form),
-            "budget_within_limits": not services.grant_problems(version.requested_grant, version.budget_total(),
-                                                                proposal.call.max_grant),
-            "submitted_on_time": bool(proposal.submitted_at and proposal.submitted_at < proposal.call.closes_at),
-            "documents_complete": version.attachments.exists(),
-        }
-    form = AdmissibilityForm(request.POST or None, instance=existing, initial=initial)
+    form = AdmissibilityForm(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -396,13 +387,15 @@ def staff_admissibility(request, pk):
                 proposal, by=request.user, eligible_applicant=data["eligible_applicant"],
                 documents_complete=data["documents_complete"], budget_within_limits=data["budget_within_limits"],
                 submitted_on_time=data["submitted_on_time"], outcome=data["outcome"], reason=data["reason"],
+                correction_reason=data.get("correction_reason", ""), act_number=data["act_number"],
+                act_date=data["act_date"], act_official=data["act_official"],
             )
         except services.ProposalError as exc:
-            form.add_error(None, exc.messages[0])
+            form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
         else:
             messages.success(request, _("The admissibility outcome has been recorded and the promoter notified."))
             return redirect("projects:staff_proposal", pk=proposal.pk)
     return render(request, "projects/staff/admissibility.html", {
         "proposal": proposal, "version": version, "form": form, "call": proposal.call,
-        "budget_total": version.budget_total(),
+        "budget_total": version.budget_total(), "missing_documents": [Attachment.Kind(k).label for k in services.missing_attachments(version)],
     })

@@ -85,6 +85,7 @@ EXPECTED = {
     "accounts:person_roles": row("login", "403", "200", "403", "403", "403", "403"),
     "accounts:profile": row("login", "200", "200", "200", "200", "200", "200"),
     "assessment:assignments": row("login", "403", "200", "403", "403", "403", "403"),
+    "assessment:close": row("login", "403", "405", "403", "403", "403", "403"),
     "assessment:call_rounds": row("login", "403", "200", "403", "403", "403", "403"),
     "assessment:decide": row("login", "403", "->/assessment/staff/rounds/{round}/minutes/", "403", "403", "403", "403"),
     "assessment:declare": row("login", "403", "403", "403", "404", "403", "403"),

@@ -182,7 +182,8 @@ def test_proposal_attachment(w, data):
 @given(st.data())
 def test_admissibility(w, data):
     hammer(data.draw, _client(w.staff), reverse("projects:staff_admissibility", kwargs={"pk": w.to_check.pk}),
-           extra={"outcome": "admissible", "reason": "Requisiti verificati.", "documents_complete": "on"})
+           extra={"outcome": "admissible", "reason": "Requisiti verificati.", "documents_complete": "on",
+                  "act_number": "2018 00514", "act_date": "2018-02-16", "act_official": "Dott.ssa Maria Bianchi"})
 
 
 @EXAMPLES

@@ -72,6 +72,7 @@ def url_kwargs(o):
         "assessment:decide": {"pk": o.round.pk},
         "assessment:minutes": {"pk": o.round.pk},
         "assessment:publish": {"pk": o.round.pk},
+        "assessment:close": {"pk": o.round.pk},
         "assessment:declare": {"pk": o.assignment.pk},
         "assessment:score": {"pk": o.assignment.pk},
         "assessment:outcome": {"proposal_pk": v.pk},

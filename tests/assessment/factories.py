@@ -52,6 +52,17 @@ def make_proposal(call, *, status="admissible", title=None, member=None, v2=Fals
     return p
 
 
+def close(rnd):
+    """Staff have closed the round (test data: the explicit action is tested in test_round_rules)."""
+    AssessmentRound.objects.filter(pk=rnd.pk).update(closed_at=timezone.now())
+    rnd.refresh_from_db()
+    return rnd
+
+
+# The act that approves a decision, as the staff form asks for it.
+ACT = {"act_number": "2019 01234", "act_date": "2019-02-27", "act_official": "Dott.ssa Maria Bianchi"}
+
+
 def add_committee(rnd, assessors):
     services.set_committee(rnd, assessors, by=None)
 

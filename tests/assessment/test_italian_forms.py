@@ -12,6 +12,7 @@ from tests.assessment.factories import (
     RoundFactory,
     add_committee,
     assign_cleared,
+    close,
     make_criteria,
     make_proposal,
     submit_scores,
@@ -28,12 +29,13 @@ def _english():
 
 @pytest.fixture
 def final_round(db, assessors):
-    rnd = RoundFactory(kind="final", version_number=2, quota=2)
+    rnd = RoundFactory(kind="final", version_number=2, quota=2, assessors_per_proposal=1)
     make_criteria(rnd)
     add_committee(rnd, assessors)
     ps = [make_proposal(rnd.call, status="revised_submitted", v2=True) for _ in range(3)]
     for i, p in enumerate(ps):
         submit_scores(assign_cleared(rnd, p, assessors[0]), [9 - i, 5, 5])
+    close(rnd)
     return rnd, ps
 
 
@@ -50,6 +52,9 @@ def test_funding_decision_confirmed_in_italian_as_rendered(client, final_round, 
     form.tick(f"fund_{ps[2].pk}", False)
     form[f"grant_{ps[2].pk}"] = ""
     form["minutes"] = "Seduta del 12 marzo 2027"
+    form["act_number"] = "2027 01234"
+    form["act_date"] = "14/03/2027"  # picked in the date field of an Italian browser
+    form["act_official"] = "Dott.ssa Maria Bianchi"
     response = form.submit(button="Rivedi la decisione")
     page = response.content.decode()
     assert "Conferma e applica la decisione" in page, page
@@ -65,6 +70,7 @@ def test_funding_decision_confirmed_in_italian_as_rendered(client, final_round, 
     assert items[ps[1].pk].grant_amount == Decimal("85000.50")
     assert items[ps[2].pk].grant_amount is None and items[ps[2].pk].outcome == "not_funded"
     assert decision.minutes == "Seduta del 12 marzo 2027"
+    assert decision.act == "Determinazione dirigenziale n. 2027 01234 del 14 marzo 2027 (Dott.ssa Maria Bianchi)"
     assert Proposal.objects.filter(status="funded").count() == 2
 
 
@@ -146,6 +152,9 @@ def test_decision_page_minutes_and_their_export_read_the_italian_way(client, fin
     form = read_form(client, reverse("assessment:decide", kwargs={"pk": rnd.pk}), button="Rivedi la decisione")
     form.tick(f"fund_{ps[0].pk}")
     form[f"grant_{ps[0].pk}"] = "150.000"
+    form["act_number"] = "2027 01234"
+    form["act_date"] = "14/03/2027"
+    form["act_official"] = "Dott.ssa Maria Bianchi"
     page = form.submit(button="Rivedi la decisione").content.decode()
     assert "supera il contributo massimo di 140.000,00 €" in page and "(150.000,00 €)" in page
 

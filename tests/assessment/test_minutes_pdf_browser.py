@@ -9,6 +9,7 @@ from tests.assessment.factories import (
     RoundFactory,
     add_committee,
     assign_cleared,
+    close,
     make_criteria,
     make_proposal,
 )
@@ -34,6 +35,7 @@ def test_staff_download_the_minutes_pdf_in_italian(page, live_server, make_user)
         write_scores(assign_cleared(rnd, p, a2), [5 + 2 * i, 5, 6])
     ConflictDeclaration.objects.create(round=rnd, proposal=ps[0], assessor=a3, has_conflict=True,
                                        reason="Parente del legale rappresentante")
+    close(rnd)
     rows = selectors.ranking(rnd)
     services.apply_decision(rnd, by=staff, outcomes=services.proposed_outcomes(rnd, rows),
                             minutes="Seduta del 12 marzo 2030, presenti tutti i componenti.")

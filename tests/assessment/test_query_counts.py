@@ -11,6 +11,7 @@ from tests.assessment.factories import (
     RoundFactory,
     add_committee,
     assign_cleared,
+    close,
     make_criteria,
     make_proposal,
 )
@@ -64,7 +65,7 @@ def test_my_assignments_page_flat(client, assessors, make_user):
 def test_public_ranking_and_rounds_pages_flat(client, staff_user, assessors):
     counts = []
     for n in (2, 30):
-        rnd = _round_with(n, assessors, scored=True)
+        rnd = close(_round_with(n, assessors, scored=True))
         services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, selectors.ranking(rnd)))
         services.publish_ranking(Decision.objects.get(round=rnd), by=staff_user)
         client.logout()

@@ -15,6 +15,7 @@ from tests.assessment.factories import (
     RoundFactory,
     add_committee,
     assign_cleared,
+    close,
     make_criteria,
     make_proposal,
     submit_scores,
@@ -124,6 +125,7 @@ def _scored_round(rnd, assessors, n, *, kind="selection", status="admissible", m
         for j, u in enumerate(assessors[:2]):
             submit_scores(assign_cleared(rnd, p, u), [10 - i % 10, 5, j])
         proposals.append(p)
+    close(rnd)
     return proposals
 
 

@@ -11,9 +11,11 @@ from assessment import selectors, services
 from assessment.models import AssessmentRound, Assignment, ConflictDeclaration, Decision
 from projects.models import Attachment, Proposal
 from tests.assessment.factories import (
+    ACT,
     RoundFactory,
     add_committee,
     assign_cleared,
+    close,
     make_criteria,
     make_proposal,
     submit_scores,
@@ -44,6 +46,7 @@ def decided(rnd, assessors, staff_user, make_user):
     for i, p in enumerate(ps):
         submit_scores(assign_cleared(rnd, p, assessors[0]), [9 - i, 5, 5])
         submit_scores(assign_cleared(rnd, p, assessors[1]), [8 - i, 6, 4])
+    close(rnd)
     rows = selectors.ranking(rnd)
     services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows), minutes="Verbale")
     return rnd, ps, promoter
@@ -411,6 +414,7 @@ def test_minutes_pdf_query_count_is_flat(client, staff_user, make_user):
         make_criteria(r)
         add_committee(r, five)
         _populate(r, five, n)
+        close(r)
         services.apply_decision(r, by=staff_user, outcomes=services.proposed_outcomes(r, selectors.ranking(r)),
                                 minutes="Verbale")
         _login(client, staff_user)
@@ -422,16 +426,21 @@ def test_decision_is_confirmed_before_it_is_applied(client, rnd, assessors, staf
     ps = [make_proposal(rnd.call) for _ in range(4)]
     for i, p in enumerate(ps):
         submit_scores(assign_cleared(rnd, p, assessors[0]), [9 - i, 5, 5])
+    rnd.assessors_per_proposal = 1
+    rnd.save()
     _login(client, staff_user)
     url = reverse("assessment:decide", kwargs={"pk": rnd.pk})
-    response = client.post(url, {"count": 4, "minutes": "x"})
+    response = client.post(url, {"count": 3, "minutes": "x", **ACT})
+    assert "Close the round before the committee decides." in response.content.decode()
+    client.post(reverse("assessment:close", kwargs={"pk": rnd.pk}), {"next": "decide"})
+    response = client.post(url, {"count": 4, "minutes": "x", **ACT})
     assert "At most 3 proposals can be admitted to the Incubation Lab: 4 were chosen." in response.content.decode()
-    response = client.post(url, {"count": 3, "minutes": "Seduta del 26 febbraio"})
+    response = client.post(url, {"count": 3, "minutes": "Seduta del 26 febbraio", **ACT})
     assert response.status_code == 200
     assert "3 proposals will be admitted" in response.content.decode()
     assert not Decision.objects.exists()  # only shown, not applied
     assert Proposal.objects.filter(status="admissible").count() == 4
-    data = {"confirm": "1", "minutes": "Seduta del 26 febbraio"}
+    data = {"confirm": "1", "minutes": "Seduta del 26 febbraio", **ACT}
     for r in response.context["rows"]:
         data[f"outcome_{r.proposal.pk}"] = r.outcome
     # A forged confirmation over the quota is refused by the service.
@@ -442,7 +451,9 @@ def test_decision_is_confirmed_before_it_is_applied(client, rnd, assessors, staf
     response = client.post(url, data)
     assert response["Location"] == reverse("assessment:minutes", kwargs={"pk": rnd.pk})
     assert Proposal.objects.filter(status="admitted_to_incubation").count() == 3
-    assert Decision.objects.get().minutes == "Seduta del 26 febbraio"
+    decision = Decision.objects.get()
+    assert decision.minutes == "Seduta del 26 febbraio"
+    assert decision.act == "Executive decision no. 2019 01234 of 27 February 2019 (Dott.ssa Maria Bianchi)"
 
 
 def test_final_decision_page_refuses_over_max_grant_with_the_message(client, assessors, staff_user):
@@ -452,11 +463,12 @@ def test_final_decision_page_refuses_over_max_grant_with_the_message(client, ass
     ps = [make_proposal(rnd.call, status="revised_submitted", v2=True) for _ in range(2)]
     for p in ps:
         submit_scores(assign_cleared(rnd, p, assessors[0]), [5, 5, 5])
+    close(rnd)
     _login(client, staff_user)
     url = reverse("assessment:decide", kwargs={"pk": rnd.pk})
     response = client.get(url)
     assert response.status_code == 200
-    data = {"minutes": "", f"fund_{ps[0].pk}": "on", f"grant_{ps[0].pk}": "150.000,00",
+    data = {"minutes": "", "override_reason": "Un valutatore si è dimesso.", **ACT, f"fund_{ps[0].pk}": "on", f"grant_{ps[0].pk}": "150.000,00",
             f"fund_{ps[1].pk}": "on", f"grant_{ps[1].pk}": "abc"}
     page = client.post(url, data).content.decode()
     assert "Enter an amount in euros" in page

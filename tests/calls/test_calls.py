@@ -155,13 +155,43 @@ def test_a_date_in_the_year_one_is_refused_not_a_server_error(staff_client):
     assert not Call.objects.filter(slug="tsf-2031").exists()
 
 
-def test_date_change_after_opening_is_audited(staff_client):
+def test_date_change_after_opening_needs_a_reason_kept_in_the_history(staff_client):
     call = CallFactory()  # opened 10 days ago
+    closes_at = call.closes_at
     new_close = timezone.localtime(call.closes_at + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     response = staff_client.post(reverse("calls:staff_edit", args=[call.slug]), _form_data(call, closes_at=new_close))
+    assert response.status_code == 200
+    assert "The call has opened: give the reason for changing its dates." in response.content.decode()
+    call.refresh_from_db()
+    assert call.closes_at == closes_at and not AuditEntry.objects.filter(action__startswith="call.").exists()
+    response = staff_client.post(reverse("calls:staff_edit", args=[call.slug]), _form_data(
+        call, closes_at=new_close, dates_change_reason="Proroga chiesta dal Consiglio di Circoscrizione"))
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="call.dates_change")
     assert "closes_at" in entry.changes and entry.actor.email == "officer@example.org"
+    assert entry.note == "Proroga chiesta dal Consiglio di Circoscrizione"
+
+
+def test_a_call_cannot_be_configured_above_the_programme_cap(staff_client):
+    from calls import services
+    from calls.forms import CallForm
+
+    call = CallFactory(opens_at=timezone.now() + timedelta(days=5), closes_at=timezone.now() + timedelta(days=30))
+    response = staff_client.post(reverse("calls:staff_edit", args=[call.slug]),
+                                 _form_data(call, max_grant="150000", total_budget="2000000"))
+    assert response.status_code == 200
+    assert "A call&#x27;s maximum grant cannot exceed the programme&#x27;s cap of €140,000.00." in (
+        response.content.decode())
+    call.refresh_from_db()
+    assert call.max_grant == Decimal("140000.00")
+    # The service refuses it whatever the form let through.
+    form = CallForm(instance=call)
+    form.instance.max_grant = Decimal("140000.01")
+    with pytest.raises(services.CallError) as exc:
+        services.save_call(form, by=None)
+    assert exc.value.field == "max_grant"
+    call.refresh_from_db()
+    assert call.max_grant == Decimal("140000.00")
 
 
 def test_date_change_before_opening_is_not_a_dates_change(staff_client):

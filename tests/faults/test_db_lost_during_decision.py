@@ -16,9 +16,11 @@ from assessment import services as assessment_services
 from assessment.models import Decision, DecisionItem
 from projects.models import Proposal
 from tests.assessment.factories import (
+    ACT,
     RoundFactory,
     add_committee,
     assign_cleared,
+    close,
     make_criteria,
     make_proposal,
     submit_scores,
@@ -52,7 +54,7 @@ def round_to_decide(make_user):
     for i, p in enumerate(proposals):
         submit_scores(assign_cleared(rnd, p, assessors[0]), [9 - i, 5, 5])
         submit_scores(assign_cleared(rnd, p, assessors[1]), [8 - i, 6, 4])
-    return rnd, proposals
+    return close(rnd), proposals
 
 
 @pytest.mark.django_db(transaction=True)
@@ -63,9 +65,9 @@ def test_connection_lost_mid_decision_nothing_half_applied_and_a_clear_error_pag
     client = Client(raise_request_exception=False)  # as in production: the handler answers
     client.force_login(staff_user)
     url = reverse("assessment:decide", kwargs={"pk": rnd.pk})
-    confirm_page = client.post(url, {"count": 3, "minutes": "Seduta del 26 febbraio"})
+    confirm_page = client.post(url, {"count": 3, "minutes": "Seduta del 26 febbraio", **ACT})
     assert confirm_page.status_code == 200
-    data = {"confirm": "1", "minutes": "Seduta del 26 febbraio"}
+    data = {"confirm": "1", "minutes": "Seduta del 26 febbraio", **ACT}
     for r in confirm_page.context["rows"]:
         data[f"outcome_{r.proposal.pk}"] = r.outcome
     audit_before = AuditEntry.objects.count()

@@ -66,15 +66,21 @@ def test_transparency_page_and_csv(client, grants):
     assert page.status_code == 200
     assert g1.proposal.organisation.legal_name in html and g1.proposal.organisation.codice_fiscale in html
     assert "PON Città Metropolitane 2014-2020" in html
-    assert revoked.proposal.organisation.legal_name not in html
+    assert revoked.proposal.organisation.legal_name in html  # a revoked grant stays in the table, marked
+    assert "Revoked" in html
     assert reverse("grants:project", kwargs={"cup": g1.cup}) in html
     response = client.get(reverse("grants:transparency") + "?format=csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    first = text.splitlines()[0]
+    rows = list(csv.reader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ","))
     assert rows[0][:3] == ["Beneficiario", "Codice fiscale", "Importo (EUR)"]
-    assert len(rows) == 3
-    by_cf = {r[1]: r for r in rows[1:]}
+    assert len(rows) == 4
+    header = rows[0]
+    by_cf = {r[1]: dict(zip(header, r, strict=True)) for r in rows[1:]}
     row = by_cf[g1.proposal.organisation.codice_fiscale]
-    assert row[2] == "138500.00" and row[7] == g1.cup and row[6].endswith(f"/grants/transparency/{g1.cup}/")
+    assert row["Importo (EUR)"] in ("138500.00", "138500,00") and row["CUP"] == g1.cup
+    assert row["Progetto"].endswith(f"/grants/transparency/{g1.cup}/") and row["Stato"] == "Attribuito"
+    assert by_cf[revoked.proposal.organisation.codice_fiscale]["Stato"] == "Revocato"
 
 
 def test_transparency_links_to_the_published_project_page(client, grants):

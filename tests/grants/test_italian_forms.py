@@ -29,13 +29,21 @@ def call(db):
 
 
 def test_award_in_italian_with_its_confirmation(staff_client, call):
-    item = funded_item(call, amount=Decimal("90000.00"))
+    item = funded_item(call, amount=Decimal("95000.00"))
     url = reverse("grants:award", kwargs={"item_pk": item.pk})
     assert not url.startswith("/en/")
     form = read_form(staff_client, url, button="Continua")
     form["amount"] = "90.000,50"
     form["cup"] = "c11j18000120007"
     form["start_date"] = "15/03/2027"  # picked in the date field
+    form["act_number"] = "2027 00321"
+    form["act_date"] = "10/03/2027"
+    form["official"] = "Dott.ssa Maria Bianchi"
+    # Less than the committee proposed: the reason is asked beside its field, nothing typed is lost.
+    page = form.submit(button="Continua").content.decode()
+    assert "La commissione ha proposto 95.000,00 €: indichi il motivo per assegnare 90.000,50 €." in page
+    assert 'value="2027 00321"' in page
+    form["award_reason"] = "Spese di viaggio non ammissibili."
     confirm = form.submit(button="Continua")
     page = confirm.content.decode()
     assert "Conferma l'assegnazione" in page, page
@@ -46,6 +54,9 @@ def test_award_in_italian_with_its_confirmation(staff_client, call):
     assert done.status_code == 302 and done.url == grant.get_absolute_url()
     assert grant.amount == Decimal("90000.50") and grant.start_date == date(2027, 3, 15)
     assert grant.cup == "C11J18000120007"
+    assert (grant.award_act_number, grant.award_act_date, grant.award_official) == (
+        "2027 00321", date(2027, 3, 10), "Dott.ssa Maria Bianchi")
+    assert grant.award_reason == "Spese di viaggio non ammissibili."
 
 
 def test_budget_before_signing_saved_unchanged_then_changed(staff_client, call, staff_user):
@@ -94,9 +105,23 @@ def test_tranche_marked_paid_from_the_grant_page(staff_client, staff_user, promo
     form = read_form(staff_client, g.get_absolute_url(), button="Segna come pagata")
     assert form["paid_on"] == "2025-06-10"
     form["paid_on"] = "01/06/2025"
+    form["act_number"] = "2025 02345/070"
+    form["act_date"] = "20/05/2025"
+    form["act_official"] = "Dott.ssa Maria Bianchi"
+    form["payment_order_number"] = "2025/11876"
+    form["payment_order_date"] = "18/05/2025"  # before the act: refused beside the field
+    page = form.submit(button="Segna come pagata").content.decode()
+    assert "Il mandato di pagamento non può precedere l&#x27;atto che autorizza il pagamento." in page
+    payable.refresh_from_db()
+    assert payable.status == TrancheStatus.PAYABLE
+    form["payment_order_date"] = "28/05/2025"
     form.submit(button="Segna come pagata")
     payable.refresh_from_db()
     assert payable.status == TrancheStatus.PAID and payable.paid_on == date(2025, 6, 1)
+    assert (payable.act_number, payable.act_date, payable.payment_order_number, payable.payment_order_date) == (
+        "2025 02345/070", date(2025, 5, 20), "2025/11876", date(2025, 5, 28))
+    page = staff_client.get(g.get_absolute_url()).content.decode()
+    assert "Mandato di pagamento n. 2025/11876 del 28 maggio 2025" in page
 
 
 @freeze_time("2025-06-10 10:00:00")
@@ -159,6 +184,9 @@ def test_award_refused_over_the_maximum_in_italian(staff_client, call):
     form["amount"] = "150.000"
     form["cup"] = "C11J18000120007"
     form["start_date"] = "15/03/2027"
+    form["act_number"] = "2027 00321"
+    form["act_date"] = "10/03/2027"
+    form["official"] = "Dott.ssa Maria Bianchi"
     page = form.submit(button="Continua").content.decode()
     assert "150.000,00 € supera il contributo massimo del bando di 140.000,00 €." in page
     assert not Grant.objects.exists()

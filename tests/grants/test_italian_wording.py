@@ -20,7 +20,7 @@ def test_the_approved_report_is_announced_in_italian_running_text(staff_user, pr
     report = grant.tranches.order_by("order")[1].report
     services.save_report(report, by=promoter_user, activities="Laboratori nel quartiere.", jobs_created=1,
                          volunteers_involved=4, reach={}, indicators=[], submit=True, expenses=[
-                             {"id": None, "budget_line": grant.budget_lines.first(), "spent_on": date(2025, 3, 1),
+                             {"id": None, "budget_line": grant.budget_lines.first(), "spent_on": report.period_start,
                               "amount": Decimal("1000.00"), "supplier": "Ferramenta Rossi",
                               "receipt": SimpleUploadedFile("r.pdf", PDF, "application/pdf")}])
     services.approve_report(report, by=staff_user)

@@ -94,7 +94,7 @@ def test_tranche_unlocks_only_after_its_report_is_approved(call, staff_user, pro
     line = grant.budget_lines.first()
     services.save_report(report, by=promoter_user, activities="Laboratori nel quartiere.", jobs_created=1,
                          volunteers_involved=4, reach={}, indicators=[], submit=True, expenses=[
-                             {"id": None, "budget_line": line, "spent_on": date(2025, 3, 1),
+                             {"id": None, "budget_line": line, "spent_on": report.period_start,
                               "amount": Decimal("1000.00"), "supplier": "Ferramenta Rossi",
                               "receipt": SimpleUploadedFile("r.pdf", PDF, "application/pdf")}])
     interim_tranche.refresh_from_db()
@@ -139,15 +139,15 @@ def test_expenses_cannot_overspend_a_budget_line_across_reports(call, staff_user
     line = grant.budget_lines.order_by("order").first()
     r1, r2 = list(grant.reports.order_by("number"))[:2]
 
-    def expense(amount):
-        return {"id": None, "budget_line": line, "spent_on": date(2025, 3, 1), "amount": Decimal(amount),
+    def expense(amount, report):
+        return {"id": None, "budget_line": line, "spent_on": report.period_start, "amount": Decimal(amount),
                 "supplier": "Coop Fornitore"}
 
     services.save_report(r1, by=promoter_user, activities="", jobs_created=0, volunteers_involved=0, reach={},
-                         indicators=[], expenses=[expense("3000.00")])
+                         indicators=[], expenses=[expense("3000.00", r1)])
     with pytest.raises(services.GrantError) as exc:
         services.save_report(r2, by=promoter_user, activities="", jobs_created=0, volunteers_involved=0, reach={},
-                             indicators=[], expenses=[expense("1500.00"), expense("600.00")])
+                             indicators=[], expenses=[expense("1500.00", r2), expense("600.00", r2)])
     assert set(exc.value.errors["expenses"]) == {1}
     assert "over its €5,000.00" in exc.value.errors["expenses"][1]
     assert r2.expenses.count() == 0

@@ -147,15 +147,29 @@ def test_staff_pages(staff_client, grant):
     assert staff_client.get(reverse("grants:detail", kwargs={"pk": grant.pk})).status_code == 200
 
 
+PAY = {"paid_on": "2025-02-01", "act_number": "2025 00400", "act_date": "2025-01-20",
+       "act_official": "Dott. Luca Verdi", "payment_order_number": "2025/1234", "payment_order_date": "2025-01-28"}
+
+
 def test_staff_marks_a_payable_tranche_paid(staff_client, grant):
     first = grant.tranches.get(order=1)
     second = grant.tranches.get(order=2)
-    staff_client.post(reverse("grants:pay", kwargs={"pk": second.pk}), {"paid_on": "2025-02-01"})
+    staff_client.post(reverse("grants:pay", kwargs={"pk": second.pk}), PAY)
     second.refresh_from_db()
     assert second.status == TrancheStatus.PLANNED
-    staff_client.post(reverse("grants:pay", kwargs={"pk": first.pk}), {"paid_on": "2025-02-01"})
+    # Without the payment order: the page again, the message beside the field, what was typed kept.
+    response = staff_client.post(reverse("grants:pay", kwargs={"pk": first.pk}), {**PAY, "payment_order_number": ""})
+    page = response.content.decode()
+    assert response.status_code == 200 and "This field is required." in page and 'value="2025 00400"' in page
+    first.refresh_from_db()
+    assert first.status == TrancheStatus.PAYABLE
+    staff_client.post(reverse("grants:pay", kwargs={"pk": first.pk}), PAY)
     first.refresh_from_db()
     assert first.status == TrancheStatus.PAID and first.paid_on == date(2025, 2, 1)
+    assert (first.act_number, first.payment_order_number, first.payment_order_date) == (
+        "2025 00400", "2025/1234", date(2025, 1, 28))
+    page = staff_client.get(reverse("grants:detail", kwargs={"pk": grant.pk})).content.decode()
+    assert "Payment order no. 2025/1234 of 28 January 2025" in page
 
 
 def test_award_page_with_confirmation_step(staff_client, call):
@@ -164,11 +178,13 @@ def test_award_page_with_confirmation_step(staff_client, call):
     assert item.proposal.organisation.legal_name in listing
     url = reverse("grants:award", kwargs={"item_pk": item.pk})
     assert staff_client.get(url).status_code == 200
-    bad = staff_client.post(url, {"amount": "90000.00", "cup": "X123", "start_date": "2019-01-01"})
+    act = {"act_number": "2019 04567", "act_date": "2018-12-20", "official": "Dott.ssa Maria Bianchi"}
+    bad = staff_client.post(url, {"amount": "90000.00", "cup": "X123", "start_date": "2019-01-01", **act})
     assert "A CUP code is a letter" in bad.content.decode()
-    over = staff_client.post(url, {"amount": "150000.00", "cup": "c11j18000120007", "start_date": "2019-01-01"})
+    over = staff_client.post(url, {"amount": "150000.00", "cup": "c11j18000120007", "start_date": "2019-01-01",
+                                   **act})
     assert "maximum grant" in over.content.decode()
-    data = {"amount": "90000.00", "cup": "c11j18000120007", "start_date": "2019-01-01"}
+    data = {"amount": "90000.00", "cup": "c11j18000120007", "start_date": "2019-01-01", **act}
     confirm = staff_client.post(url, data)
     assert confirm.status_code == 200 and "Confirm the award" in confirm.content.decode()
     assert not Grant.objects.exists()
@@ -176,6 +192,7 @@ def test_award_page_with_confirmation_step(staff_client, call):
     grant = Grant.objects.get()
     assert done.status_code == 302 and done.url == grant.get_absolute_url()
     assert grant.cup == "C11J18000120007" and grant.amount == Decimal("90000.00")
+    assert grant.award_act == "Executive decision no. 2019 04567 of 20 December 2018 (Dott.ssa Maria Bianchi)"
     assert item.proposal.organisation.legal_name not in staff_client.get(
         reverse("grants:award_list") + f"?call={call.slug}").content.decode()
 
@@ -330,15 +347,19 @@ def test_staff_signs_closes_and_revokes_through_the_pages(staff_client, call, st
     assert g.tranches.get(order=1).status == TrancheStatus.PAYABLE
     assert staff_client.get(reverse("grants:budget", kwargs={"pk": g.pk})).status_code == 302
     # closing needs every report approved and every tranche paid
-    staff_client.post(reverse("grants:pay", kwargs={"pk": g.tranches.get(order=1).pk}), {"paid_on": "2025-02-01"})
+    staff_client.post(reverse("grants:pay", kwargs={"pk": g.tranches.get(order=1).pk}), PAY)
     g.refresh_from_db()
     assert g.status == "active"
     response = staff_client.post(reverse("grants:close", kwargs={"pk": g.pk}), follow=True)
     assert "Every report must be approved" in response.content.decode()
-    response = staff_client.post(reverse("grants:revoke", kwargs={"pk": g.pk}), {"reason": ""}, follow=True)
+    revocation = {"reason": "", "act_number": "2025 00999", "act_date": "2025-03-01",
+                  "act_official": "Dott.ssa Maria Bianchi"}
+    response = staff_client.post(reverse("grants:revoke", kwargs={"pk": g.pk}), revocation)
+    assert response.status_code == 200 and 'value="2025 00999"' in response.content.decode()
     g.refresh_from_db()
     assert g.status == "active"
-    staff_client.post(reverse("grants:revoke", kwargs={"pk": g.pk}), {"reason": "Attività mai avviate."})
+    staff_client.post(reverse("grants:revoke", kwargs={"pk": g.pk}), {**revocation, "reason": "Attività mai avviate."})
     g.refresh_from_db()
-    assert g.status == "revoked"
-    assert g.cup not in staff_client.get(reverse("grants:transparency")).content.decode()
+    assert g.status == "revoked" and g.revocation_act_number == "2025 00999"
+    page = staff_client.get(reverse("grants:transparency")).content.decode()
+    assert g.cup in page and "Revoked" in page  # the revoked grant stays in the table, marked

@@ -193,13 +193,15 @@ def promoter_submits(page, tmp_path, say, org, cf_seed, title, solution_kind, le
     snap(page, "03-proposal-budget")
     page.get_by_role("button", name=save_and_continue).click()
     page.get_by_role("heading", name=say("Allegati", "Attachments"), exact=True).wait_for()
-    pdf = tmp_path / "statuto.pdf"
-    pdf.write_bytes(PDF)
-    field(page, say("Tipo", "Kind")).select_option("statute")
-    field(page, say("Titolo", "Title")).fill("Statuto")
-    field(page, "File").set_input_files(str(pdf))
-    page.get_by_role("button", name=say("Carica", "Upload")).click()
-    page.get_by_role("link", name="Statuto").wait_for()
+    # The call requires the statute, the detailed budget and the team's CVs (the default of a new call).
+    for kind, name in (("statute", "Statuto"), ("budget", "Budget dettagliato"), ("cv", "CV del team")):
+        pdf = tmp_path / f"{kind}.pdf"
+        pdf.write_bytes(PDF)
+        field(page, say("Tipo", "Kind")).select_option(kind)
+        field(page, say("Titolo", "Title")).fill(name)
+        field(page, "File").set_input_files(str(pdf))
+        page.get_by_role("button", name=say("Carica", "Upload")).click()
+        page.get_by_role("link", name=name).wait_for()
     page.get_by_role("button", name=say("Continua", "Continue")).click()
     page.get_by_role("heading", name=say("Verifica e presenta", "Check and submit"), exact=True).wait_for()
     snap(page, "04-proposal-check")
@@ -280,11 +282,22 @@ def team_revises(page, title, new_solution):
     page.get_by_test_id("revised-submitted").wait_for()
 
 
+def fill_act(page, say, number, number_label=None, date_label=None):
+    """The municipal act of a decision: its number, its date (picked in the date field) and the official."""
+    field(page, number_label or say("Numero dell'atto", "Number of the act")).fill(number)
+    field(page, date_label or say("Data dell'atto", "Date of the act")).fill(timezone.localdate().isoformat())
+    field(page, say("Funzionario responsabile", "Responsible official")).fill("Dott.ssa Maria Bianchi")
+
+
 def staff_fund(staff, say, round_pk, funded_title, other_title=None):
     """The final ranking, the decision with its amount and its confirmation, the publication."""
     staff.goto(say.url(f"/assessment/staff/rounds/{round_pk}/ranking/"))
     assert funded_title in staff.locator("table.tsf-ranking tbody tr").nth(0).inner_text()
     staff.get_by_role("link", name=say("Decidi sulla base di questa graduatoria", "Decide from this ranking")).click()
+    # The committee decides on a closed round only: staff close it first.
+    staff.get_by_role("button", name=say("Chiudi la sessione", "Close the round")).click()
+    staff.get_by_text(say("La sessione è chiusa: la commissione può ora decidere.",
+                          "The round is closed: the committee may now decide.")).wait_for()
     assert staff.get_by_label(say(f"Finanzia “{funded_title}”", f"Fund “{funded_title}”")).is_checked()
     if other_title:
         assert not staff.get_by_label(say(f"Finanzia “{other_title}”", f"Fund “{other_title}”")).is_checked()
@@ -292,12 +305,15 @@ def staff_fund(staff, say, round_pk, funded_title, other_title=None):
                            f"Proposed grant for “{funded_title}” (EUR)")).fill(say("85000", "85000"))
     staff.get_by_label(say("Verbale della commissione", "Minutes of the committee")).fill(
         "Seduta del 12 luglio 2018: finanziata la prima proposta.")
+    fill_act(staff, say, "2018 03456")
     snap(staff, "07-decision")
     staff.get_by_role("button", name=say("Rivedi la decisione", "Review the decision")).click()
     staff.get_by_role("heading", name=say("Conferma la decisione", "Confirm the decision")).wait_for()
     snap(staff, "08-decision-confirm")
+    assert say("Determinazione dirigenziale n. 2018 03456", "Executive decision no. 2018 03456") in staff.content()
     staff.get_by_role("button", name=say("Conferma e applica la decisione", "Confirm and apply the decision")).click()
     staff.get_by_text(say("La decisione è stata applicata", "The decision has been applied")).wait_for()
+    assert say("Determinazione dirigenziale n. 2018 03456 del", "Executive decision no. 2018 03456 of") in staff.content()
     staff.get_by_role("button", name=say("Pubblica la graduatoria", "Publish the ranking")).click()
     staff.get_by_text(say("La graduatoria è ora pubblica.", "The ranking is now public.")).wait_for()
     snap(staff, "09-decision-published")
@@ -310,6 +326,9 @@ def staff_award(staff, say, tmp_path, protocol):
     amount = field(staff, say("Contributo (EUR)", "Grant (EUR)")).input_value()
     assert amount in say(("85.000,00", "85000,00", "85000.00"), ("85,000.00", "85000.00")), amount
     field(staff, say("Codice CUP", "CUP code")).fill("C11J18000120007")
+    fill_act(staff, say, "2018 03789", number_label=say("Numero dell'atto di assegnazione",
+                                                         "Number of the award act"),
+             date_label=say("Data dell'atto di assegnazione", "Date of the award act"))
     staff.get_by_role("button", name=say("Continua", "Continue")).click()
     staff.get_by_role("heading", name=say("Verifica e conferma", "Check and confirm")).wait_for()
     snap(staff, "10-award-confirm")
@@ -420,8 +439,10 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, sa
         staff.get_by_role("link", name="Verifica l'ammissibilità").click()
         for item in ("Soggetto ammissibile", "Documentazione completa", "Budget entro i limiti",
                      "Presentata nei termini"):
+            assert not staff.get_by_label(item, exact=True).is_checked()  # each item a deliberate statement
             ensure_ticked(staff, item)
         staff.locator("label", has_text=re.compile(r"^\s*Ammissibile\s*$")).click()
+        fill_act(staff, say, "2018 01234", number_label="Numero dell'atto che approva l'elenco degli ammissibili")
         staff.get_by_role("button", name="Registra l'esito").click()
         staff.get_by_text("L'esito della verifica di ammissibilità è stato registrato").wait_for()
     staff.goto("/projects/staff/calls/tsf-2018/")
@@ -450,8 +471,16 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, sa
     assert TEAMS["promoter1"][2] in rows.nth(0).inner_text() and "17" in rows.nth(0).inner_text()
     assert TEAMS["promoter3"][2] in rows.nth(2).inner_text()
     staff.get_by_role("link", name="Decidi sulla base di questa graduatoria").click()
+    # An open round cannot be decided: the review is refused until staff close it.
+    staff.get_by_label(re.compile("Quante proposte ammettere")).fill("2")
+    fill_act(staff, say, "2018 00987")
+    staff.get_by_role("button", name="Rivedi la decisione").click()
+    staff.get_by_text("Chiuda la sessione prima che la commissione decida.").wait_for()
+    staff.get_by_role("button", name="Chiudi la sessione").click()
+    staff.get_by_text("La sessione è chiusa: la commissione può ora decidere.").wait_for()
     staff.get_by_label(re.compile("Quante proposte ammettere")).fill("2")
     staff.get_by_label("Verbale della commissione").fill("Seduta del 26 febbraio 2018: ammesse le prime due proposte.")
+    fill_act(staff, say, "2018 00987")
     staff.get_by_role("button", name="Rivedi la decisione").click()
     staff.get_by_role("heading", name="Conferma la decisione").wait_for()
     assert "2 proposte saranno ammesse all'Incubation Lab" in staff.content()

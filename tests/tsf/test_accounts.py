@@ -117,12 +117,36 @@ def test_staff_grants_roles_and_it_is_audited(staff_client, make_user, staff_use
 
     person = make_user("tutor-to-be@example.org", roles=["promoter"])
     confirm_identity(staff_client)
-    response = staff_client.post(reverse("accounts:person_roles", args=[person.pk]), {"roles": ["promoter", "tutor"]})
+    url = reverse("accounts:person_roles", args=[person.pk])
+    # Without a reason nothing changes, and the page says why beside the reason's field.
+    response = staff_client.post(url, {"roles": ["promoter", "tutor"], "reason": " "})
+    assert response.status_code == 200
+    assert "Indichi il motivo per cui concede o toglie un ruolo." in response.content.decode()
+    person.clear_role_cache()
+    assert person.roles == {"promoter"}
+    assert not AuditEntry.objects.filter(action="role.grant", actor=staff_user).exists()
+    response = staff_client.post(url, {"roles": ["promoter", "tutor"], "reason": "Tutor del laboratorio 2019"})
     assert response.status_code == 302
     person.clear_role_cache()
     assert person.roles == {"promoter", "tutor"}
     entry = AuditEntry.objects.get(action="role.grant", object_id=str(person.pk), changes__role=[None, "tutor"])
-    assert entry.actor == staff_user
+    assert entry.actor == staff_user and entry.note == "Tutor del laboratorio 2019"
+    response = staff_client.post(url, {"roles": ["tutor"], "reason": "Non fa più parte di un ente proponente"})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="role.revoke", object_id=str(person.pk))
+    assert entry.changes["role"] == ["promoter", None] and entry.note == "Non fa più parte di un ente proponente"
+    # The history (the audit log) shows the reason.
+    assert "Non fa più parte di un ente proponente" in staff_client.get(reverse("core:audit_log")).content.decode()
+
+
+def test_a_role_change_without_a_reason_is_refused_by_the_service(make_user, staff_user):
+    from tsf.accounts import services
+
+    person = make_user("mentor-to-be@example.org", roles=["promoter"])
+    with pytest.raises(services.RoleChangeError, match="motivo"):
+        services.set_roles(person, {"promoter", "mentor"}, by=staff_user, reason="")
+    person.clear_role_cache()
+    assert person.roles == {"promoter"}
 
 
 def test_staff_cannot_remove_their_own_staff_role(staff_client, staff_user):

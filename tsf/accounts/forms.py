@@ -38,6 +38,9 @@ class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    reason = forms.CharField(
+        label=_("Reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when a role is granted or removed; kept in the history."))
 
 
 class ReauthenticateForm(MFAReauthenticateForm):

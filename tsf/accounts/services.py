@@ -1,35 +1,41 @@
 """Changes to people and roles, audited."""
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tsf.core import audit
 
 from .models import Role, RoleGrant
 
 
+class RoleChangeError(Exception):
+    """A change of roles was refused; the message is for the person."""
+
+
 @transaction.atomic
-def grant_role(user, role: str, *, by=None) -> bool:
+def grant_role(user, role: str, *, by=None, note: str = "") -> bool:
     if role not in Role.values:
         raise ValueError(role)
     _, created = RoleGrant.objects.get_or_create(user=user, role=role, defaults={"granted_by": by})
     if created:
-        audit.record(by, "role.grant", user, changes={"role": [None, role]})
+        audit.record(by, "role.grant", user, changes={"role": [None, role]}, note=note)
         user.clear_role_cache()
     return created
 
 
 @transaction.atomic
-def revoke_role(user, role: str, *, by=None) -> bool:
+def revoke_role(user, role: str, *, by=None, note: str = "") -> bool:
     deleted, _ = RoleGrant.objects.filter(user=user, role=role).delete()
     if deleted:
-        audit.record(by, "role.revoke", user, changes={"role": [role, None]})
+        audit.record(by, "role.revoke", user, changes={"role": [role, None]}, note=note)
         user.clear_role_cache()
     return bool(deleted)
 
 
 @transaction.atomic
-def set_roles(user, roles, *, by) -> None:
-    """Staff give a person exactly `roles` (People and roles): each change audited, and the person
-    told which roles they were given or lost, in the portal and by e-mail."""
+def set_roles(user, roles, *, by, reason: str = "") -> None:
+    """Staff give a person exactly `roles` (People and roles): each change audited with the reason
+    (required: nothing changes without it), and the person told which roles they were given or lost,
+    in the portal and by e-mail."""
     from tsf.notifications.services import notify
 
     from .permissions import require_role
@@ -41,10 +47,13 @@ def set_roles(user, roles, *, by) -> None:
         raise ValueError(sorted(unknown))
     granted = sorted(wanted - set(user.held_roles))
     removed = sorted(set(user.held_roles) - wanted)
+    reason = (reason or "").strip()
+    if (granted or removed) and not reason:
+        raise RoleChangeError(_("Give the reason for granting or removing a role."))
     for role in granted:
-        grant_role(user, role, by=by)
+        grant_role(user, role, by=by, note=reason)
     for role in removed:
-        revoke_role(user, role, by=by)
+        revoke_role(user, role, by=by, note=reason)
     if granted or removed:
         from django.urls import reverse
 

@@ -79,9 +79,13 @@ def person_roles(request, pk):
         if person == request.user and Role.STAFF not in wanted:
             form.add_error("roles", _("You cannot remove your own staff role: ask another staff member."))
         else:
-            services.set_roles(person, wanted, by=request.user)
-            messages.success(request, _("The roles of %(name)s have been saved.") % {"name": person})
-            return redirect("accounts:people")
+            try:
+                services.set_roles(person, wanted, by=request.user, reason=form.cleaned_data["reason"])
+            except services.RoleChangeError as exc:
+                form.add_error("reason", str(exc))
+            else:
+                messages.success(request, _("The roles of %(name)s have been saved.") % {"name": person})
+                return redirect("accounts:people")
     return render(request, "accounts/person_roles.html", {"person": person, "form": form})
 
 
