@@ -133,7 +133,7 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(VersionedFormMixin, forms.ModelForm):
     legal_forms = forms.MultipleChoiceField(label=_("Eligible legal forms"), choices=LegalForm.choices,
                                             required=False, widget=forms.CheckboxSelectMultiple,
                                             help_text=_("None selected: any legal form."))

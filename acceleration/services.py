@@ -658,3 +658,18 @@ def unpublish_opportunity(opportunity, *, by):
         audit.record(by, "opportunity.unpublish", opportunity, changes={"is_published": [True, False]})
     opportunity.is_published = False
 
+
+
+@transaction.atomic
+def save_opportunity(form, *, by):
+    """Save a funding opportunity of the catalogue (staff). Refused (versioning.EditConflict,
+    nothing saved) when it was saved by someone else after the form was loaded."""
+    if form.instance.pk:
+        versioning.claim(form.instance, form.edit(), by=by)
+    obj = form.save(commit=False)
+    if obj.created_by_id is None:
+        obj.created_by = by
+    obj.save()
+    form.save_m2m()
+    audit.record(by, "opportunity.save", obj)
+    return obj

@@ -663,16 +663,13 @@ def opportunity_edit(request, pk=None):
     opp = get_object_or_404(FundingOpportunity, pk=pk) if pk else None
     form = OpportunityForm(request.POST or None, instance=opp)
     if request.method == "POST" and form.is_valid():
-        obj = form.save(commit=False)
-        if obj.created_by_id is None:
-            obj.created_by = request.user
-        obj.save()
-        form.save_m2m()
-        from tsf.core import audit
-
-        audit.record(request.user, "opportunity.save", obj)
-        messages.success(request, _("Saved."))
-        return redirect("acceleration:opportunities_staff")
+        try:
+            services.save_opportunity(form, by=request.user)
+        except EditConflict as exc:
+            form.show_conflict(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("acceleration:opportunities_staff")
     return render(request, "acceleration/staff/opportunity_form.html", {"form": form, "opp": opp})
 
 

@@ -48,3 +48,18 @@ def test_programme_and_camp_saved_over_a_newer_version_change_nothing(client, st
                                who=staff_user.full_name, their_value="Cascina (collega)",
                                my_value="Cascina Roccafranca")
     assert Camp.objects.get(pk=camp.pk).place == "Cascina Roccafranca"
+
+
+def test_a_funding_opportunity_saved_over_a_newer_version_changes_nothing(client, staff_user):
+    from acceleration.models import FundingOpportunity
+    from tests.acceleration.factories import opportunity
+
+    opp = opportunity(title="Bando Vivomeglio")
+    client.force_login(staff_user)
+    other = Client()
+    other.force_login(staff_user)
+    assert_conflict_keeps_text(mine=client, theirs=other, url=url("opportunity_edit", pk=opp.pk), field="title",
+                               state=lambda: FundingOpportunity.objects.values().get(pk=opp.pk),
+                               who=staff_user.full_name, their_value="Bando Vivomeglio 2019",
+                               my_value="Bando Vivomeglio (seconda edizione)")
+    assert FundingOpportunity.objects.get(pk=opp.pk).title == "Bando Vivomeglio (seconda edizione)"
