@@ -425,7 +425,7 @@ class RevisionSteps(StepEngine):
     """Version 2, the revised proposal: the same steps as version 1 (projects' step engine), saved
     by the team's members while the call's revised window is open."""
 
-    steps = [s for s in STEPS if s[0] != "review"]
+    steps = STEPS
     url_name = "incubation:revised_step"
     nav_label = gettext_lazy("Parts of the revised proposal")
     save_label = gettext_lazy("Save")
@@ -446,8 +446,6 @@ class RevisionSteps(StepEngine):
     def blocked_url(self):
         return reverse("incubation:revised", kwargs={"pk": self.proposal.pk})
 
-    after_last_url = blocked_url
-
     def page_context(self):
         return {
             "heading": _("Revised proposal (version 2)"), "page_title": _("Revised proposal"),
@@ -459,6 +457,8 @@ class RevisionSteps(StepEngine):
             "attachments_intro": _("Version 2 starts with the attachments of version 1: remove what is out of "
                                    "date and add the new documents. Version 1 keeps its own."),
             "back_link": {"url": self.blocked_url(), "label": _("Back to the revised proposal")},
+            "submit_url": self.blocked_url(), "submit_label": _("Submit the revised proposal"),
+            "submit_confirm": _("Submit the revised proposal? After submission it can no longer be changed."),
         }
 
 
@@ -513,6 +513,9 @@ def revised_step(request, pk, step):
             raise services.LabError(_("Start the revised proposal (version 2) first."))
         services.ensure_revision_editable(version, by=request.user)
     except project_services.ProposalError as exc:
+        if version is not None and request.method == "POST":
+            # saved from a page opened before submission or before the window closed
+            return RevisionSteps(request, proposal, version).unsaved(step, exc.messages[0])
         messages.error(request, exc.messages[0])
         return redirect("incubation:revised", pk=proposal.pk)
     return RevisionSteps(request, proposal, version).dispatch(step)

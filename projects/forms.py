@@ -22,7 +22,6 @@ from .models import (
     ProposalVersion,
     PublicProject,
 )
-from .services import grant_problems
 
 
 class OrganisationForm(VersionedFormMixin, forms.ModelForm):
@@ -75,9 +74,16 @@ class StartProposalForm(forms.Form):
 
 
 class _VersionForm(VersionedFormMixin, forms.ModelForm):
+    """A step of a proposal version. A draft keeps whatever was typed: no field is required here
+    and no rule between fields is checked; `services.submission_problems` checks them all when the
+    proposal is submitted (and the steps list them meanwhile). Only what cannot be stored (an amount
+    that is not a number, a choice that does not exist) is refused beside its field."""
+
     def __init__(self, *args, call=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
+        for field in self.fields.values():
+            field.required = False
 
 
 class ProjectStepForm(_VersionForm):
@@ -104,16 +110,6 @@ class ProjectStepForm(_VersionForm):
         self.fields["neighbourhoods"].queryset = self.fields["neighbourhoods"].queryset.select_related("district")
         self.fields["neighbourhoods"].label_from_instance = lambda n: f"{n.name} ({n.district.number})"
         self.fields["district"].label_from_instance = lambda d: d.name
-
-    def clean(self):
-        data = super().clean()
-        district, hoods = data.get("district"), data.get("neighbourhoods")
-        if district and hoods:
-            wrong = [h.name for h in hoods if h.district_id != district.pk]
-            if wrong:
-                self.add_error("neighbourhoods", _("These neighbourhoods are not in the chosen district: %(names)s.")
-                               % {"names": ", ".join(wrong)})
-        return data
 
 
 class NeedStepForm(_VersionForm):
@@ -173,19 +169,6 @@ BudgetFormSet = inlineformset_factory(
     ProposalVersion, BudgetLine, formset=BaseBudgetFormSet, fields=["category", "description", "amount"],
     extra=2, can_delete=True, max_num=60, validate_max=True, field_classes={"amount": AmountField},
 )
-
-
-def check_budget(step_form, formset, call) -> bool:
-    """Put grant errors next to the requested grant: at most the call's maximum and the total."""
-    if not (step_form.is_valid() and formset.is_valid()):
-        return False
-    requested = step_form.cleaned_data.get("requested_grant") or ZERO
-    if requested == ZERO:
-        return True  # a draft may leave it for later; submission requires it
-    problems = grant_problems(requested, formset.total(), call.max_grant)
-    for message in problems:
-        step_form.add_error("requested_grant", message)
-    return not problems
 
 
 class AttachmentForm(KeepUploadsMixin, forms.ModelForm):

@@ -360,6 +360,11 @@ def submission_problems(version: ProposalVersion) -> list[tuple[str, str]]:
             problems.append((step, message))
     if not version.themes.exists():
         problems.append(("project", _("Choose at least one impact theme.")))
+    if version.district_id:
+        wrong = [n.name for n in version.neighbourhoods.all() if n.district_id != version.district_id]
+        if wrong:
+            problems.append(("project", _("These neighbourhoods are not in the chosen district: %(names)s.")
+                             % {"names": ", ".join(wrong)}))
     if not version.target_groups.exists() and not version.target_groups_other.strip():
         problems.append(("need", _("Choose at least one target group.")))
     if not version.budget_lines.exists():

@@ -208,11 +208,16 @@ def step(request, pk, step):
     if step not in STEP_KEYS:
         raise Http404
     proposal = _get_proposal(request, pk)
+    engine = ProposalSteps(request, proposal, proposal.current_version)
     if not request.user.has_perm("projects.change_proposal", proposal):
-        if proposal.status == ProposalStatus.DRAFT and proposal.call.is_closed():
-            messages.warning(request, services.closed_message(proposal.call))
+        if request.method == "POST" and is_proposal_member(request.user, proposal):
+            # A step saved from a page opened before submission or before the deadline: say why
+            # nothing was saved and show what was typed.
+            return engine.unsaved(step, engine.locked_reason())
+        if is_proposal_member(request.user, proposal):
+            messages.warning(request, engine.locked_reason())
         return redirect(proposal.get_absolute_url())
-    return ProposalSteps(request, proposal, proposal.current_version).dispatch(step)
+    return engine.dispatch(step)
 
 
 @login_required

@@ -68,6 +68,7 @@ class _Parser(HTMLParser):
         self._option = None  # [value or None, text, selected]
         self._textarea = None  # [name, text]
         self._button = None  # dict being read
+        self.detached: list[dict] = []  # buttons with a form="id" attribute
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
@@ -76,6 +77,10 @@ class _Parser(HTMLParser):
             self.forms.append(self._form)
             return
         form = self._form
+        if tag == "button" and a.get("form") and "disabled" not in a and a.get("type", "submit").lower() == "submit":
+            # a submit button of another form of the page (its form="id" attribute), as a stepper's
+            self._button = {"name": a.get("name"), "value": a.get("value", ""), "text": "", "form": a["form"]}
+            return
         if form is None or ("disabled" in a and tag in ("input", "select", "textarea", "button")):
             return
         if tag == "input":
@@ -104,7 +109,7 @@ class _Parser(HTMLParser):
             self._textarea = [a.get("name"), ""]
         elif tag == "button":
             if a.get("type", "submit").lower() == "submit":
-                self._button = {"name": a.get("name"), "value": a.get("value", ""), "text": ""}
+                self._button = {"name": a.get("name"), "value": a.get("value", ""), "text": "", "form": a.get("form")}
 
     def handle_data(self, data):
         if self._option is not None:
@@ -144,7 +149,9 @@ class _Parser(HTMLParser):
                 self._form.fields.append([name, text[1:] if text.startswith("\n") else text, "textarea"])
         elif tag == "button" and self._button is not None:
             self._button["text"] = " ".join(self._button["text"].split())
-            if self._form is not None:
+            if self._button["form"]:
+                self.detached.append(self._button)
+            elif self._form is not None:
                 self._form.buttons.append(self._button)
             self._button = None
         elif tag == "form":
@@ -207,11 +214,12 @@ class RenderedForm:
         return urljoin(self.page_url, self.attrs.get("action") or self.page_url)
 
     def submit(self, button=None, *, follow=False, **extra):
-        """POST the form to its action; `button` is the visible text (or name) of the submit
-        button clicked, whose name/value are sent as a browser does."""
+        """POST the form to its action; `button` is the visible text (or name, or "name=value") of
+        the submit button clicked, whose name/value are sent as a browser does. Buttons outside the
+        form that name it (form="id") count as its own, as in a browser."""
         data = self.data()
         if button is not None:
-            chosen = [b for b in self.buttons if button in (b["text"], b["name"])]
+            chosen = [b for b in self.buttons if button in (b["text"], b["name"], f"{b['name']}={b['value']}")]
             if not chosen:
                 raise KeyError(f"no button {button!r}; the form has {[b['text'] for b in self.buttons]}")
             if chosen[0]["name"]:
@@ -228,6 +236,10 @@ def forms_in(html: str):
     parser = _Parser()
     parser.feed(html)
     parser.close()
+    for button in parser.detached:
+        for form in parser.forms:
+            if form.attrs.get("id") == button["form"]:
+                form.buttons.append(button)
     return parser.forms
 
 

@@ -493,3 +493,47 @@ def test_staff_add_a_workshop_with_its_english_title_and_topics(client, staff_us
     with translation.override("it"):
         html = client.get(reverse("incubation:index")).content.decode()
     assert "Quattro workshop per le idee ammesse." in html and "Competenze hard e soft" in html
+
+
+def test_revised_steps_are_the_proposal_steps_drafts_included(client, world):
+    """Version 2 runs on the proposal's step engine: an incomplete step saves, the stepper moves
+    and saves, the review lists what is missing by step, and a step saved after submission shows
+    why with the text typed."""
+    from tests.forms_as_rendered import read_form
+
+    call = world["lab"].call
+    now = datetime.datetime.now(datetime.UTC)
+    call.revised_opens_at, call.revised_closes_at = now - datetime.timedelta(days=1), now + datetime.timedelta(days=1)
+    call.save()
+    team, member = world["team"], world["members"][0]
+    client.force_login(member)
+    client.post(reverse("incubation:revised", kwargs={"pk": team.pk}), {"start": "1"})
+    v2 = team.versions.get(number=2)
+
+    def step(key):
+        return reverse("incubation:revised_step", kwargs={"pk": team.pk, "step": key})
+
+    form = read_form(client, step("need"), button="Save")
+    form["social_need"] = ""  # emptied: still saved, listed at review
+    response = form.submit(button="goto=impact")
+    assert response.status_code == 302 and response.url == step("impact")
+    v2.refresh_from_db()
+    assert v2.social_need == ""
+    review = client.get(step("review")).content.decode()
+    assert f'<a href="{step("need")}">Step 2: Need and target groups</a>' in review
+    assert "Describe the social need." in review
+    form = read_form(client, step("need"), button="Save")
+    form["social_need"] = "Giovani senza lavoro a Mirafiori."
+    assert form.submit(button="Save").status_code == 302
+    assert "Describe the social need." not in client.get(step("review")).content.decode()
+
+    form = read_form(client, step("solution"), button="Save")  # a tab left open
+    services.submit_revised_proposal(team, by=member)
+    form["solution"] = "Un forno aperto anche la domenica."
+    response = form.submit(button="Save")
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "The revised proposal has been submitted and can no longer be changed." in body
+    assert "Un forno aperto anche la domenica." in body
+    v2.refresh_from_db()
+    assert v2.solution != "Un forno aperto anche la domenica." and v2.frozen

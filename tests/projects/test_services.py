@@ -93,8 +93,9 @@ def test_budget_total_is_exact_decimal():
 
 
 @pytest.mark.django_db
-def test_budget_formset_total_and_cap_on_the_form():
-    from projects.forms import BudgetFormSet, BudgetStepForm, check_budget
+def test_budget_formset_total_and_cap_checked_at_submission():
+    from projects.forms import BudgetFormSet, BudgetStepForm
+    from projects.services import save_step, submission_problems
 
     proposal = ProposalFactory()
     version = proposal.versions.get()
@@ -105,20 +106,26 @@ def test_budget_formset_total_and_cap_on_the_form():
         "lines-1-category": "works", "lines-1-description": "Lavori", "lines-1-amount": "20000.00",
     }
     formset = BudgetFormSet(data, instance=version, prefix="lines")
-    form = BudgetStepForm(data, instance=version, call=proposal.call)
     assert not formset.is_valid()  # three decimals are refused next to the amount
     data["lines-0-amount"] = "50000.00"
     formset = BudgetFormSet(data, instance=version, prefix="lines")
     form = BudgetStepForm(data, instance=version, call=proposal.call)
-    assert not check_budget(form, formset, proposal.call)
+    # A draft takes a request above its lines; submission names the problem on the budget step.
+    assert form.is_valid() and formset.is_valid()
     assert formset.total() == Decimal("70000.00")
-    assert "exceeds the total" in form.errors["requested_grant"][0]
+    save_step(version, form, formset)
+    problems = [m for step, m in submission_problems(version) if step == "budget"]
+    assert any("exceeds the total" in m for m in problems)
     data["requested_grant"] = "140000.01"
     data["lines-1-amount"] = "200000.00"
+    data.update({"lines-INITIAL_FORMS": "2", "lines-0-id": str(version.budget_lines.all()[0].pk),
+                 "lines-1-id": str(version.budget_lines.all()[1].pk)})
     form = BudgetStepForm(data, instance=version, call=proposal.call)
     formset = BudgetFormSet(data, instance=version, prefix="lines")
-    assert not check_budget(form, formset, proposal.call)
-    assert "maximum" in form.errors["requested_grant"][0]
+    assert form.is_valid() and formset.is_valid()
+    save_step(version, form, formset)
+    problems = [m for step, m in submission_problems(version) if step == "budget"]
+    assert any("maximum" in m for m in problems) and not any("exceeds the total" in m for m in problems)
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from projects.models import Attachment, Invitation, Membership, Organisation, Proposal, ProposalStatus
-from projects.services import submit_proposal
+from projects.services import submission_problems, submit_proposal
 from tests.pdf_text import pdf_is_tagged_pdfa, pdf_text
 from tests.projects.factories import (
     MembershipFactory,
@@ -187,20 +187,31 @@ def test_budget_step_totals_and_cap_message(promoter_client, open_call, org):
         "lines-1-category": "works", "lines-1-description": "Lavori", "lines-1-amount": "60000.25",
         "save": "1",
     }
-    response = promoter_client.post(url, data)
+    # A draft keeps a grant above the call's maximum; the step says what submission will refuse.
+    response = promoter_client.post(url, data, follow=True)
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == url
+    assert "Draft saved at" in body
     assert "maximum of €140,000.00" in body
     assert "€160,000.75" in body  # the total is shown
-    assert not proposal.versions.get().budget_lines.exists()  # nothing saved while invalid
-    data["requested_grant"] = "140000.00"
-    response = promoter_client.post(url, data)
-    assert response.status_code == 302
+    version = proposal.versions.get()
+    assert version.budget_total() == Decimal("160000.75") and version.requested_grant == Decimal("150000.00")
+    assert ("budget", "The requested grant (€150,000.00) exceeds the call's maximum of €140,000.00.") in (
+        submission_problems(version))
+    lines = list(version.budget_lines.all())
+    data.update({"requested_grant": "140000.00", "lines-INITIAL_FORMS": "2", "lines-0-id": str(lines[0].pk),
+                 "lines-1-id": str(lines[1].pk)})
+    body = promoter_client.post(url, data, follow=True).content.decode()
+    assert "maximum of" not in body
     version = proposal.versions.get()
     assert version.budget_total() == Decimal("160000.75") and version.requested_grant == Decimal("140000.00")
+    # What cannot be stored is refused beside its field, and the page keeps everything typed.
     data["lines-1-amount"] = "abc"
+    data["lines-0-description"] = "Educatori e coordinamento"
     response = promoter_client.post(url, data)
-    assert response.status_code == 200 and "Enter an amount in euros, e.g. 85,000.00." in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 200 and "Enter an amount in euros, e.g. 85,000.00." in body
+    assert "This step has not been saved" in body and 'value="Educatori e coordinamento"' in body
 
 
 def test_attachment_upload_checks_content(promoter_client, draft):
