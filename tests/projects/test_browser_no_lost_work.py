@@ -54,7 +54,7 @@ def test_two_tabs_on_the_same_step_get_a_conflict_and_leaving_asks(page, draft):
     assert "Sara Verdi" in other.content() and "Un forno sociale con corsi serali." in other.content()
     assert solution_of(draft) == "Un forno sociale con corsi serali."
 
-    # Leaving that page ("Indietro") asks first; staying keeps the text.
+    # Leaving that page (the breadcrumb's "Le mie proposte") asks first; staying keeps the text.
     asked = []
 
     def stay(dialog):
@@ -62,7 +62,7 @@ def test_two_tabs_on_the_same_step_get_a_conflict_and_leaving_asks(page, draft):
         dialog.dismiss()
 
     other.on("dialog", stay)
-    other.get_by_role("link", name="Indietro").click()
+    other.locator(".breadcrumb").get_by_role("link", name="Le mie proposte").click()
     other.wait_for_timeout(1000)
     assert asked == ["beforeunload"] and other.url.endswith("/solution/")
     assert box2.input_value() == "Un emporio solidale."
@@ -79,13 +79,23 @@ def test_leaving_a_changed_step_asks_and_an_unchanged_one_does_not(page, draft):
     page.goto(f"/projects/proposals/{draft.pk}/step/need/")
     asked = []
     page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
-    page.get_by_role("link", name="Indietro").click()  # nothing typed: leaves at once
+    page.get_by_role("button", name="Indietro").click()  # moving to a step saves first: no question
     page.wait_for_url(re.compile("/project/$"))
     assert asked == []
     box = page.locator("#id_summary")
     box.click()
     box.press("End")
     box.type(" Aggiunto.")
-    page.get_by_role("link", name=re.compile("Bisogno")).first.click()
+    stepper = page.get_by_role("navigation", name="Fasi della proposta")
+    stepper.get_by_role("button", name=re.compile("Bisogno")).click()  # saved on the way, no question
     page.wait_for_url(re.compile("/need/$"))
+    assert asked == []
+    assert ProposalVersion.objects.get(proposal=draft, number=1).summary.endswith(" Aggiunto.")
+    # Leaving the proposal with a change asks first.
+    box = page.locator("#id_social_need")
+    box.click()
+    box.press("End")
+    box.type(" Altro.")
+    page.locator(".breadcrumb").get_by_role("link", name="Le mie proposte").click()
+    page.wait_for_url(lambda url: "/step/" not in url)
     assert asked == ["beforeunload"]
