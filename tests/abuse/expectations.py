@@ -123,6 +123,7 @@ EXPECTED = {
     "core:audit_log": row("login", "403", "200", "403", "403", "403", "403"),
     "core:page": row("200", "200", "200", "200", "200", "200", "200"),
     "core:private_file": row("login", "403", "200", "200", "403", "403", "403"),
+    "grants:agreement_pdf": row("login", "404", "200", "404", "404", "404", "404"),
     "grants:award": row("login", "403", "404", "403", "403", "403", "403"),
     "grants:award_list": row("login", "403", "200", "403", "403", "403", "403"),
     "grants:budget": row("login", "403", "->/grants/{grant}/", "403", "403", "403", "403"),

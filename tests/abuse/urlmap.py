@@ -94,6 +94,7 @@ def url_kwargs(o):
         "incubation:diff": {"pk": v.pk},
         "grants:award": {"item_pk": o.item.pk},
         "grants:detail": {"pk": o.grant.pk},
+        "grants:agreement_pdf": {"pk": o.grant.pk},
         "grants:budget": {"pk": o.grant.pk},
         "grants:sign": {"pk": o.grant.pk},
         "grants:tranches": {"pk": o.grant.pk},
