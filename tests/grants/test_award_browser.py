@@ -56,8 +56,8 @@ def test_awarding_less_than_proposed_needs_a_reason_and_the_act_is_published(pag
     # A visitor reaches the transparency table from the footer of a public page.
     page.context.clear_cookies()
     page.goto("/")
-    page.locator("footer").get_by_role("link", name="Trasparenza: contributi concessi").click()
-    page.get_by_role("heading", name="Contributi concessi").wait_for()
+    page.locator("footer").get_by_role("link", name="Trasparenza: contributi assegnati").click()
+    page.get_by_role("heading", name="Contributi assegnati").wait_for()
     row = page.get_by_role("row").filter(has_text=org.legal_name).inner_text()
     assert "90.000,00" in row and "n. 2019 04567" in row and "28 ottobre 2019" in row
     assert "Dott.ssa Maria Bianchi" in row
