@@ -12,7 +12,7 @@ TEST_SQLITE_URL ?= sqlite:///$(CURDIR)/var/test/tsf.sqlite3
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tsf)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 
-.PHONY: run test install install-test messages makemessages lint check browser-deps pdf-deps clean
+.PHONY: run test install install-test messages makemessages lint check browser-deps pdf-deps clean security
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found): set PYTHON=..."; exit 1; }
@@ -108,3 +108,18 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/4
 .PHONY: bench
 bench: install messages
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m tsf.bench $(BENCH_ARGS)
+
+# The security check (README, "Security check"): the demo on a free local port (SECURITY_PORT, a port
+# or LOW-HIGH, to pick it), scanned by wapiti anonymously and as each role, one after the other;
+# reports in var/security/. Wapiti (pyproject's `security` extra) gets its own environment: its pins
+# do not fit Django's. SECURITY_ARGS goes to `python -m tsf.security` (--roles, --scan-seconds, ...).
+SECURITY_VENV := var/security/venv
+$(SECURITY_VENV)/.installed: pyproject.toml
+	@mkdir -p var/security
+	$(PYTHON) -m venv $(SECURITY_VENV)
+	$(SECURITY_VENV)/bin/pip install --quiet --upgrade pip
+	$(SECURITY_VENV)/bin/pip install --quiet $$($(PYTHON) -c 'import shlex, tomllib; print(" ".join(shlex.quote(r) for r in tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["security"]))')
+	@touch $@
+
+security: install messages $(SECURITY_VENV)/.installed
+	nice -n 10 $(PY) -m tsf.security --wapiti $(SECURITY_VENV)/bin/wapiti $(if $(SECURITY_PORT),--port $(SECURITY_PORT)) $(SECURITY_ARGS)
