@@ -217,7 +217,7 @@ def scan_once(args, base, role, cookie, out, attempt):
     store = Path(tempfile.mkdtemp(prefix="tsf-wapiti-", dir=shm if os.path.isdir(shm) else None))
     cmd = [args.wapiti, "-u", base + "/", "--scope", "folder", "-m", args.modules,
            "--max-scan-time", str(args.scan_seconds), "--max-attack-time", str(args.attack_seconds),
-           "-d", str(args.depth), "--max-links-per-page", "40", "--max-files-per-dir", "8",
+           "-d", str(args.depth), "--max-links-per-page", "20", "--max-files-per-dir", "8",
            "--max-parameters", "30", "-S", "polite", "--tasks", "4", "-t", "20",
            "--flush-session", "--store-session", str(store / "session"),
            "--store-config", str(store / "config"), "--no-bugreport", "-v", "1",
@@ -232,9 +232,9 @@ def scan_once(args, base, role, cookie, out, attempt):
     if attempt == 1:
         log(f"== wapiti as {role} (crawl {args.scan_seconds:g} s, each module {args.attack_seconds:g} s at most)")
     budget = args.scan_seconds + len(args.modules.split(",")) * args.attack_seconds
-    with open(out / f"{role}.log", "w") as log_file:
+    with open(out / f"{role}{'' if attempt == 1 else '-again'}.log", "w") as log_file:
         try:
-            subprocess.run(cmd, stdout=log_file, stderr=subprocess.STDOUT, timeout=budget * 2 + 120,  # noqa: S603
+            subprocess.run(cmd, stdout=log_file, stderr=subprocess.STDOUT, timeout=budget * 1.5 + 90,  # noqa: S603
                            check=False)
         except subprocess.TimeoutExpired:
             log(f"   wapiti as {role} overran its time and was stopped")
