@@ -392,6 +392,9 @@ def minutes(request, pk):
         return export_response(fmt, f"minutes-{rnd.call.slug}-{rnd.kind}", [str(h) for h in MINUTES_HEADERS], rows)
     ctx = {"rnd": rnd, "call": rnd.call, "decision": decision, "frozen": frozen,
            "grants_total": services.grants_total(decision), "tie_break": _tie_break(rnd)}
+    if fmt == "decision-pdf":
+        return pdf_response(request, "assessment/staff/decision_pdf.html", {**ctx, "printed_at": timezone.now()},
+                            filename=f"{_('decision')}-{rnd.call.slug}-{rnd.kind}")
     if fmt == "pdf":
         ctx.update(selectors.minutes_record(rnd), printed_at=timezone.now())
         return pdf_response(request, "assessment/staff/minutes_pdf.html", ctx,

@@ -399,6 +399,56 @@ def test_minutes_pdf_reads_back_the_committee_conflicts_scores_and_ranking(clien
     assert "Dirigente Anna Verdi" in text
 
 
+def test_funding_decision_pdf_carries_its_municipal_act(client, assessors, staff_user):
+    """The funding decision downloads as its own document: the act (number, date the Italian way,
+    official), each proposal's outcome and grant, and the official's signature block."""
+    from datetime import date
+
+    from django.utils import translation
+
+    from tests.pdf_text import pdf_is_tagged_pdfa, pdf_text
+
+    r = RoundFactory(kind=AssessmentRound.Kind.FINAL, version_number=2, quota=1, title="Finanziamento 2030")
+    r.call.total_budget = Decimal("200000.00")
+    r.call.max_grant = Decimal("140000.00")
+    r.call.save()
+    make_criteria(r)
+    add_committee(r, assessors)
+    ps = [make_proposal(r.call, status="revised_submitted", v2=True) for _ in range(2)]
+    for i, p in enumerate(ps):
+        submit_scores(assign_cleared(r, p, assessors[0]), [9 - i, 5, 5])
+        submit_scores(assign_cleared(r, p, assessors[1]), [8 - i, 6, 4])
+    close(r)
+    services.apply_decision(r, by=staff_user, outcomes=services.proposed_outcomes(r, selectors.ranking(r)),
+                            minutes="Verbale")
+    Decision.objects.filter(round=r).update(act_number="2030 04322", act_date=date(2030, 6, 4),
+                                            act_official="Dirigente Anna Verdi")
+    _login(client, staff_user)
+    with translation.override("it"):
+        url = reverse("assessment:minutes", kwargs={"pk": r.pk})
+        assert "Scarica la decisione con il suo atto (PDF)" in client.get(url).content.decode()
+        response = client.get(url + "?format=decision-pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="decisione-')
+    assert pdf_is_tagged_pdfa(response.content)
+    text = pdf_text(response.content)
+    assert "Decisione · Finanziamento 2030" in text
+    assert "Atto dirigenziale" in text
+    assert "Determinazione dirigenziale n. 2030 04322 del 4 giugno 2030 (Dirigente Anna Verdi)" in text
+    assert "L'esito per ciascuna proposta" in text and "Finanziat" in text
+    assert all(p.protocol_number in text for p in ps)
+    assert "Firme" in text and "Dirigente Anna Verdi" in text
+    # Not the minutes: the committee's scores stay in the minutes' own document.
+    assert "Punteggi di ciascun valutatore" not in text
+
+
+def test_decision_pdf_is_for_staff_only(client, decided, assessors):
+    rnd = decided[0]
+    _login(client, assessors[0])
+    response = client.get(reverse("assessment:minutes", kwargs={"pk": rnd.pk}) + "?format=decision-pdf")
+    assert response.status_code in (302, 403) and response.get("Content-Type") != "application/pdf"
+
+
 def _minutes_pdf_queries(client, rnd):
     url = reverse("assessment:minutes", kwargs={"pk": rnd.pk}) + "?format=pdf"
     with CaptureQueriesContext(connection) as ctx:
