@@ -113,3 +113,21 @@ def test_report_autosave_of_an_invalid_form_saves_nothing(client, signed, promot
     answer = autosave(form)
     assert answer.status_code == 422 and answer.json()["status"] == "invalid"
     assert Report.objects.get(pk=report.pk).activities == ""
+
+
+def test_blank_extra_rows_are_ignored_unless_something_was_typed(client, signed, promoter_user, staff_user):
+    """The shared formset base (tsf.core.forms.TypedRowsFormSet): a blank extra row, even with
+    spaces typed in it, never blocks saving the rest; a row with something in it is checked."""
+    client.force_login(promoter_user)
+    report = signed.reports.order_by("number").first()
+    url = reverse("grants:report_edit", kwargs={"pk": report.pk})
+    form = read_form(client, url, field="activities")
+    form["activities"] = "Laboratori."
+    form["exp-0-supplier"] = "   "  # only spaces: still blank
+    assert form.submit(button="Save as draft").status_code == 302
+    assert Report.objects.get(pk=report.pk).activities == "Laboratori."
+    form = read_form(client, url, field="activities")
+    form["exp-0-supplier"] = "Ditta Rossi"  # something typed: the row is checked
+    response = form.submit(button="Save as draft")
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert not report.expenses.exists()
