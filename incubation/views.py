@@ -454,6 +454,7 @@ class RevisionSteps(StepEngine):
             "deadline_text": _("Version 2 can be submitted until %(when)s (Rome time).") % {
                 "when": date_format(timezone.localtime(self.call.revised_closes_at), "j F Y, H:i")}
             if self.call.revised_closes_at else "",
+            "deadline": self.call.revised_closes_at,
             "attachments_intro": _("Version 2 starts with the attachments of version 1: remove what is out of "
                                    "date and add the new documents. Version 1 keeps its own."),
             "back_link": {"url": self.blocked_url(), "label": _("Back to the revised proposal")},

@@ -332,6 +332,7 @@ class ProposalSteps(StepEngine):
             "heading": self.version.title or _("New proposal"),
             "subheading": f"{self.call.title} · {self.proposal.organisation.legal_name}",
             "deadline_text": _("The call closes on %(when)s (Rome time).") % {"when": when},
+            "deadline": self.call.closes_at,
             "submit_note": _("Submissions are accepted until %(when)s (Rome time), checked on the server's clock.")
             % {"when": when},
             "submit_url": reverse("projects:submit", kwargs={"pk": self.proposal.pk}),
