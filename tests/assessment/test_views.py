@@ -436,6 +436,7 @@ def test_funding_decision_pdf_carries_its_municipal_act(client, assessors, staff
     assert "Atto dirigenziale" in text
     assert "Determinazione dirigenziale n. 2030 04322 del 4 giugno 2030 (Dirigente Anna Verdi)" in text
     assert "L'esito per ciascuna proposta" in text and "Finanziat" in text
+    assert "90.000,00" in text  # the grant proposed for the first, the Italian way
     assert all(p.protocol_number in text for p in ps)
     assert "Firme" in text and "Dirigente Anna Verdi" in text
     # Not the minutes: the committee's scores stay in the minutes' own document.
