@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from calls.models import Call
 from projects.services import proposal_people
 from tsf.accounts.models import User
+from tsf.accounts.permissions import require_perm
 from tsf.accounts.services import grant_role
 from tsf.core import audit, versioning
 from tsf.core.sharing import site_url
@@ -93,6 +94,7 @@ def save_programme(*, by, instance=None, call=None, edit=None, **fields):
     """Create the acceleration programme of `call`, or change `instance`. A change may not leave a
     camp of the programme outside its dates. `edit` (the form's versioning.Edit): refused with
     versioning.EditConflict when the programme was saved after the form was loaded."""
+    require_perm(by, "acceleration.manage")
     unknown = set(fields) - set(PROGRAMME_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -170,6 +172,7 @@ def save_camp(programme, *, by, instance=None, agenda=(), edit=None, **fields):
     within the programme's dates and end after it starts, the agenda within the camp's hours, and
     the places may not go below the registrations already approved: the camp's row is locked, as
     `approve_registration` does, so an approval cannot slip in between the count and the save."""
+    require_perm(by, "acceleration.manage")
     unknown = set(fields) - set(CAMP_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -234,6 +237,7 @@ def save_camp(programme, *, by, instance=None, agenda=(), edit=None, **fields):
 
 def delete_agenda_item(item, *, by):
     """Remove an item from a camp's agenda (the audit entry is on the camp)."""
+    require_perm(by, "acceleration.manage")
     with transaction.atomic():
         locked = AgendaItem.objects.select_for_update().select_related("camp").filter(pk=item.pk).first()
         if locked is None:
@@ -248,6 +252,7 @@ def delete_agenda_item(item, *, by):
 
 def invite_to_camp(camp, *, email, full_name="", kind, by):
     """Send (once) an invitation e-mail with the registration link."""
+    require_perm(by, "acceleration.manage")
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
         invitation, created = CampInvitation.objects.get_or_create(
@@ -265,6 +270,7 @@ def invite_to_camp(camp, *, email, full_name="", kind, by):
 def schedule_pitches(camp, *, by, minutes=7):
     """A pitch for each funded team of the programme's call that has none yet, in ranking order.
     Returns the pitches created."""
+    require_perm(by, "acceleration.manage")
     from assessment.selectors import funded_items
 
     with transaction.atomic():
@@ -299,6 +305,7 @@ def save_pitches(camp, *, by, rows):
     not in `rows` too) and all of them together must fit in the camp's hours. The camp's row is
     locked, as `schedule_pitches` does, so a pitch added meanwhile is counted. Raises InvalidInput
     whose `item_errors` are keyed by the index in `rows`; writes one audit entry per changed pitch."""
+    require_perm(by, "acceleration.manage")
     with transaction.atomic():
         camp = Camp.objects.select_for_update().get(pk=camp.pk)
         existing = {p.pk: p for p in camp.pitches.select_for_update().order_by("order", "pk")}
@@ -399,6 +406,7 @@ def approve_registration(registration, *, by):
     """Approve within the camp's capacity: the camp row is locked, so two approvals at the same
     time cannot both take the last place. Gives the person the mentor role (creating the account
     if needed) and tells them, with a link to choose a password when they have none."""
+    require_perm(by, "acceleration.manage")
     with transaction.atomic():
         camp = Camp.objects.select_for_update().get(pk=registration.camp_id)
         reg = CampRegistration.objects.select_for_update().get(pk=registration.pk)
@@ -424,6 +432,7 @@ def approve_registration(registration, *, by):
 
 
 def reject_registration(registration, *, by):
+    require_perm(by, "acceleration.manage")
     with transaction.atomic():
         reg = CampRegistration.objects.select_for_update().get(pk=registration.pk)
         if reg.status == RegistrationStatus.APPROVED:
@@ -549,6 +558,7 @@ def resolve_request(req, *, by):
 
 
 def offer_slot(*, by, starts_at, minutes, place):
+    require_perm(by, "acceleration.manage")
     with transaction.atomic():
         slot = SupportSlot.objects.create(starts_at=starts_at, minutes=minutes, place=place, offered_by=by)
         audit.record(by, "support.offer", slot)
@@ -634,6 +644,7 @@ def delete_action(action, *, by):
 
 def publish_opportunity(opportunity, *, by):
     """Publish once and tell exactly the teams the opportunity fits. Returns the proposals told."""
+    require_perm(by, "acceleration.manage")
     with transaction.atomic():
         opp = FundingOpportunity.objects.select_for_update().get(pk=opportunity.pk)
         if opp.is_published:
@@ -653,6 +664,7 @@ def publish_opportunity(opportunity, *, by):
 
 
 def unpublish_opportunity(opportunity, *, by):
+    require_perm(by, "acceleration.manage")
     with transaction.atomic():
         FundingOpportunity.objects.filter(pk=opportunity.pk).update(is_published=False)
         audit.record(by, "opportunity.unpublish", opportunity, changes={"is_published": [True, False]})

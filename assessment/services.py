@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from projects.models import Membership, Proposal
 from projects.services import ProposalError, change_status, proposal_people
 from tsf.accounts.models import User
-from tsf.accounts.permissions import require_role
+from tsf.accounts.permissions import require_perm, require_role
 from tsf.core import audit, versioning
 from tsf.core.money import euro
 from tsf.notifications.services import notify
@@ -53,6 +53,7 @@ class AssessmentError(ProposalError):
 
 @transaction.atomic
 def save_round(form, *, by) -> AssessmentRound:
+    require_perm(by, "assessment.manage")
     creating = form.instance.pk is None
     if not creating:  # EditConflict: saved meanwhile by someone else, nothing applied
         versioning.claim(form.instance, form.edit() if hasattr(form, "edit") else None, by=by)
@@ -66,6 +67,7 @@ def save_round(form, *, by) -> AssessmentRound:
 @transaction.atomic
 def create_round(call, *, by, criteria=(), assessors=(), **fields) -> AssessmentRound:
     """Create a round with its criteria [(name, max_points, weight[, description])] and committee."""
+    require_perm(by, "assessment.manage")
     rnd = AssessmentRound.objects.create(call=call, **fields)
     for i, c in enumerate(criteria):
         name, max_points, weight, *rest = c
@@ -85,6 +87,7 @@ def _ensure_not_decided(rnd):
 @transaction.atomic
 def save_criteria(rnd, formset, *, by):
     """Save the criteria formset; once scores exist only names and descriptions may change."""
+    require_perm(by, "assessment.manage")
     _ensure_not_decided(rnd)
     if Score.objects.filter(criterion__round=rnd, value__isnull=False).exists():
         for form in formset.forms:
@@ -102,6 +105,7 @@ def save_criteria(rnd, formset, *, by):
 def set_committee(rnd, assessors, *, by):
     """The committee is exactly `assessors` (users with the assessor role). A member with
     assignments cannot be removed."""
+    require_perm(by, "assessment.manage")
     wanted = {u.pk: u for u in assessors}
     not_assessors = [u for u in wanted.values() if not u.has_role("assessor")]
     if not_assessors:
@@ -134,6 +138,7 @@ def conflicted_pairs(call, assessor_ids=None):
 
 @transaction.atomic
 def assign(rnd, proposal, assessor, *, by) -> Assignment:
+    require_perm(by, "assessment.manage")
     _ensure_not_decided(rnd)
     if proposal.call_id != rnd.call_id:
         raise AssessmentError(_("The proposal belongs to another call."))
@@ -168,6 +173,7 @@ def _notify_assigned(rnd, counts: dict, assessors):
 
 @transaction.atomic
 def unassign(assignment, *, by):
+    require_perm(by, "assessment.manage")
     if assignment.status == Assignment.Status.SUBMITTED:
         raise AssessmentError(_("A submitted assessment cannot be removed: reopen it first."))
     _ensure_not_decided(assignment.round)
@@ -184,6 +190,7 @@ def auto_assign(rnd, *, per_proposal=None, by) -> list[Assignment]:
     organisation, nor one already assigned.
     Returns the new assignments. A proposal for which not enough members are free is left short
     (the page says so)."""
+    require_perm(by, "assessment.manage")
     _ensure_not_decided(rnd)
     per_proposal = per_proposal or rnd.assessors_per_proposal
     AssessmentRound.objects.select_for_update().get(pk=rnd.pk)  # one auto-assignment at a time
@@ -248,6 +255,7 @@ def declaration_for(assignment):
 def declare_conflict(assignment, *, has_conflict: bool, reason: str = "", by) -> ConflictDeclaration:
     """The assessor's declaration before reading the proposal. With a conflict the assignment
     leaves their list (deleted), staff are told and can reassign the proposal."""
+    require_role(by, "assessor")
     if by.pk != assignment.assessor_id:
         raise AssessmentError(_("Only the assigned assessor can make this declaration."))
     if declaration_for(assignment) is not None:
@@ -319,6 +327,7 @@ def save_draft(assignment, *, by, scores: dict, strengths="", weaknesses="", fee
     of bounds are refused (a draft may leave some empty); nothing changes once the round has closed
     (`now`: the time of the action, the clock by default). `edit` (the form's versioning.Edit):
     refused with versioning.EditConflict when the scores were saved after the form was loaded (two tabs)."""
+    require_role(by, "assessor")
     assignment = Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
     _check_editable(assignment, by, now)
     versioning.claim(assignment, edit, by=by)
@@ -340,6 +349,7 @@ def save_draft(assignment, *, by, scores: dict, strengths="", weaknesses="", fee
 def submit_assessment(assignment, *, by, now=None) -> Assignment:
     """Lock the assessment: every criterion must have points within its bounds, and the team
     needs strengths and weaknesses; before the round closes (`now`: the clock by default)."""
+    require_role(by, "assessor")
     now = now or timezone.now()
     assignment = Assignment.objects.select_for_update().select_related("round", "proposal").get(pk=assignment.pk)
     _check_editable(assignment, by, now)
@@ -363,6 +373,7 @@ def submit_assessment(assignment, *, by, now=None) -> Assignment:
 @transaction.atomic
 def reopen_assessment(assignment, *, by, reason: str) -> Assignment:
     """Staff reopen a submitted assessment with a reason (audited); the assessor is told."""
+    require_perm(by, "assessment.manage")
     reason = (reason or "").strip()
     if not reason:
         raise AssessmentError(_("Give the reason for reopening the assessment."))
@@ -491,6 +502,7 @@ def apply_decision(rnd, *, by, outcomes: dict, minutes: str = "", override_reaso
     The act that approves it (number, date, official) is stored with it; a reason for deciding
     with assessments missing is kept in the decision and added to the minutes.
     """
+    require_perm(by, "assessment.manage")
     rnd = AssessmentRound.objects.select_for_update().select_related("call").get(pk=rnd.pk)
     rows = selectors.ranking(rnd)
     override_reason = (override_reason or "").strip()
@@ -555,6 +567,7 @@ def _notify_outcomes(rnd, decision, rows):
 
 @transaction.atomic
 def publish_ranking(decision, *, by) -> Decision:
+    require_perm(by, "assessment.manage")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.published_at:
         raise AssessmentError(_("The ranking is already published."))

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tsf.accounts.permissions import require_perm
 from tsf.core import audit, versioning
 
 from .models import RESERVED_SLUGS, Post, Tag
@@ -63,6 +64,7 @@ def save_post(form, gallery_formset, *, by):
     """Save the editor's form and gallery; the publication choice of the form applies. Refused
     (versioning.EditConflict, nothing saved) when the post was saved by someone else after the form
     was loaded."""
+    require_perm(by, "blog.change_post" if form.instance.pk else "blog.add_post")
     creating = form.instance.pk is None
     if not creating:
         versioning.claim(form.instance, form.edit(), by=by)
@@ -88,6 +90,7 @@ def save_post(form, gallery_formset, *, by):
 
 @transaction.atomic
 def publish_now(post: Post, *, by):
+    require_perm(by, "blog.publish_post", post)
     before = audit.snapshot(post, TRACKED)
     _apply_publication(post, "now")
     post.save(update_fields=["status", "publish_at"])
@@ -97,6 +100,7 @@ def publish_now(post: Post, *, by):
 
 @transaction.atomic
 def schedule(post: Post, when, *, by):
+    require_perm(by, "blog.publish_post", post)
     if when is None or when <= timezone.now():
         raise ValueError("A scheduled publication needs a date and time in the future")
     before = audit.snapshot(post, TRACKED)
@@ -108,6 +112,7 @@ def schedule(post: Post, when, *, by):
 
 @transaction.atomic
 def unpublish(post: Post, *, by):
+    require_perm(by, "blog.publish_post", post)
     before = audit.snapshot(post, TRACKED)
     post.status = Post.Status.DRAFT
     post.save(update_fields=["status"])
@@ -117,6 +122,7 @@ def unpublish(post: Post, *, by):
 
 @transaction.atomic
 def delete_post(post: Post, *, by):
+    require_perm(by, "blog.delete_post", post)
     audit.record(by, "blog.post.delete", post, changes={"title": [post.title, None]})
     files = [post.cover_image] if post.cover_image else []
     files += [img.image for img in post.images.all()]

@@ -4,6 +4,7 @@ when and by whom a deadline moved."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tsf.accounts.permissions import require_perm
 from tsf.core import audit, versioning
 from tsf.core.money import euro
 
@@ -48,6 +49,7 @@ def save_call(form, *, by, reason: str = "") -> Call:
 
     Refused (CallError, nothing saved): a maximum grant above the programme's cap; a change of
     the call's dates after it opened without a `reason` (kept in the `call.dates_change` entry)."""
+    require_perm(by, "calls.manage_call")
     instance = form.instance
     is_new = instance.pk is None
     before = {}
@@ -78,6 +80,7 @@ def save_call(form, *, by, reason: str = "") -> Call:
 @transaction.atomic
 def save_call_extras(formset, *, by, what: str):
     """Save a documents or FAQ formset of a call, auditing additions and removals."""
+    require_perm(by, "calls.manage_call")
     saved = formset.save()
     call = formset.instance
     for obj in saved:

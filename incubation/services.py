@@ -28,6 +28,7 @@ from projects.services import (
     submission_problems,
 )
 from tsf.accounts.models import User
+from tsf.accounts.permissions import require_perm
 from tsf.core import audit, versioning
 from tsf.notifications.services import notify
 
@@ -52,8 +53,7 @@ class LabError(ProposalError):
 
 
 def _require(user, perm, obj, message=None):
-    if not user.has_perm(perm, obj):
-        raise LabError(message or _("You are not allowed to do this for this team."))
+    require_perm(user, perm, obj, message or _("You are not allowed to do this for this team."), error=LabError)
 
 
 def team_members(proposal) -> list:
@@ -69,6 +69,7 @@ def _in_lab(lab: Lab, proposal: Proposal):
 
 @transaction.atomic
 def create_lab(call: Call, form, *, by) -> Lab:
+    require_perm(by, "incubation.manage_lab")
     if Lab.objects.filter(call=call).exists():
         raise LabError(_("This call already has its lab."))
     lab = form.save(commit=False)
@@ -84,6 +85,7 @@ LAB_FIELDS = ("name", "incubator_name", "description_it", "description_en", "sta
 @transaction.atomic
 def update_lab(form, *, by) -> Lab:
     versioning.claim(form.instance, form.edit(), by=by)  # EditConflict: saved meanwhile, nothing applied
+    require_perm(by, "incubation.manage_lab", form.instance)
     before = audit.snapshot(Lab.objects.get(pk=form.instance.pk), LAB_FIELDS)
     lab = form.save()
     changes = audit.diff(lab, LAB_FIELDS, before)
@@ -94,6 +96,7 @@ def update_lab(form, *, by) -> Lab:
 
 @transaction.atomic
 def add_workshop(lab: Lab, form, *, by) -> Workshop:
+    require_perm(by, "incubation.manage_lab", lab)
     workshop = form.save(commit=False)
     workshop.lab = lab
     if Workshop.objects.filter(lab=lab, number=workshop.number).exists():
@@ -106,6 +109,7 @@ def add_workshop(lab: Lab, form, *, by) -> Workshop:
 @transaction.atomic
 def save_workshop_item(workshop: Workshop, form, *, kind: str, by):
     """Add or change a session, a deliverable or a material of a workshop (from its form)."""
+    require_perm(by, "incubation.manage_lab", workshop.lab)
     obj = form.save(commit=False)
     obj.workshop = workshop
     created = obj.pk is None
@@ -121,6 +125,7 @@ def save_workshop_item(workshop: Workshop, form, *, kind: str, by):
 @transaction.atomic
 def delete_workshop_item(obj, *, kind: str, by):
     """Delete a session or a deliverable, unless teams' records already point to it."""
+    require_perm(by, "incubation.manage_lab", obj.workshop.lab)
     if kind == "session" and obj.attendances.exists():
         raise LabError(_("Attendance has been recorded for this session: it cannot be deleted."))
     if kind == "deliverable" and obj.submissions.exists():

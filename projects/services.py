@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from calls.models import Call
 from tsf.accounts.models import User
+from tsf.accounts.permissions import require_perm
 from tsf.accounts.services import grant_role
 from tsf.core import audit, versioning
 from tsf.core.i18n import later
@@ -472,6 +473,7 @@ def record_admissibility(proposal: Proposal, *, by, eligible_applicant: bool, do
     admissible' outcome needs the reason. Correcting an outcome already recorded needs the reason
     for the correction (kept in the audit entry). The act that approves the admissibility list
     (number, date, official) is stored with the check."""
+    require_perm(by, "projects.check_admissibility", proposal)
     checklist = [eligible_applicant, documents_complete, budget_within_limits, submitted_on_time]
     if outcome == AdmissibilityCheck.Outcome.ADMISSIBLE and not all(checklist):
         raise ProposalError(_("A proposal is admissible only when every item of the checklist is met."),
@@ -534,6 +536,7 @@ def _check_can_be_public(proposal: Proposal):
 def save_public_page(form, *, by) -> PublicProject:
     """Staff write a project's public page (summary, image, grant amount...). Audited on the
     proposal. Publishing is a separate action."""
+    require_perm(by, "projects.manage_proposals")
     page = form.instance
     _check_can_be_public(page.proposal)
     creating = page.pk is None
@@ -552,6 +555,7 @@ def save_public_page(form, *, by) -> PublicProject:
 
 @transaction.atomic
 def publish_public_page(page: PublicProject, *, by) -> PublicProject:
+    require_perm(by, "projects.manage_proposals")
     page = PublicProject.objects.select_for_update().select_related("proposal").get(pk=page.pk)
     _check_can_be_public(page.proposal)
     if not page.summary.strip():
@@ -567,6 +571,7 @@ def publish_public_page(page: PublicProject, *, by) -> PublicProject:
 
 @transaction.atomic
 def unpublish_public_page(page: PublicProject, *, by, note: str = "") -> PublicProject:
+    require_perm(by, "projects.manage_proposals")
     page = PublicProject.objects.select_for_update().select_related("proposal").get(pk=page.pk)
     if not page.is_published:
         return page

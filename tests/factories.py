@@ -31,3 +31,11 @@ class UserFactory(factory.django.DjangoModelFactory):
             from allauth.mfa.totp.internal.auth import TOTP
 
             TOTP.activate(self, extracted if isinstance(extracted, str) else "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+
+
+def office():
+    """A staff member of the programme office, for test data made through the services (which refuse an
+    actor without the role, tsf.accounts.permissions)."""
+    user = User.objects.filter(email="programme.office@example.org").first()
+    return user or UserFactory(email="programme.office@example.org", full_name="Ufficio Programma",
+                               roles=["staff"], mfa="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")

@@ -10,6 +10,7 @@ from assessment import services
 from assessment.models import AssessmentRound, Assignment, ConflictDeclaration, Criterion, Score
 from projects.models import Membership, Proposal, ProposalVersion
 from tests.calls.factories import CallFactory
+from tests.factories import office
 from tests.projects.factories import OrganisationFactory
 
 
@@ -64,7 +65,7 @@ ACT = {"act_number": "2019 01234", "act_date": "2019-02-27", "act_official": "Do
 
 
 def add_committee(rnd, assessors):
-    services.set_committee(rnd, assessors, by=None)
+    services.set_committee(rnd, assessors, by=office())
 
 
 def assign_cleared(rnd, proposal, assessor):

@@ -16,6 +16,7 @@ from tests.assessment.factories import (
     make_proposal,
 )
 from tests.assessment.factories import submit_scores as write_scores
+from tests.factories import office
 
 
 def _count(client, url):
@@ -52,7 +53,7 @@ def test_my_assignments_page_flat(client, assessors, make_user):
     add_committee(small, [lonely, busy])
     for i in range(30):
         p = make_proposal(small.call)
-        assign_cleared(small, p, busy) if i % 2 else services.assign(small, p, busy, by=None)
+        assign_cleared(small, p, busy) if i % 2 else services.assign(small, p, busy, by=office())
         if i < 2:
             assign_cleared(small, p, lonely)
     client.force_login(lonely)

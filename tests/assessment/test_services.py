@@ -20,6 +20,7 @@ from tests.assessment.factories import (
     make_proposal,
     submit_scores,
 )
+from tests.factories import office
 from tsf.core.models import AuditEntry
 from tsf.notifications import deadlines
 from tsf.notifications.models import Notification
@@ -33,7 +34,7 @@ def test_auto_assign_spreads_evenly_and_skips_conflicts(rnd, assessors, make_use
     # assessors[0] declared a conflict with the first proposal (in this call) earlier.
     ConflictDeclaration.objects.create(round=rnd, proposal=proposals[0], assessor=assessors[0], has_conflict=True,
                                        reason="Lavoro per l'ente.")
-    new = services.auto_assign(rnd, per_proposal=2, by=None)
+    new = services.auto_assign(rnd, per_proposal=2, by=office())
     assert len(new) == 20
     load = Counter(a.assessor_id for a in new)
     assert max(load.values()) - min(load.values()) <= 1  # 20 over 4: five each
@@ -41,20 +42,20 @@ def test_auto_assign_spreads_evenly_and_skips_conflicts(rnd, assessors, make_use
     pairs = list(Assignment.objects.filter(round=rnd).values_list("proposal_id", "assessor_id"))
     assert len(pairs) == len(set(pairs))  # never twice the same
     # Running it again changes nothing: every proposal has its two.
-    assert services.auto_assign(rnd, per_proposal=2, by=None) == []
+    assert services.auto_assign(rnd, per_proposal=2, by=office()) == []
 
 
 def test_assign_by_hand_refuses_conflict_duplicate_and_outsider(rnd, assessors, make_user):
     p = make_proposal(rnd.call)
-    services.assign(rnd, p, assessors[0], by=None)
+    services.assign(rnd, p, assessors[0], by=office())
     with pytest.raises(services.AssessmentError, match="already assigned"):
-        services.assign(rnd, p, assessors[0], by=None)
+        services.assign(rnd, p, assessors[0], by=office())
     ConflictDeclaration.objects.create(round=rnd, proposal=p, assessor=assessors[1], has_conflict=True, reason="x")
     with pytest.raises(services.AssessmentError, match="conflict"):
-        services.assign(rnd, p, assessors[1], by=None)
+        services.assign(rnd, p, assessors[1], by=office())
     outsider = make_user(roles=["assessor"])
     with pytest.raises(services.AssessmentError, match="not in the committee"):
-        services.assign(rnd, p, outsider, by=None)
+        services.assign(rnd, p, outsider, by=office())
 
 
 def test_declaring_a_conflict_removes_the_assignment_and_tells_staff(rnd, assessors, staff_user):
@@ -254,6 +255,6 @@ def test_members_of_the_applicant_are_never_assigned(rnd, assessors):
     member = assessors[0]
     p = make_proposal(rnd.call, member=member)
     with pytest.raises(services.AssessmentError, match="member of the applicant organisation"):
-        services.assign(rnd, p, member, by=None)
-    services.auto_assign(rnd, per_proposal=3, by=None)
+        services.assign(rnd, p, member, by=office())
+    services.auto_assign(rnd, per_proposal=3, by=office())
     assert member.pk not in set(Assignment.objects.filter(proposal=p).values_list("assessor_id", flat=True))

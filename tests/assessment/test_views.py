@@ -20,6 +20,7 @@ from tests.assessment.factories import (
     make_proposal,
     submit_scores,
 )
+from tests.factories import office
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -183,7 +184,7 @@ def test_assessor_sees_proposal_and_files_only_when_assigned_and_cleared(client,
     assert client.get(proposal_url).status_code == 404
     assert client.get(file_url).status_code in (403, 404)
     # Assigned, no declaration yet: still nothing, and the scoring page sends to the declaration.
-    a = services.assign(rnd, p, me, by=None)
+    a = services.assign(rnd, p, me, by=office())
     assert client.get(proposal_url).status_code == 404
     assert client.get(file_url).status_code in (403, 404)
     response = client.get(reverse("assessment:score", kwargs={"pk": a.pk}))
@@ -198,7 +199,7 @@ def test_assessor_sees_proposal_and_files_only_when_assigned_and_cleared(client,
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     # Another assessor, assigned but with a conflict: 404 and the assignment has gone.
     other = assessors[1]
-    b = services.assign(rnd, p, other, by=None)
+    b = services.assign(rnd, p, other, by=office())
     _login(client, other)
     response = client.post(reverse("assessment:declare", kwargs={"pk": b.pk}), {"answer": "yes", "reason": ""})
     assert "Explain the conflict of interest." in response.content.decode()
@@ -292,7 +293,7 @@ def test_my_assignments_progress_and_deadline(client, rnd, assessors):
     ps = [make_proposal(rnd.call) for _ in range(3)]
     submit_scores(assign_cleared(rnd, ps[0], assessors[0]), [1, 1, 1])
     assign_cleared(rnd, ps[1], assessors[0])
-    services.assign(rnd, ps[2], assessors[0], by=None)
+    services.assign(rnd, ps[2], assessors[0], by=office())
     _login(client, assessors[0])
     response = client.get(reverse("assessment:mine"))
     page = response.content.decode()

@@ -1,8 +1,6 @@
 """allauth adapter: allauth's e-mails (verification, password reset, security notices) go through
 the outbox, in the recipient's language, so that they are never lost when the mail server is down;
 after signing in, a person reads the portal in their preferred language."""
-import math
-
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -28,12 +26,10 @@ def _recipient(email, context):
 
 def lockout_minutes() -> int:
     """How long the per-account limit of failed sign-ins lasts, in whole minutes (at least 1)."""
-    from allauth.core.internal.ratelimit import parse_rates
+    from .allauth_internals import minutes, rate_limit_seconds
 
-    rates = parse_rates(settings.ACCOUNT_RATE_LIMITS.get("login_failed") or "") if isinstance(
-        settings.ACCOUNT_RATE_LIMITS, dict) else []
-    seconds = max((r.duration for r in rates if r.per == "key"), default=300)
-    return max(1, math.ceil(seconds / 60))
+    limits = settings.ACCOUNT_RATE_LIMITS if isinstance(settings.ACCOUNT_RATE_LIMITS, dict) else {}
+    return minutes(rate_limit_seconds(limits.get("login_failed") or "", "key") or 300)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -61,6 +57,7 @@ class AccountAdapter(DefaultAccountAdapter):
             recipient=user,
         )
 
+    # allauth_internals.LOGIN_ATTEMPTS_KEY_METHOD (no public hook for the key of that limit)
     def _get_login_attempts_cache_key(self, request, **credentials):
         """Failed sign-ins are counted per account AND client address (ACCOUNT_RATE_LIMITS
         "login_failed"): guessing passwords from one address is stopped, but nobody elsewhere can lock

@@ -106,8 +106,33 @@ class StaffRequiredMixin(RoleRequiredMixin):
 staff_required = role_required("staff")
 
 
+def _refuse(actor, message, allowed, error=PermissionDenied):
+    """Raise `error` with `message`; or, when the actor's roles waiting for two-factor
+    authentication would allow it (`allowed()` asked as if the session had used TOTP), say so."""
+    if actor is not None and getattr(actor, "gated_roles", None):
+        actor.session_mfa = True
+        try:
+            would = allowed()
+        finally:
+            actor.session_mfa = False
+        if would:
+            message = _("This action needs two-factor authentication in this session: enter your password and "
+                        "the code from your authenticator app first.")
+    raise error(message)
+
+
 def require_role(actor, *roles):
     """For services: refuse an actor who may not use any of `roles` now. A role waiting for two-factor
     authentication in the actor's session gives nothing here either (the actor is request.user)."""
-    if actor is None or not actor.has_role(*roles):
-        raise PermissionDenied(_("This action is reserved to: %(roles)s.") % {"roles": ", ".join(roles)})
+    if actor is None or not actor.is_authenticated or not actor.has_role(*roles):
+        _refuse(actor, _("This action is reserved to: %(roles)s.") % {"roles": ", ".join(roles)},
+                lambda: actor.has_role(*roles))
+
+
+def require_perm(actor, perm, obj=None, message=None, *, error=PermissionDenied):
+    """For services: refuse an actor to whom the rule the pages ask (`perm`, django-rules, on `obj`)
+    says no; like the pages, a role waiting for two-factor authentication in the actor's session gives
+    nothing. Every privileged service starts with this or `require_role` (one way, everywhere); `error`
+    is the app's own refusal where its pages show it as a message (e.g. incubation's LabError)."""
+    if actor is None or not actor.is_authenticated or not actor.has_perm(perm, obj):
+        _refuse(actor, message or _("You are not allowed to do this."), lambda: actor.has_perm(perm, obj), error)
