@@ -676,6 +676,7 @@ def unpublish_opportunity(opportunity, *, by):
 def save_opportunity(form, *, by):
     """Save a funding opportunity of the catalogue (staff). Refused (versioning.EditConflict,
     nothing saved) when it was saved by someone else after the form was loaded."""
+    require_perm(by, "acceleration.manage")
     if form.instance.pk:
         versioning.claim(form.instance, form.edit(), by=by)
     obj = form.save(commit=False)

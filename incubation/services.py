@@ -84,8 +84,8 @@ LAB_FIELDS = ("name", "incubator_name", "description_it", "description_en", "sta
 
 @transaction.atomic
 def update_lab(form, *, by) -> Lab:
-    versioning.claim(form.instance, form.edit(), by=by)  # EditConflict: saved meanwhile, nothing applied
     require_perm(by, "incubation.manage_lab", form.instance)
+    versioning.claim(form.instance, form.edit(), by=by)  # EditConflict: saved meanwhile, nothing applied
     before = audit.snapshot(Lab.objects.get(pk=form.instance.pk), LAB_FIELDS)
     lab = form.save()
     changes = audit.diff(lab, LAB_FIELDS, before)

@@ -67,6 +67,9 @@ def _calls(o):
         "acceleration.approve_registration": lambda by: acceleration.approve_registration(o.registration, by=by),
         "acceleration.reject_registration": lambda by: acceleration.reject_registration(o.registration, by=by),
         "acceleration.offer_slot": lambda by: acceleration.offer_slot(by=by, starts_at=soon, minutes=30, place="Via Roma"),
+        "acceleration.save_opportunity": lambda by: acceleration.save_opportunity(
+            SimpleNamespace(instance=o.opportunity), by=by),
+        "assessment.close_round": lambda by: assessment.close_round(o.round, by=by),
         "acceleration.publish_opportunity": lambda by: acceleration.publish_opportunity(o.opportunity, by=by),
         "acceleration.unpublish_opportunity": lambda by: acceleration.unpublish_opportunity(o.opportunity, by=by),
         "calls.save_call": lambda by: calls.save_call(SimpleNamespace(instance=o.open_call), by=by),
