@@ -118,3 +118,14 @@ def test_a_blind_rounds_declaration_still_shows_who_applies(client, db, assessor
     assert "Cooperativa Aurora, Associazione Zefiro" in page
     assert "The round is blind" in page
     assert "Un progetto di quartiere." not in page  # still nothing of the proposal's content
+
+
+def test_the_audit_log_reads_an_automatic_assignment(rnd, assessors, staff_user):
+    """auto_assign counts the new assignments under the round's reverse relation "assignments": the
+    audit log's sentences (and its export) read it instead of failing on a field without a label."""
+    from tsf.core.audit_text import change_sentences
+
+    make_proposal(rnd.call)
+    services.auto_assign(rnd, per_proposal=1, by=staff_user)
+    entry = AuditEntry.objects.get(action="assessment.auto_assign")
+    assert any("assignments" in sentence and "1" in sentence for sentence in change_sentences(entry))

@@ -85,9 +85,11 @@ def _field(model, name):
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # A reverse relation (e.g. a round's "assignments", counted by auto_assign) has no label of its own.
+    return field if hasattr(field, "verbose_name") else None
 
 
 def value_text(value, field=None) -> str:
