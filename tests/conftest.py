@@ -1,6 +1,8 @@
 """Fixtures shared by the whole suite: people with roles, logged-in clients, the real services,
 and a Chromium driven by Playwright for browser tests."""
+import datetime
 import os
+import time
 
 import pytest
 
@@ -122,12 +124,26 @@ def redis_url(settings):
     return url
 
 
+def _uses_fixture(item, name):
+    """The test asks for the fixture `name` (not a parametrize argument of that name)."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return name in getattr(item, "fixturenames", ()) and name not in params
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """On SQLite (the default install, and `make test`'s first run) the tests marked
+    """Every test that drives Chromium (the `page` or `browser` fixture) or serves the live server is
+    marked `browser`, whether or not its module says so, so that `-m "not browser"` leaves out every
+    Playwright test. On SQLite (the default install, and `make test`'s first run) the tests marked
     `postgres_only` are deselected, as `-m "not postgres_only"` would, whatever `-m` the command
-    gives: they are reported as deselected, never skipped, and run in the PostgreSQL run."""
+    gives: they are reported as deselected, never skipped, and run in the PostgreSQL run.
+    Runs first, so that the markers added here are seen by `-m`."""
     from django.conf import settings
 
+    for item in items:
+        if not item.get_closest_marker("browser") and any(
+                _uses_fixture(item, name) for name in ("page", "browser", "live_server")):
+            item.add_marker(pytest.mark.browser)
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return
     keep, drop = [], []
@@ -136,6 +152,38 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+# The clock -----------------------------------------------------------------------------------
+
+# Every test runs at a pinned moment, not at the hour the suite happens to run: a Wednesday
+# morning in Rome, far from midnight, the end of a month and the changes of summer time, so that
+# the factories' "now + 10 days" and "now - 2 days" never cross a day, a month or a clock change
+# that the real clock would make them cross. The pinned clock ticks (a test sees time pass as it
+# runs), and it is continuous across the run: the n-th second of the session is PINNED_NOW plus
+# n seconds, so what a module- or session-scoped fixture made is never "in the future" for a later
+# test. A test that freezes its own moment (`freeze_time(...)`) nests inside it.
+# Tests that the process's clock cannot reach run on the real clock, and must not depend on the
+# hour: those marked `browser` (Chromium and the live server's thread), and those marked
+# `real_clock` (a real Celery worker or a subprocess).
+PINNED_NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+_session_started = time.monotonic()
+
+
+def runs_on_the_real_clock(item):
+    return bool(item.get_closest_marker("browser") or item.get_closest_marker("real_clock"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if runs_on_the_real_clock(item):
+        yield
+        return
+    from freezegun import freeze_time
+
+    moment = PINNED_NOW + datetime.timedelta(seconds=time.monotonic() - _session_started)
+    with freeze_time(moment, tick=True, ignore=["_pytest.", "pluggy."]):
+        yield
 
 
 @pytest.fixture

@@ -90,6 +90,7 @@ def test_a_failing_job_does_not_stop_the_others(monkeypatch):
     assert "deadline-reminders: failed" in output and "outbox-resend-pending: 1" in output
 
 
+@pytest.mark.real_clock  # a subprocess reads the real clock: the row is an hour old on any clock
 @pytest.mark.django_db(transaction=True)
 def test_every_minute_beside_the_server_until_stopped(tmp_path):
     """The background process that `make run` starts, on the same database as the server: it runs
