@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from .models import (
     AccelerationProgramme,
@@ -95,9 +96,9 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingOpportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(TranslationAdmin):
     list_display = ("title", "funder", "kind", "deadline", "is_published")
     list_filter = ("kind", "is_published")
-    search_fields = ("title", "funder")
+    search_fields = ("title_it", "title_en", "funder")
     filter_horizontal = ("themes", "districts")
     readonly_fields = ("is_published", "published_at")

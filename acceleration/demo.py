@@ -180,6 +180,58 @@ OPPORTUNITIES = [
      "150000", [], [], ["social_enterprise", "coop_a", "coop_b"]),
 ]
 
+# The catalogue's English titles and descriptions (shown under /en/), by Italian title.
+OPPORTUNITIES_EN = {
+    "Bando Vivomeglio": (
+        "Vivomeglio call",
+        "Support for projects that improve the quality of life of people with disabilities and frail older people, "
+        "with social activities, autonomy and inclusion."),
+    "Bando Housing sociale e abitare di comunità": (
+        "Social housing and community living call",
+        "Collaborative housing and support towards living independently for families in difficulty."),
+    "Programma Torino e le Alpi – Comunità in rete": (
+        "Turin and the Alps programme – Communities in a network",
+        "Local networks and community spaces that strengthen social cohesion in the neighbourhoods."),
+    "Bando Diamoci una mossa – Sport e inclusione": (
+        "Let's get moving call – Sport and inclusion",
+        "Sport as a means of inclusion for children and young people of the outer neighbourhoods."),
+    "Crowdfunding civico della Città di Torino": (
+        "City of Turin civic crowdfunding",
+        "Fundraising campaigns for neighbourhood projects: the City doubles the donations raised up to 50% of "
+        "the target."),
+    "Produzioni dal basso – Call per l'innovazione sociale": (
+        "Produzioni dal basso – Social innovation call",
+        "Crowdfunding campaigns with co-funding for community welfare and job-inclusion projects."),
+    "Ginger – Crowdfunding per il Terzo settore": (
+        "Ginger – Crowdfunding for the third sector",
+        "Campaign coaching and a platform for third-sector organisations."),
+    "Buoni servizio per l'inserimento lavorativo": (
+        "Service vouchers for job placement",
+        "Job-placement pathways for unemployed and disadvantaged people (ROP ESF)."),
+    "WeCaRe – Welfare cantiere regionale": (
+        "WeCaRe – Regional welfare workshop",
+        "Social innovation in local welfare, with partnerships of public bodies, the third sector and businesses."),
+    "Bando Periferie al centro": (
+        "Outskirts at the centre call",
+        "Care of the commons and regeneration of abandoned spaces in Turin's outer neighbourhoods."),
+    "Fondo per l'innovazione sociale": (
+        "Social Innovation Fund",
+        "Feasibility studies and social innovation pilots promoted with local authorities."),
+    "Bando Con i Bambini – Comunità educanti": (
+        "Con i Bambini call – Educating communities",
+        "Tackling educational poverty among children with educating communities of schools, families and the "
+        "third sector."),
+    "AMIF – Integrazione dei cittadini di Paesi terzi": (
+        "AMIF – Integration of third-country nationals",
+        "Transnational projects for the social and economic integration of migrants."),
+    "ESF+ Social Innovation+": (
+        "ESF+ Social Innovation+",
+        "Transfer and scaling of social innovations tested successfully, in a European partnership."),
+    "Social Impact Investment – Fondo di garanzia": (
+        "Social Impact Investment – Guarantee fund",
+        "Loans on favourable terms for social enterprises with a measurable impact plan."),
+}
+
 
 def _programme_and_camp(call, staff):
     programme, _ = AccelerationProgramme.objects.get_or_create(
@@ -315,10 +367,15 @@ def _catalogue(staff):
     today = timezone.localdate()
     themes = {t.code: t for t in ImpactTheme.objects.all()}
     for (title, funder, kind, description, days, lo, hi, theme_codes, districts, forms) in OPPORTUNITIES:
-        if FundingOpportunity.objects.filter(title=title, funder=funder).exists():
+        title_en, description_en = OPPORTUNITIES_EN[title]
+        existing = FundingOpportunity.objects.filter(title_it=title, funder=funder)
+        if existing.exists():
+            # A demo seeded before the English versions.
+            existing.filter(title_en__isnull=True).update(title_en=title_en, description_en=description_en)
             continue
         opp = FundingOpportunity.objects.create(
-            title=title, funder=funder, kind=kind, description=description, deadline=today + timedelta(days=days),
+            title=title, title_en=title_en, funder=funder, kind=kind, description=description,
+            description_en=description_en, deadline=today + timedelta(days=days),
             amount_min=Decimal(lo) if lo else None, amount_max=Decimal(hi) if hi else None,
             legal_forms=[f for f in forms if f in LegalForm.values], url=_link(funder), is_published=True,
             published_at=timezone.now(), created_by=staff)

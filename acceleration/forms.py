@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from calls.models import Call, District, ImpactTheme, LegalForm
 from tsf.core.forms import AmountField, DateTimeField, HttpsURLField, TypedRowsModelFormSet
 from tsf.core.keptuploads import KeepUploadsMixin
+from tsf.core.model_i18n import EnglishVersionsForm
 from tsf.core.uploads import DocumentValidator
 from tsf.core.versioning import VersionedFormMixin
 
@@ -133,15 +134,15 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class OpportunityForm(VersionedFormMixin, forms.ModelForm):
+class OpportunityForm(VersionedFormMixin, EnglishVersionsForm):
     legal_forms = forms.MultipleChoiceField(label=_("Eligible legal forms"), choices=LegalForm.choices,
                                             required=False, widget=forms.CheckboxSelectMultiple,
                                             help_text=_("None selected: any legal form."))
 
     class Meta:
         model = FundingOpportunity
-        fields = ["funder", "title", "kind", "description", "deadline", "amount_min", "amount_max", "themes",
-                  "districts", "legal_forms", "url"]
+        fields = ["funder", "title_it", "title_en", "kind", "description_it", "description_en", "deadline",
+                  "amount_min", "amount_max", "themes", "districts", "legal_forms", "url"]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "themes": forms.CheckboxSelectMultiple, "districts": forms.CheckboxSelectMultiple}
         field_classes = {"url": HttpsURLField, "amount_min": AmountField, "amount_max": AmountField}

@@ -122,7 +122,9 @@ def opportunities_for(proposal, today=None):
 
 def filter_opportunities(qs, *, q="", theme=None, district=None, legal_form="", kind=""):
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(funder__icontains=q) | Q(description__icontains=q))
+        # Both versions of the texts: a person finds an opportunity by the words of either language.
+        qs = qs.filter(Q(title_it__icontains=q) | Q(title_en__icontains=q) | Q(funder__icontains=q)
+                       | Q(description_it__icontains=q) | Q(description_en__icontains=q))
     if kind:
         qs = qs.filter(kind=kind)
     return qs.filter(_eligibility_filter([theme.pk] if theme else None, district.pk if district else None,

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from .models import (
     AssessmentRound,
@@ -24,7 +25,7 @@ class CommitteeInline(admin.TabularInline):
 
 
 @admin.register(AssessmentRound)
-class AssessmentRoundAdmin(admin.ModelAdmin):
+class AssessmentRoundAdmin(TranslationAdmin):
     list_display = ("title", "call", "kind", "version_number", "opens_at", "closes_at", "quota")
     list_filter = ("kind", "call")
     inlines = [CriterionInline, CommitteeInline]

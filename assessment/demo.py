@@ -116,11 +116,20 @@ def _fill_data(ctx, call):
     ctx.data["funded_2018"] = list(selectors.funded_items(call))
 
 
+# The rounds' English titles (shown under /en/).
+ROUND_TITLES_EN = {
+    AssessmentRound.Kind.SELECTION: "Selection for the Incubation Lab 2018",
+    AssessmentRound.Kind.FINAL: "Final assessment 2018",
+}
+
+
 def seed(ctx):
     call = ctx.data.get("call_2018") or Call.objects.filter(slug="torino-social-factory-2018").first()
     if call is None:
         return
     if AssessmentRound.objects.filter(call=call).exists():
+        for kind, title_en in ROUND_TITLES_EN.items():  # a demo seeded before the English versions
+            AssessmentRound.objects.filter(call=call, kind=kind, title_en__isnull=True).update(title_en=title_en)
         _fill_data(ctx, call)
         return
     rng = random.Random(4)
@@ -148,7 +157,8 @@ def seed(ctx):
     # 1. Selection for the Incubation Lab ------------------------------------------------------
     sel = services.create_round(
         call, by=staff, criteria=CRITERIA_SELECTION, assessors=assessors,
-        kind=AssessmentRound.Kind.SELECTION, title="Selezione per l'Incubation Lab 2018", version_number=1,
+        kind=AssessmentRound.Kind.SELECTION, title="Selezione per l'Incubation Lab 2018",
+        title_en=ROUND_TITLES_EN[AssessmentRound.Kind.SELECTION], version_number=1,
         opens_at=_rome(2018, 2, 5), closes_at=_rome(2018, 2, 23, 18), combine=AssessmentRound.Combine.MEAN,
         others_scores=AssessmentRound.OthersScores.NEVER, show_identity=False,
         disagreement_threshold=Decimal("20.00"), quota=call.incubation_quota, assessors_per_proposal=2,
@@ -211,7 +221,8 @@ def seed(ctx):
     # 3. Final assessment ----------------------------------------------------------------------
     fin = services.create_round(
         call, by=staff, criteria=CRITERIA_FINAL, assessors=assessors,
-        kind=AssessmentRound.Kind.FINAL, title="Valutazione finale 2018", version_number=2,
+        kind=AssessmentRound.Kind.FINAL, title="Valutazione finale 2018", title_en=ROUND_TITLES_EN[AssessmentRound.Kind.FINAL],
+        version_number=2,
         opens_at=_rome(2018, 7, 2), closes_at=_rome(2018, 7, 13, 18), combine=AssessmentRound.Combine.MEDIAN,
         others_scores=AssessmentRound.OthersScores.AFTER_OWN, show_identity=True,
         disagreement_threshold=Decimal("20.00"), quota=call.funding_quota, assessors_per_proposal=2,

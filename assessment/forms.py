@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsf.accounts.models import User
 from tsf.core.forms import AmountField, AmountInput, DateTimeField, TypedRowsInlineFormSet
+from tsf.core.model_i18n import EnglishVersionsForm
 from tsf.core.versioning import VersionedFormMixin
 
 from .models import AssessmentRound, Criterion
@@ -18,10 +19,10 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class RoundForm(VersionedFormMixin, forms.ModelForm):
+class RoundForm(VersionedFormMixin, EnglishVersionsForm):
     class Meta:
         model = AssessmentRound
-        fields = ["kind", "title", "version_number", "opens_at", "closes_at", "combine", "others_scores",
+        fields = ["kind", "title_it", "title_en", "version_number", "opens_at", "closes_at", "combine", "others_scores",
                   "show_identity", "disagreement_threshold", "quota", "assessors_per_proposal"]
         widgets = {"opens_at": DateTimeInput(), "closes_at": DateTimeInput(),
                    "version_number": forms.Select(choices=[(1, _("Version 1 (as submitted)")),

@@ -41,7 +41,7 @@ from .models import (
     Score,
 )
 
-ROUND_FIELDS = ("kind", "title", "version_number", "opens_at", "closes_at", "combine", "others_scores",
+ROUND_FIELDS = ("kind", "title_it", "title_en", "version_number", "opens_at", "closes_at", "combine", "others_scores",
                 "show_identity", "disagreement_threshold", "quota", "assessors_per_proposal")
 
 

@@ -287,15 +287,15 @@ def test_opportunity_catalogue_public_and_staff(client, world):
     assert as_user(client, world["a"]).get(url("opportunities_staff")).status_code == 403
     client.force_login(world["staff"])
     resp = client.post(url("opportunity_new"), {
-        "funder": "Compagnia di San Paolo", "title": "Bando Ricerca", "kind": "foundation", "description": "x",
+        "funder": "Compagnia di San Paolo", "title_it": "Bando Ricerca", "kind": "foundation", "description_it": "x",
         "deadline": "2031-03-31", "amount_min": "50000", "amount_max": "10000", "url": "https://www.compagniadisanpaolo.it/"})
     assert resp.status_code == 200 and "amount_max" in resp.context["form"].errors
     resp = client.post(url("opportunity_new"), {
-        "funder": "Compagnia di San Paolo", "title": "Bando Ricerca", "kind": "foundation", "description": "x",
+        "funder": "Compagnia di San Paolo", "title_it": "Bando Ricerca", "kind": "foundation", "description_it": "x",
         "deadline": "2031-03-31", "amount_min": "10000", "amount_max": "50000.50",
         "url": "https://www.compagniadisanpaolo.it/", "legal_forms": ["aps"]})
     assert resp.status_code == 302
-    opp = FundingOpportunity.objects.get(title="Bando Ricerca")
+    opp = FundingOpportunity.objects.get(title_it="Bando Ricerca")
     assert not opp.is_published and opp.legal_forms == ["aps"] and str(opp.amount_max) == "50000.50"
     client.post(url("opportunity_publish", pk=opp.pk))
     opp.refresh_from_db()

@@ -103,7 +103,7 @@ def test_round_create_and_setup_with_criteria_and_committee(client, staff_user, 
     call = CallFactory()
     _login(client, staff_user)
     url = reverse("assessment:round_create", kwargs={"call_pk": call.pk})
-    data = {"kind": "selection", "title": "Selezione", "version_number": 1, "opens_at": "2030-02-05T09:00",
+    data = {"kind": "selection", "title_it": "Selezione", "version_number": 1, "opens_at": "2030-02-05T09:00",
             "closes_at": "2030-02-01T09:00", "combine": "mean", "others_scores": "never", "show_identity": "on",
             "disagreement_threshold": "20", "quota": 25, "assessors_per_proposal": 2}
     response = client.post(url, data)
