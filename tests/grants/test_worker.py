@@ -13,7 +13,9 @@ from tests.tsf.test_outbox_worker import real_worker  # noqa: F401 - the fixture
 from tsf.notifications import tasks
 from tsf.notifications.models import DeadlineReminder, Notification
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A real worker: on the real clock (Celery and kombu time their polling with it); the report is due in two days
+# of the local date, which holds at any hour.
+pytestmark = [pytest.mark.real_clock, pytest.mark.django_db(transaction=True)]
 
 
 def _wait_for(predicate, timeout=15.0):

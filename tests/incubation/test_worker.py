@@ -11,7 +11,8 @@ from tests.tsf.test_outbox_worker import _wait_for, real_worker  # noqa: F401 - 
 from tsf.notifications import tasks
 from tsf.notifications.models import Notification
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# A real worker: on the real clock; the session starts 12 hours from now, inside the reminder's 24 hours at any hour.
+pytestmark = [pytest.mark.services, pytest.mark.real_clock, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_real_worker_sends_the_session_reminder_once(real_worker):  # noqa: F811

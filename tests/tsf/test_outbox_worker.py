@@ -16,6 +16,10 @@ from tsf.notifications import tasks
 from tsf.notifications.models import Notification, OutboxEmail
 from tsf.notifications.services import notify
 
+# Celery and kombu time their connections, retries and polling with the clock: these tests run on the real
+# clock (`real_clock`), and measure only moments relative to it (a row two minutes old, an hour later).
+pytestmark = pytest.mark.real_clock
+
 CLOSED_PORT_BROKER = "redis://127.0.0.1:6390/0"
 
 
