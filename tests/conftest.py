@@ -179,10 +179,16 @@ def pytest_runtest_protocol(item, nextitem):
     if runs_on_the_real_clock(item):
         yield
         return
+    import freezegun.api
     from freezegun import freeze_time
 
+    # Every call to the clock reads the pinned one, whoever makes it: freezegun would otherwise give
+    # the real time to a call made a few frames under a module of its ignore list (a request served
+    # in a `threading.Thread`, a function called right from pytest). The modules of that list keep
+    # their own references to the real clock (threading's timeouts stay real).
+    freezegun.api.call_stack_inspection_limit = 0
     moment = PINNED_NOW + datetime.timedelta(seconds=time.monotonic() - _session_started)
-    with freeze_time(moment, tick=True, ignore=["_pytest.", "pluggy."]):
+    with freeze_time(moment, tick=True):
         yield
 
 
