@@ -58,8 +58,8 @@ def test_a_funding_opportunity_saved_over_a_newer_version_changes_nothing(client
     client.force_login(staff_user)
     other = Client()
     other.force_login(staff_user)
-    assert_conflict_keeps_text(mine=client, theirs=other, url=url("opportunity_edit", pk=opp.pk), field="title",
+    assert_conflict_keeps_text(mine=client, theirs=other, url=url("opportunity_edit", pk=opp.pk), field="title_it",
                                state=lambda: FundingOpportunity.objects.values().get(pk=opp.pk),
                                who=staff_user.full_name, their_value="Bando Vivomeglio 2019",
                                my_value="Bando Vivomeglio (seconda edizione)")
-    assert FundingOpportunity.objects.get(pk=opp.pk).title == "Bando Vivomeglio (seconda edizione)"
+    assert FundingOpportunity.objects.get(pk=opp.pk).title_it == "Bando Vivomeglio (seconda edizione)"

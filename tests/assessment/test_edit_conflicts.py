@@ -45,6 +45,6 @@ def test_round_setup_saved_over_a_newer_version_changes_nothing(client, rnd, sta
                 sorted(rnd.criteria.values_list("name", "max_points", "weight")))
 
     assert_conflict_keeps_text(mine=client, theirs=other, url=reverse("assessment:round_setup", kwargs={"pk": rnd.pk}),
-                               field="round-title", state=state, who=staff_user.full_name,
+                               field="round-title_it", state=state, who=staff_user.full_name,
                                their_value="Selezione (titolo del collega)", my_value="Selezione per l'Incubation Lab")
-    assert AssessmentRound.objects.get(pk=rnd.pk).title == "Selezione per l'Incubation Lab"
+    assert AssessmentRound.objects.get(pk=rnd.pk).title_it == "Selezione per l'Incubation Lab"
