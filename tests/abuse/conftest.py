@@ -70,7 +70,14 @@ def _build_world():
     draft_post = Post.objects.filter(status="draft").order_by("pk").first()
     published_post = Post.objects.filter(status="published").order_by("pk").first()
     opportunity = FundingOpportunity.objects.filter(is_published=True).order_by("pk").first()
+    # A file the victim team's member chose on a form that came back with an error (kept upload).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tsf.core import keptuploads
+
+    kept = keptuploads.keep(SimpleUploadedFile("ricevuta.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64), membership.user)
     objects = SimpleNamespace(
+        kept_token=keptuploads.sign(kept),
         open_call=open_call, old_call=old_call, own_org=own_org, own_draft=own_draft,
         victim=victim, victim_org=victim.organisation, victim_member=membership.user, membership=membership,
         grant=grant, tranche=Tranche.objects.filter(grant=grant).order_by("pk").first(),

@@ -121,6 +121,8 @@ EXPECTED = {
     "calls:staff_edit": row("login", "403", "200", "403", "403", "403", "403"),
     "calls:staff_list": row("login", "403", "200", "403", "403", "403", "403"),
     "core:audit_log": row("login", "403", "200", "403", "403", "403", "403"),
+    # A kept upload answers only to the person who chose it: to everyone else it does not exist.
+    "core:kept_upload": row("404", "404", "404", "404", "404", "404", "404"),
     "core:page": row("200", "200", "200", "200", "200", "200", "200"),
     "core:private_file": row("login", "403", "200", "200", "403", "403", "403"),
     "grants:agreement_pdf": row("login", "404", "200", "404", "404", "404", "404"),

@@ -37,6 +37,7 @@ def url_kwargs(o):
     return {
         "core:private_file": {"app_label": "projects", "model_name": "attachment", "pk": o.attachment.pk, "field": "file"},
         "core:page": {"name": "privacy"},
+        "core:kept_upload": {"token": o.kept_token},
         "accounts:person_roles": {"pk": o.victim_member.pk},
         "account_confirm_email": {"key": "MQ:not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "2", "key": "not-a-real-key"},
