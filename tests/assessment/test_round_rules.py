@@ -19,6 +19,7 @@ from tests.assessment.factories import (
     make_proposal,
     submit_scores,
 )
+from tests.factories import office
 from tsf.core.models import AuditEntry
 from tsf.notifications.models import Notification, OutboxEmail
 
@@ -111,7 +112,7 @@ def test_a_blind_rounds_declaration_still_shows_who_applies(client, db, assessor
     p = make_proposal(rnd.call)
     ProposalVersion.objects.filter(proposal=p, number=1).update(partners="Cooperativa Aurora, Associazione Zefiro")
     org = p.organisation
-    a = services.assign(rnd, p, assessors[0], by=None)
+    a = services.assign(rnd, p, assessors[0], by=office())
     client.force_login(assessors[0])
     page = client.get(reverse("assessment:declare", kwargs={"pk": a.pk})).content.decode()
     assert org.legal_name in page and org.legal_representative in page

@@ -12,6 +12,7 @@ from django.utils import timezone
 from calls.models import Call, District, ImpactTheme
 from calls.reference import ensure_reference_data
 from tests.calls.factories import CallFactory, ProgrammeFactory
+from tests.factories import office
 from tsf.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +189,7 @@ def test_a_call_cannot_be_configured_above_the_programme_cap(staff_client):
     form = CallForm(instance=call)
     form.instance.max_grant = Decimal("140000.01")
     with pytest.raises(services.CallError) as exc:
-        services.save_call(form, by=None)
+        services.save_call(form, by=office())
     assert exc.value.field == "max_grant"
     call.refresh_from_db()
     assert call.max_grant == Decimal("140000.00")
