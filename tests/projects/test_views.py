@@ -410,7 +410,8 @@ def test_receipt_pdf(promoter_client, submitted, other_promoter, client):
     assert "Asociația Ștefan Łódź-Żółć" in text
     assert submitted.protocol_number in text and "Ricevuta di presentazione" in text
     assert "Torino Social Factory" in text and "Presentata il" in text
-    assert "50.000,00 €" in text and "6 dicembre 2026" in text  # Italian money and dates
+    assert "50.000,00 €" in text and "18 novembre 2026" in text  # Italian money and dates (the suite's pinned day)
+    assert "Documento generato dal portale il 18 novembre 2026" in text  # the footer in Italian too
     assert pdf_is_tagged_pdfa(response.content)  # tagged for screen readers, archivable
     promoter_client.logout()
     promoter_client.force_login(other_promoter)
