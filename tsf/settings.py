@@ -163,6 +163,10 @@ ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_REAUTHENTICATION_REQUIRED = True
 MFA_FORMS = {"reauthenticate": "tsf.accounts.forms.ReauthenticateForm"}
+# Staff and assessors (TOTP) may change their e-mail address too: allauth refuses to add one to an
+# account with two-factor unless this is on. Safe here: the change first asks for the password and the
+# code, the new address becomes the login only once confirmed from its mailbox, and the old one is told.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 MFA_ADAPTER = "tsf.accounts.adapters.MFAAdapter"

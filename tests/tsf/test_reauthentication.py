@@ -59,6 +59,22 @@ def test_changing_the_email_address_asks_the_password_then_goes_on_and_tells_the
             in notice.body_text)
 
 
+def test_an_officer_with_totp_changes_the_address_after_password_and_code(client, make_user):
+    officer = make_user("officer.old@example.org", roles=["staff"], full_name="Luca Neri")
+    client.force_login(officer)
+    response = client.post(reverse("account_email"), {"email": "officer.new@example.org", "action_add": ""})
+    assert _path(response) == REAUTH_2FA  # the password and the authenticator's code, together
+    assert not EmailAddress.objects.filter(email="officer.new@example.org").exists()
+    done = client.post(response["Location"], {"password": PASSWORD, "code": totp_now()})
+    assert _path(done) == reverse("account_email")
+    assert EmailAddress.objects.filter(email="officer.new@example.org", verified=False).exists()
+    verification = OutboxEmail.objects.get(to="officer.new@example.org")
+    key = re.search(r"/accounts/confirm-email/([^/\s]+)/", verification.body_text).group(1)
+    client.post(reverse("account_confirm_email", args=[key]))
+    assert User.objects.get(pk=officer.pk).email == "officer.new@example.org"
+    assert OutboxEmail.objects.get(event="email_changed").to == "officer.old@example.org"
+
+
 def test_a_confirmation_a_minute_ago_is_enough_for_the_next_five_minutes(client, make_user):
     from freezegun import freeze_time
 
@@ -109,7 +125,7 @@ def test_a_person_with_totp_confirms_with_password_and_code_together(client, mak
     client.force_login(officer)
     url = reverse("accounts:person_roles", args=[person.pk])
     assert client.get(url).status_code == 200  # the form opens; saving it asks for confirmation
-    response = client.post(url, {"roles": ["promoter", "tutor"]})
+    response = client.post(url, {"roles": ["promoter", "tutor"], "reason": "Affianca il laboratorio 2027"})
     assert _path(response) == REAUTH_2FA
     person.clear_role_cache()
     assert person.held_roles == {"promoter"}
@@ -143,7 +159,7 @@ def test_removing_a_role_asks_for_confirmation_and_the_person_is_told(client, ma
     person = make_user("ex.editor@example.org", roles=["promoter", "editor"], language="en")
     client.force_login(officer)
     url = reverse("accounts:person_roles", args=[person.pk])
-    response = client.post(url, {"roles": ["promoter"]})
+    response = client.post(url, {"roles": ["promoter"], "reason": "Ha lasciato la redazione"})
     client.post(response["Location"], {"password": PASSWORD, "code": totp_now()})
     person.clear_role_cache()
     assert person.held_roles == {"promoter"}
