@@ -73,9 +73,11 @@ def test_one_canonical_in_the_language_of_the_page(client, settings, language):
 def test_component_styles_are_loaded_on_every_page_not_per_page():
     """A partial (a post card, a level badge, a chart) appears on pages of other apps: its styles
     must not live in a stylesheet that only some pages link (the post-kind badge was white on
-    white on the home page). Only base.html links stylesheets; the printable pages and the
-    server-error page (no template tags, so it cannot fail) have their own."""
-    own = {"templates/base.html", "templates/500.html", "assessment/templates/assessment/print_base.html"}
+    white on the home page). Only base.html links stylesheets; the printable pages, the PDFs' base
+    (a document of its own, for WeasyPrint) and the server-error page (no template tags, so it cannot
+    fail) have their own."""
+    own = {"templates/base.html", "templates/500.html", "assessment/templates/assessment/print_base.html",
+           "templates/pdf/base.html"}
     offenders = []
     for template in ROOT.glob("**/templates/**/*.html"):
         rel = template.relative_to(ROOT).as_posix()
@@ -89,6 +91,8 @@ def test_component_styles_are_loaded_on_every_page_not_per_page():
     for sheet in [*ROOT.glob("static/**/*.css"), *ROOT.glob("*/static/**/*.css")]:
         rel = sheet.relative_to(ROOT).as_posix()
         if rel.startswith(".venv/") or rel.startswith("assessment/"):  # print.css: the printable pages
+            continue
+        if rel == "static/css/tsf-pdf.css":  # the PDFs' own stylesheet (templates/pdf/base.html)
             continue
         name = rel.split("static/", 1)[1]
         assert f"{{% static '{name}' %}}" in base, f"{name} is not linked by base.html"
