@@ -4,6 +4,7 @@ their outcome. axe-core on the scoring page and the public ranking."""
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.assessment.factories import (
     RoundFactory,
@@ -85,8 +86,18 @@ def test_assessor_scores_staff_admit_top_n_promoters_see_outcome(page, live_serv
     assert "Emporio solidale" in rows.nth(0).inner_text() and "50.00" in rows.nth(0).inner_text()
     assert "Cortile aperto" in rows.nth(1).inner_text()
     page.get_by_role("link", name="Decide from this ranking").click()
+    # The committee decides on a closed round only: staff close it first (a confirmation is asked).
+    page.get_by_role("button", name="Close the round").click()
+    page.get_by_text("The round is closed: the committee may now decide.").wait_for()
     page.get_by_label(re.compile("How many to admit")).fill("2")
     page.get_by_label("Minutes of the committee").fill("Seduta del 26 febbraio: ammesse le prime due.")
+    # The round asks for two assessments per proposal and each has one: deciding needs a reason.
+    page.get_by_label("Reason for deciding with assessments missing").fill(
+        "Il secondo valutatore ha dichiarato un conflitto: la commissione decide con una valutazione.")
+    # The municipal act that approves the decision.
+    page.get_by_label(re.compile(r"^\s*Number of the act")).fill("2027 01234")
+    page.get_by_label(re.compile(r"^\s*Date of the act")).fill(timezone.localdate().isoformat())
+    page.get_by_label(re.compile(r"^\s*Responsible official")).fill("Dott.ssa Maria Bianchi")
     page.get_by_role("button", name="Review the decision").click()
     page.get_by_role("heading", name="Confirm the decision").wait_for()
     assert "2 proposals will be admitted to the Incubation Lab" in page.content()
