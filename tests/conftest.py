@@ -170,6 +170,26 @@ PINNED_NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=datetime.timezone(dat
 _session_started = time.monotonic()
 
 
+# Modules that bind the clock's functions at import (`from time import monotonic`) must be imported
+# before the first pinned test: imported inside it, they would keep freezegun's function, which fails
+# (or lies) in every later test that runs on the real clock. Celery's tracer, run by every eager task,
+# was one: after a pinned test imported it, e-mails queued in a real-clock test were never sent.
+CLOCK_BINDING_MODULES = (
+    "celery.app.trace", "celery.worker.request", "celery.worker.state", "celery.events.state",
+    "celery.contrib.testing.worker", "celery.backends.redis", "kombu.transport.redis",
+    "kombu.transport.virtual.base", "kombu.asynchronous.timer", "kombu.utils.limits", "kombu.pidbox",
+    "kombu.simple", "billiard.common", "billiard.pool", "billiard.connection", "billiard.queues",
+    "billiard.synchronize", "redis.connection",
+)
+
+
+def pytest_sessionstart(session):
+    import importlib
+
+    for name in CLOCK_BINDING_MODULES:
+        importlib.import_module(name)
+
+
 def runs_on_the_real_clock(item):
     return bool(item.get_closest_marker("browser") or item.get_closest_marker("real_clock"))
 

@@ -218,7 +218,7 @@ def staff_set_up_a_round(staff, say, kind_label, title, version_label, quota):
     staff.get_by_role("link", name=say("Nuova sessione", "New round")).click()
     staff.get_by_role("heading", name=say("Nuova sessione di valutazione", "New assessment round")).wait_for()
     field(staff, say("Tipo", "Kind")).select_option(label=kind_label)
-    field(staff, say("Titolo", "Title")).fill(title)
+    field(staff, say("Titolo", "Title"), exact=True).fill(title)
     field(staff, say("Versione della proposta valutata", "Proposal version scored")).select_option(label=version_label)
     field(staff, say("Apertura", "Opens at")).fill(local(now - timedelta(minutes=1)))
     field(staff, say("Chiusura", "Closes at")).fill(local(now + timedelta(days=14)))
