@@ -115,6 +115,17 @@ class KeepUploadsMixin:
         if self.is_bound and uploader is not None and getattr(uploader, "is_authenticated", False):
             self._keep_uploads()
 
+    def _model_validators(self, name):
+        """A ModelForm's file field checks the content only when the model is cleaned: a file is
+        kept only once it passes those checks too (an executable renamed .pdf is never stored)."""
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        if model is None:
+            return []
+        try:
+            return model._meta.get_field(name).validators
+        except Exception:  # noqa: BLE001 - a form field with no model field of that name
+            return []
+
     def _keep_uploads(self):
         files = self.files.copy() if self.files else MultiValueDict()
         data = self.data.copy()
@@ -128,6 +139,8 @@ class KeepUploadsMixin:
             if upload:
                 try:
                     field.clean(upload)
+                    for validator in self._model_validators(name):
+                        validator(upload)  # the content check lives on the model field (UploadValidator)
                 except ValidationError:
                     data.pop(ref, None)  # the form's own check says why, next to the field
                     continue
