@@ -77,19 +77,32 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-# Every test on SQLite (TEST_SQLITE_URL; the postgres_only tests are deselected there), then every
-# test on PostgreSQL (TEST_DATABASE_URL); Redis for both (TEST_REDIS_URL). PYTEST_ARGS goes to both.
-# Both runs go to the end; the target fails when either failed.
+# Every test on SQLite (TEST_SQLITE_URL; the postgres_only tests are deselected there) and every test
+# on PostgreSQL (TEST_DATABASE_URL; the one_database layout tests are deselected there), the two runs
+# side by side (one per core), each with its own Redis database and media folders, their lines
+# prefixed [sqlite] and [postgres]. TEST_PARALLEL=0 runs them one after the other. PYTEST_ARGS goes to
+# both. Both runs go to the end; the target fails when either failed.
+TEST_PG_REDIS_URL ?= $(patsubst %/15,%/14,$(TEST_REDIS_URL))
+TEST_PARALLEL ?= 1
 test: install-test pdf-deps browser-deps messages
-	@mkdir -p var/test; status=0; \
-	echo "== The tests on SQLite ($(TEST_SQLITE_URL))"; \
-	DATABASE_URL=$(TEST_SQLITE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	  $(PY) -m pytest $(PYTEST_ARGS) || status=1; \
-	echo "== The tests on PostgreSQL ($(TEST_DATABASE_URL))"; \
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	  $(PY) -m pytest $(PYTEST_ARGS) || status=1; \
-	[ $$status = 0 ] || echo "== Failed on SQLite or PostgreSQL: see above"; \
-	exit $$status
+	@mkdir -p var/test; \
+	run() { label=$$1; db=$$2; redis=$$3; \
+	  echo "== The tests on $$label ($$db, Redis $$redis)"; \
+	  DATABASE_URL=$$db REDIS_URL=$$redis DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	    MEDIA_ROOT=$(CURDIR)/var/test/$$label/media PRIVATE_MEDIA_ROOT=$(CURDIR)/var/test/$$label/private \
+	    $(PY) -m pytest -p no:cacheprovider --durations=10 $(PYTEST_ARGS) 2>&1 | sed -u "s/^/[$$label] /"; \
+	  return $${PIPESTATUS[0]}; }; \
+	start=$$(date +%s); \
+	if [ "$(TEST_PARALLEL)" = 1 ]; then \
+	  run sqlite $(TEST_SQLITE_URL) $(TEST_REDIS_URL) & sqlite=$$!; \
+	  run postgres $(TEST_DATABASE_URL) $(TEST_PG_REDIS_URL) & postgres=$$!; \
+	  wait $$sqlite; s=$$?; wait $$postgres; p=$$?; \
+	else \
+	  run sqlite $(TEST_SQLITE_URL) $(TEST_REDIS_URL); s=$$?; \
+	  run postgres $(TEST_DATABASE_URL) $(TEST_PG_REDIS_URL); p=$$?; \
+	fi; \
+	echo "== SQLite: $$( [ $$s = 0 ] && echo passed || echo FAILED ); PostgreSQL: $$( [ $$p = 0 ] && echo passed || echo FAILED ) ($$(( ($$(date +%s) - start) / 60 )) min)"; \
+	[ $$s = 0 ] && [ $$p = 0 ]
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -136,7 +136,8 @@ def pytest_collection_modifyitems(config, items):
     marked `browser`, whether or not its module says so, so that `-m "not browser"` leaves out every
     Playwright test. On SQLite (the default install, and `make test`'s first run) the tests marked
     `postgres_only` are deselected, as `-m "not postgres_only"` would, whatever `-m` the command
-    gives: they are reported as deselected, never skipped, and run in the PostgreSQL run.
+    gives: they are reported as deselected, never skipped, and run in the PostgreSQL run. On
+    PostgreSQL, the tests marked `one_database` (layout only) are deselected the same way.
     Runs first, so that the markers added here are seen by `-m`."""
     from django.conf import settings
 
@@ -144,11 +145,13 @@ def pytest_collection_modifyitems(config, items):
         if not item.get_closest_marker("browser") and any(
                 _uses_fixture(item, name) for name in ("page", "browser", "live_server")):
             item.add_marker(pytest.mark.browser)
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
+    # One database for the tests of layout (the phone walk): they prove what Chromium draws, not what
+    # the database does, so they run in the SQLite run only (the default install), never twice.
+    unwanted = "one_database" if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" \
+        else "postgres_only"
     keep, drop = [], []
     for item in items:
-        (drop if item.get_closest_marker("postgres_only") else keep).append(item)
+        (drop if item.get_closest_marker(unwanted) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -18,7 +18,7 @@ from django.urls import reverse
 from tests.abuse.urlmap import portal_url_names
 from tests.tsf.test_demo_crawl import CRAWLED, crawl
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_database, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 SHOTS = os.environ.get("PHONE_SCREENSHOTS", "test-results/phone")
