@@ -5,6 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from tsf.accounts.models import User
+from tsf.core.acts import act_date_not_in_future
 from tsf.core.forms import AmountField, AmountInput, DateTimeField, TypedRowsInlineFormSet
 from tsf.core.model_i18n import EnglishVersionsForm
 from tsf.core.versioning import VersionedFormMixin
@@ -148,7 +149,7 @@ class DecisionActForm(forms.Form):
                     "into the minutes."))
     act_number = forms.CharField(label=_("Number of the act (determinazione dirigenziale)"), max_length=50,
                                  help_text=_("For example 2019 01234."))
-    act_date = forms.DateField(label=_("Date of the act"),
+    act_date = forms.DateField(label=_("Date of the act"), validators=[act_date_not_in_future],
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     act_official = forms.CharField(label=_("Responsible official"), max_length=200,
                                    help_text=_("Name of the official who signs the act."))

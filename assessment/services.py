@@ -25,6 +25,7 @@ from projects.services import ProposalError, change_status, proposal_people
 from tsf.accounts.models import User
 from tsf.accounts.permissions import require_perm, require_role
 from tsf.core import audit, versioning
+from tsf.core.acts import act_problems
 from tsf.core.money import euro
 from tsf.notifications.services import notify
 
@@ -490,8 +491,8 @@ def check_decision(rnd, rows, outcomes: dict, *, override_reason: str = "") -> l
 
 
 @transaction.atomic
-def apply_decision(rnd, *, by, outcomes: dict, minutes: str = "", override_reason: str = "",
-                   act_number: str = "", act_date=None, act_official: str = "") -> Decision:
+def apply_decision(rnd, *, by, outcomes: dict, act_number: str, act_date, act_official: str, minutes: str = "",
+                   override_reason: str = "") -> Decision:
     """Apply the committee's decision: all or nothing.
 
     Effects: checks `check_decision` (raises AssessmentError with every reason, nothing changed),
@@ -499,10 +500,14 @@ def apply_decision(rnd, *, by, outcomes: dict, minutes: str = "", override_reaso
     DecisionItem per ranked proposal, moves each proposal with `projects.services.change_status`
     (admitted_to_incubation / not_selected, or funded / not_funded), and tells every team its
     outcome, score and the committee's feedback. Any failure rolls everything back.
-    The act that approves it (number, date, official) is stored with it; a reason for deciding
+    Refused without the act that approves it (number, date, official: `tsf.core.acts.act_problems`),
+    which is stored with it; a reason for deciding
     with assessments missing is kept in the decision and added to the minutes.
     """
     require_perm(by, "assessment.manage")
+    act_errors = act_problems(act_number, act_date, act_official)
+    if act_errors:
+        raise AssessmentError(*act_errors.values(), field=next(iter(act_errors)))
     rnd = AssessmentRound.objects.select_for_update().select_related("call").get(pk=rnd.pk)
     rows = selectors.ranking(rnd)
     override_reason = (override_reason or "").strip()

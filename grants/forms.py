@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 from projects.models import BudgetLine
+from tsf.core.acts import act_date_not_in_future
 from tsf.core.forms import AmountField, AmountInput, TypedRowsFormSet
 from tsf.core.keptuploads import KeepUploadsMixin
 from tsf.core.money import euro
@@ -42,7 +43,7 @@ class AwardForm(forms.Form):
         help_text=_("Required when the grant is less than the committee's proposal; kept in the history."))
     act_number = forms.CharField(label=_("Number of the award act (determinazione dirigenziale)"), max_length=50,
                                  help_text=_("For example 2019 01234."))
-    act_date = forms.DateField(label=_("Date of the award act"), widget=DATE)
+    act_date = forms.DateField(label=_("Date of the award act"), widget=DATE, validators=[act_date_not_in_future])
     official = forms.CharField(label=_("Responsible official"), max_length=200,
                                help_text=_("Name of the official who signs the act."))
     confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
@@ -69,7 +70,7 @@ class PayForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE, initial=timezone.localdate)
     act_number = forms.CharField(label=_("Number of the act authorising the payment"), max_length=50,
                                  help_text=_("The determinazione di liquidazione."))
-    act_date = forms.DateField(label=_("Date of the act"), widget=DATE)
+    act_date = forms.DateField(label=_("Date of the act"), widget=DATE, validators=[act_date_not_in_future])
     act_official = forms.CharField(label=_("Responsible official"), max_length=200)
     payment_order_number = forms.CharField(label=_("Payment order number (mandato)"), max_length=50)
     payment_order_date = forms.DateField(label=_("Payment order date"), widget=DATE)
@@ -86,7 +87,7 @@ class PayForm(forms.Form):
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     act_number = forms.CharField(label=_("Number of the revocation act"), max_length=50)
-    act_date = forms.DateField(label=_("Date of the revocation act"), widget=DATE)
+    act_date = forms.DateField(label=_("Date of the revocation act"), widget=DATE, validators=[act_date_not_in_future])
     act_official = forms.CharField(label=_("Responsible official"), max_length=200)
 
 

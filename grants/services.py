@@ -29,6 +29,7 @@ from projects.services import proposal_people
 from tsf.accounts.models import User
 from tsf.accounts.permissions import require_role
 from tsf.core import audit, versioning
+from tsf.core.acts import act_problems
 from tsf.core.money import euro
 from tsf.notifications.services import notify
 
@@ -97,6 +98,12 @@ def committed_amount(call_id) -> Decimal:
     """What the call has committed: the grants not revoked."""
     return (Grant.objects.filter(call_id=call_id).exclude(status=G.REVOKED)
             .aggregate(total=Sum("amount"))["total"] or ZERO)
+
+
+def _require_act(number, when, official, *, names=("act_number", "act_date", "act_official")):
+    errors = act_problems(number, when, official, names=names)
+    if errors:
+        raise GrantError(*errors.values(), errors=errors, field=next(iter(errors)))
 
 
 def requested_amount(proposal):
@@ -196,10 +203,9 @@ def _create_reports_and_tranches(grant):
         Tranche.objects.create(grant=grant, order=order, condition=condition, report=report, amount=amount)
 
 
-def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, end_date: date | None = None,
-                amount: Decimal | None = None, legal_basis: str = "", report_interval_months: int | None = None,
-                award_reason: str = "", act_number: str = "", act_date: date | None = None, official: str = ""
-                ) -> Grant:
+def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, act_number: str, act_date: date | None,
+                official: str, end_date: date | None = None, amount: Decimal | None = None, legal_basis: str = "",
+                report_interval_months: int | None = None, award_reason: str = "") -> Grant:
     """Make the grant of a funded decision item.
 
     Locks the call's row, then sums the grants it has already made, in the same transaction:
@@ -208,9 +214,11 @@ def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, end_date:
     report schedule and the payment tranches (40/40/20), audits and tells the team.
 
     Refused (see `award_problems`): more than requested, than the committee proposed, than the
-    call's maximum or the programme's cap; less than proposed without `award_reason`. The award's
-    act (number, date, official) and the reason are stored on the grant and in the audit entry."""
+    call's maximum or the programme's cap; less than proposed without `award_reason`; without the
+    award's act (number, date, official: `tsf.core.acts.act_problems`). The act and the reason are
+    stored on the grant and in the audit entry."""
     require_role(by, "staff")
+    _require_act(act_number, act_date, official, names=("act_number", "act_date", "official"))
     cup = (cup or "").strip().upper()
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=item.proposal.call_id)
@@ -382,12 +390,13 @@ def sign_grant(grant, *, agreement, signed_on: date, by) -> Grant:
 
 
 @transaction.atomic
-def mark_tranche_paid(tranche, *, paid_on: date, by, act_number: str = "", act_date: date | None = None,
-                      act_official: str = "", payment_order_number: str = "",
-                      payment_order_date: date | None = None) -> Tranche:
+def mark_tranche_paid(tranche, *, paid_on: date, by, act_number: str, act_date: date | None, act_official: str,
+                      payment_order_number: str = "", payment_order_date: date | None = None) -> Tranche:
     """Record the payment of a payable tranche, with the act that authorises it (determinazione di
-    liquidazione: number, date, official) and the payment order (mandato: number, date)."""
+    liquidazione: number, date, official; refused without it) and the payment order (mandato:
+    number, date)."""
     require_role(by, "staff")
+    _require_act(act_number, act_date, act_official)
     tranche = Tranche.objects.select_for_update().select_related("grant").get(pk=tranche.pk)
     if tranche.status != TrancheStatus.PAYABLE:
         raise GrantError(_("Only a payable tranche can be paid: its condition is not met yet.")
@@ -430,14 +439,16 @@ def close_grant(grant, *, by) -> Grant:
 
 
 @transaction.atomic
-def revoke_grant(grant, *, by, reason: str, act_number: str = "", act_date: date | None = None,
-                 act_official: str = "") -> Grant:
-    """Revoke a grant with the reason (required) and the act of revocation; the grant stays in the
-    transparency table, marked as revoked."""
+def revoke_grant(grant, *, by, reason: str, act_number: str, act_date: date | None, act_official: str) -> Grant:
+    """Revoke a grant with the reason and the act of revocation (both required); the grant stays in
+    the transparency table, marked as revoked."""
     require_role(by, "staff")
     reason = (reason or "").strip()
+    errors = act_problems(act_number, act_date, act_official)
     if not reason:
-        raise GrantError(_("Give the reason for the revocation."), field="reason")
+        errors = {"reason": _("Give the reason for the revocation."), **errors}
+    if errors:
+        raise GrantError(*errors.values(), errors=errors, field=next(iter(errors)))
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     grant.revocation_reason, grant.revoked_at = reason, timezone.now()
     grant.revocation_act_number, grant.revocation_act_date = (act_number or "").strip(), act_date

@@ -148,6 +148,13 @@ def _reports_export(fmt, grants):
     return export_response(fmt, "reports", headers, rows)
 
 
+def _add_service_errors(form, exc):
+    """A service's refusal shown next to the fields it names (every one of them), else above the form."""
+    errors = exc.errors or {exc.field: exc.messages[0]}
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
 @staff_required
 def award_list(request):
     calls = list(Call.objects.order_by("-year"))
@@ -189,7 +196,7 @@ def award(request, item_pk):
                     award_reason=data.get("award_reason", ""), act_number=data["act_number"],
                     act_date=data["act_date"], official=data["official"])
             except services.GrantError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
+                _add_service_errors(form, exc)
             else:
                 messages.success(request, _("The grant %(cup)s has been awarded; the team has been told.")
                                  % {"cup": grant.cup})
@@ -345,7 +352,7 @@ def pay(request, pk):
         try:
             services.mark_tranche_paid(tranche, by=request.user, **form.cleaned_data)
         except services.GrantError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
+            _add_service_errors(form, exc)
         else:
             messages.success(request, _("Tranche %(n)s has been marked as paid.") % {"n": tranche.order})
             return redirect(tranche.grant.get_absolute_url() + "#tranches")
@@ -373,7 +380,7 @@ def revoke(request, pk):
         try:
             services.revoke_grant(grant, by=request.user, **form.cleaned_data)
         except services.GrantError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
+            _add_service_errors(form, exc)
         else:
             messages.success(request, _("The grant has been revoked."))
             return redirect(grant.get_absolute_url())

@@ -1,5 +1,7 @@
 """factory_boy factories shared by every test module. Each stage adds its own below or in
 tests/<app>/factories.py."""
+from datetime import date
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -39,3 +41,24 @@ def office():
     user = User.objects.filter(email="programme.office@example.org").first()
     return user or UserFactory(email="programme.office@example.org", full_name="Ufficio Programma",
                                roles=["staff"], mfa="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+
+
+# A municipal act as the decision services require it (tsf.core.acts.act_problems): the admissibility
+# list, the decisions, payments and revocations take `act_*`; the award takes `official`.
+SERVICE_ACT = {"act_number": "2019 01234", "act_date": date(2019, 2, 27), "act_official": "Dott.ssa Maria Bianchi"}
+AWARD_ACT = {"act_number": "2019 04567", "act_date": date(2019, 10, 28), "official": "Dott.ssa Maria Bianchi"}
+
+
+# Whatever the form sends (nothing, blanks, a string, a date after the suite's pinned day of 18 November
+# 2026), a decision is refused without its act: (the act given, the field named, the message).
+NO_ACT = [
+    ({"act_number": "", "act_date": None, "act_official": ""}, "act_number",
+     "Give the number of the municipal act (determinazione dirigenziale) that makes this decision."),
+    ({**SERVICE_ACT, "act_number": "   "}, "act_number",
+     "Give the number of the municipal act (determinazione dirigenziale) that makes this decision."),
+    ({**SERVICE_ACT, "act_date": None}, "act_date", "Give the date of the municipal act."),
+    ({**SERVICE_ACT, "act_date": "2019-02-27"}, "act_date", "The date of the municipal act is not a valid date."),
+    ({**SERVICE_ACT, "act_date": date(2026, 11, 19)}, "act_date",
+     "The date of the municipal act cannot be in the future."),
+    ({**SERVICE_ACT, "act_official": " "}, "act_official", "Give the name of the official responsible for the act."),
+]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from projects.services import ProposalError
 from tests.abuse.conftest import changed_tables, db_writes
+from tests.factories import SERVICE_ACT
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def _calls(o):
         "assessment.save_draft": lambda by: assessment.save_draft(o.assignment, by=by, scores={}),
         "assessment.submit_assessment": lambda by: assessment.submit_assessment(o.assignment, by=by),
         "assessment.reopen_assessment": lambda by: assessment.reopen_assessment(o.assignment, by=by, reason="x"),
-        "assessment.apply_decision": lambda by: assessment.apply_decision(o.round, by=by, outcomes={}),
+        "assessment.apply_decision": lambda by: assessment.apply_decision(o.round, by=by, outcomes={}, **SERVICE_ACT),
         "assessment.publish_ranking": lambda by: assessment.publish_ranking(decision, by=by),
         "projects.record_admissibility": lambda by: projects.record_admissibility(
             o.own_draft, by=by, eligible_applicant=True, documents_complete=True, budget_within_limits=True,
@@ -80,7 +81,7 @@ def _calls(o):
         "blog.unpublish": lambda by: blog.unpublish(o.published_post, by=by),
         "blog.delete_post": lambda by: blog.delete_post(o.draft_post, by=by),
         "grants.approve_report": lambda by: grants.approve_report(o.report, by=by),
-        "grants.mark_tranche_paid": lambda by: grants.mark_tranche_paid(o.tranche, paid_on=soon.date(), by=by),
+        "grants.mark_tranche_paid": lambda by: grants.mark_tranche_paid(o.tranche, paid_on=soon.date(), by=by, **SERVICE_ACT),
         "accounts.set_roles": lambda by: accounts.set_roles(o.victim_member, ["promoter", "staff"], by=by),
     }
 

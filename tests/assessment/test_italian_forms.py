@@ -17,6 +17,7 @@ from tests.assessment.factories import (
     make_proposal,
     submit_scores,
 )
+from tests.factories import SERVICE_ACT
 from tests.forms_as_rendered import form_from_response, read_form
 
 
@@ -53,7 +54,7 @@ def test_funding_decision_confirmed_in_italian_as_rendered(client, final_round, 
     form[f"grant_{ps[2].pk}"] = ""
     form["minutes"] = "Seduta del 12 marzo 2027"
     form["act_number"] = "2027 01234"
-    form["act_date"] = "14/03/2027"  # picked in the date field of an Italian browser
+    form["act_date"] = "14/11/2026"  # picked in the date field of an Italian browser
     form["act_official"] = "Dott.ssa Maria Bianchi"
     response = form.submit(button="Rivedi la decisione")
     page = response.content.decode()
@@ -70,7 +71,7 @@ def test_funding_decision_confirmed_in_italian_as_rendered(client, final_round, 
     assert items[ps[1].pk].grant_amount == Decimal("85000.50")
     assert items[ps[2].pk].grant_amount is None and items[ps[2].pk].outcome == "not_funded"
     assert decision.minutes == "Seduta del 12 marzo 2027"
-    assert decision.act == "Determinazione dirigenziale n. 2027 01234 del 14 marzo 2027 (Dott.ssa Maria Bianchi)"
+    assert decision.act == "Determinazione dirigenziale n. 2027 01234 del 14 novembre 2026 (Dott.ssa Maria Bianchi)"
     assert Proposal.objects.filter(status="funded").count() == 2
 
 
@@ -153,7 +154,7 @@ def test_decision_page_minutes_and_their_export_read_the_italian_way(client, fin
     form.tick(f"fund_{ps[0].pk}")
     form[f"grant_{ps[0].pk}"] = "150.000"
     form["act_number"] = "2027 01234"
-    form["act_date"] = "14/03/2027"
+    form["act_date"] = "14/11/2026"
     form["act_official"] = "Dott.ssa Maria Bianchi"
     page = form.submit(button="Rivedi la decisione").content.decode()
     assert "supera il contributo massimo di 140.000,00 €" in page and "(150.000,00 €)" in page
@@ -162,7 +163,7 @@ def test_decision_page_minutes_and_their_export_read_the_italian_way(client, fin
     outcomes = {r.proposal.pk: ("not_funded", None) for r in rows}
     outcomes[ps[0].pk] = ("funded", Decimal("140000.00"))
     outcomes[ps[1].pk] = ("funded", Decimal("85000.50"))
-    services.apply_decision(rnd, by=staff_user, outcomes=outcomes, minutes="Seduta del 12 marzo 2027")
+    services.apply_decision(rnd, by=staff_user, outcomes=outcomes, minutes="Seduta del 12 marzo 2027", **SERVICE_ACT)
     minutes = reverse("assessment:minutes", kwargs={"pk": rnd.pk})
     page = client.get(minutes).content.decode()
     assert "225.000,50 €" in page and "su una dotazione di 1.680.000,00 €" in page

@@ -15,6 +15,7 @@ from tests.assessment.factories import (
 )
 from tests.assessment.factories import submit_scores as write_scores
 from tests.conftest import browser_login
+from tests.factories import SERVICE_ACT
 from tests.pdf_text import pdf_is_tagged_pdfa, pdf_text
 
 
@@ -38,7 +39,7 @@ def test_staff_download_the_minutes_pdf_in_italian(page, live_server, make_user)
     close(rnd)
     rows = selectors.ranking(rnd)
     services.apply_decision(rnd, by=staff, outcomes=services.proposed_outcomes(rnd, rows),
-                            minutes="Seduta del 12 marzo 2030, presenti tutti i componenti.")
+                            minutes="Seduta del 12 marzo 2030, presenti tutti i componenti.", **SERVICE_ACT)
     browser_login(page, staff.email, totp=True)
     with translation.override("it"):
         from django.urls import reverse

@@ -16,7 +16,7 @@ from tests.assessment.factories import (
     make_proposal,
 )
 from tests.assessment.factories import submit_scores as write_scores
-from tests.factories import office
+from tests.factories import SERVICE_ACT, office
 
 
 def _count(client, url):
@@ -67,7 +67,7 @@ def test_public_ranking_and_rounds_pages_flat(client, staff_user, assessors):
     counts = []
     for n in (2, 30):
         rnd = close(_round_with(n, assessors, scored=True))
-        services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, selectors.ranking(rnd)))
+        services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, selectors.ranking(rnd)), **SERVICE_ACT)
         services.publish_ranking(Decision.objects.get(round=rnd), by=staff_user)
         client.logout()
         public = _count(client, reverse("assessment:public_ranking", kwargs={"call_pk": rnd.call_id}))

@@ -19,7 +19,7 @@ from tests.assessment.factories import (
     make_proposal,
     submit_scores,
 )
-from tests.factories import office
+from tests.factories import NO_ACT, SERVICE_ACT, office
 from tsf.core.models import AuditEntry
 from tsf.notifications.models import Notification, OutboxEmail
 
@@ -40,7 +40,7 @@ def test_no_decision_on_a_round_that_was_not_closed(rnd, assessors, staff_user):
     _scored(rnd, assessors, 2)
     rows = selectors.ranking(rnd)
     with pytest.raises(services.AssessmentError) as exc:
-        services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows))
+        services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows), **SERVICE_ACT)
     assert exc.value.messages == ["Close the round before the committee decides."]
     assert not Decision.objects.exists()
 
@@ -68,7 +68,7 @@ def test_too_few_submitted_assessments_need_a_reason_that_goes_into_the_minutes(
     rows = selectors.ranking(rnd)
     outcomes = services.proposed_outcomes(rnd, rows)
     with pytest.raises(services.AssessmentError) as exc:
-        services.apply_decision(rnd, by=staff_user, outcomes=outcomes, override_reason="   ")
+        services.apply_decision(rnd, by=staff_user, outcomes=outcomes, override_reason="   ", **SERVICE_ACT)
     assert any("2 proposals have fewer than 2 submitted assessments" in m and proposals[0].protocol_number in m
                for m in exc.value.messages), exc.value.messages
     assert not Decision.objects.exists()
@@ -86,7 +86,7 @@ def test_with_every_assessment_submitted_no_reason_is_needed(rnd, assessors, sta
     _scored(rnd, assessors, 2, per=2)
     services.close_round(rnd, by=staff_user)
     rows = selectors.ranking(rnd)
-    decision = services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows))
+    decision = services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows), **SERVICE_ACT)
     assert decision.override_reason == ""
 
 
@@ -130,3 +130,18 @@ def test_the_audit_log_reads_an_automatic_assignment(rnd, assessors, staff_user)
     services.auto_assign(rnd, per_proposal=1, by=staff_user)
     entry = AuditEntry.objects.get(action="assessment.auto_assign")
     assert any("assignments" in sentence and "1" in sentence for sentence in change_sentences(entry))
+
+
+@pytest.mark.parametrize(("act", "field", "message"), NO_ACT)
+def test_no_decision_without_its_municipal_act(rnd, assessors, staff_user, act, field, message):
+    proposals = _scored(rnd, assessors, 2, per=2)
+    services.close_round(rnd, by=staff_user)
+    outcomes = services.proposed_outcomes(rnd, selectors.ranking(rnd))
+    with pytest.raises(services.AssessmentError) as exc:
+        services.apply_decision(rnd, by=staff_user, outcomes=outcomes, minutes="Seduta del 12 marzo.", **act)
+    assert message in exc.value.messages and exc.value.field == field
+    assert not Decision.objects.exists()
+    for p in proposals:
+        p.refresh_from_db()
+        assert p.status == "admissible"
+    assert not AuditEntry.objects.filter(action="assessment.decision").exists()

@@ -20,7 +20,7 @@ from tests.assessment.factories import (
     make_proposal,
     submit_scores,
 )
-from tests.factories import office
+from tests.factories import SERVICE_ACT, office
 from tsf.core.models import AuditEntry
 from tsf.notifications import deadlines
 from tsf.notifications.models import Notification
@@ -139,7 +139,7 @@ def test_selection_admits_top_n_and_tells_every_team(rnd, assessors, staff_user,
     proposals = _scored_round(rnd, assessors, 4, members=promoters)
     rows = selectors.ranking(rnd)
     decision = services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows),
-                                       minutes="Verbale.")
+                                       minutes="Verbale.", **SERVICE_ACT)
     statuses = dict(_snapshot(proposals))
     assert [statuses[r.proposal.pk] for r in rows] == ["admitted_to_incubation"] * 3 + ["not_selected"]
     assert decision.decided_by == staff_user and len(decision.ranking) == 4
@@ -154,7 +154,7 @@ def test_selection_over_quota_is_refused_and_nothing_changes(rnd, assessors, sta
     rows = selectors.ranking(rnd)
     before = _snapshot(proposals)
     with pytest.raises(services.AssessmentError, match="At most 3 proposals can be admitted"):
-        services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows, count=4))
+        services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows, count=4), **SERVICE_ACT)
     assert _snapshot(proposals) == before
     assert not Decision.objects.exists() and not DecisionItem.objects.exists()
 
@@ -186,7 +186,7 @@ def test_final_refusals_change_nothing(final_round, assessors, staff_user, chang
     change(outcomes, ids)
     before = _snapshot(proposals)
     with pytest.raises(services.AssessmentError) as exc:
-        services.apply_decision(final_round, by=staff_user, outcomes=outcomes)
+        services.apply_decision(final_round, by=staff_user, outcomes=outcomes, **SERVICE_ACT)
     assert any(message in m for m in exc.value.messages), exc.value.messages
     assert _snapshot(proposals) == before
     assert not Decision.objects.exists()
@@ -199,7 +199,7 @@ def test_final_funds_with_grants_for_the_grants_app(final_round, assessors, staf
     ids = [r.proposal.pk for r in rows]
     services.apply_decision(final_round, by=staff_user, outcomes={
         ids[0]: ("funded", Decimal("110000.00")), ids[1]: ("funded", Decimal("90000.00")),
-        ids[2]: ("not_funded", None)})
+        ids[2]: ("not_funded", None)}, **SERVICE_ACT)
     items = list(selectors.funded_items(final_round.call))
     assert [(i.proposal.pk, i.grant_amount) for i in items] == [(ids[0], Decimal("110000.00")),
                                                                 (ids[1], Decimal("90000.00"))]
@@ -212,7 +212,7 @@ def test_decision_refused_while_assessments_are_pending(rnd, assessors, staff_us
     Assignment.objects.create(round=rnd, proposal=proposals[0], assessor=assessors[2])
     rows = selectors.ranking(rnd)
     with pytest.raises(services.AssessmentError, match="1 assessment has not been submitted"):
-        services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows))
+        services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows), **SERVICE_ACT)
 
 
 def test_a_failing_status_move_rolls_everything_back(rnd, assessors, staff_user):
@@ -223,7 +223,7 @@ def test_a_failing_status_move_rolls_everything_back(rnd, assessors, staff_user)
     rows = selectors.ranking(rnd)
     before = _snapshot(proposals)
     with pytest.raises(services.AssessmentError, match="cannot go from"):
-        services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows, count=2))
+        services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows, count=2), **SERVICE_ACT)
     assert _snapshot(proposals) == before
     assert not Decision.objects.exists()
 

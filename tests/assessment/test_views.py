@@ -20,7 +20,7 @@ from tests.assessment.factories import (
     make_proposal,
     submit_scores,
 )
-from tests.factories import office
+from tests.factories import SERVICE_ACT, office
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -49,7 +49,7 @@ def decided(rnd, assessors, staff_user, make_user):
         submit_scores(assign_cleared(rnd, p, assessors[1]), [8 - i, 6, 4])
     close(rnd)
     rows = selectors.ranking(rnd)
-    services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows), minutes="Verbale")
+    services.apply_decision(rnd, by=staff_user, outcomes=services.proposed_outcomes(rnd, rows), minutes="Verbale", **SERVICE_ACT)
     return rnd, ps, promoter
 
 
@@ -421,7 +421,7 @@ def test_funding_decision_pdf_carries_its_municipal_act(client, assessors, staff
         submit_scores(assign_cleared(r, p, assessors[1]), [8 - i, 6, 4])
     close(r)
     services.apply_decision(r, by=staff_user, outcomes=services.proposed_outcomes(r, selectors.ranking(r)),
-                            minutes="Verbale")
+                            minutes="Verbale", **SERVICE_ACT)
     Decision.objects.filter(round=r).update(act_number="2030 04322", act_date=date(2030, 6, 4),
                                             act_official="Dirigente Anna Verdi")
     _login(client, staff_user)
@@ -468,7 +468,7 @@ def test_minutes_pdf_query_count_is_flat(client, staff_user, make_user):
         _populate(r, five, n)
         close(r)
         services.apply_decision(r, by=staff_user, outcomes=services.proposed_outcomes(r, selectors.ranking(r)),
-                                minutes="Verbale")
+                                minutes="Verbale", **SERVICE_ACT)
         _login(client, staff_user)
         counts.append(_minutes_pdf_queries(client, r))
     assert counts[0] == counts[1]

@@ -10,7 +10,7 @@ from calls.models import District, ImpactTheme, TargetGroup
 from calls.reference import ensure_reference_data
 from projects.models import BudgetLine, Membership, Proposal, ProposalStatus
 from tests.calls.factories import CallFactory
-from tests.factories import UserFactory
+from tests.factories import AWARD_ACT, UserFactory
 from tests.projects.factories import OrganisationFactory, ProposalFactory, complete
 from tsf.core.pdf import demo_pdf
 
@@ -73,7 +73,7 @@ def make_grant(call, *, by, amount=Decimal("100000.00"), start=None, member=None
 
     item = funded_item(call, amount=amount, member=member, **kw)
     grant = services.award_grant(item, by=by, cup=next_cup(), start_date=start or date(2025, 1, 15),
-                                 report_interval_months=interval)
+                                 report_interval_months=interval, **AWARD_ACT)
     if signed:
         from django.core.files.uploadedfile import SimpleUploadedFile
 

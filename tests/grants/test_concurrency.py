@@ -10,6 +10,7 @@ from django.utils import translation
 
 from grants import services
 from grants.models import Grant
+from tests.factories import AWARD_ACT
 from tests.grants.factories import funded_item, next_cup, past_call
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,7 +27,7 @@ def test_concurrent_awards_cannot_exceed_the_budget(staff_user):
         translation.activate("en")  # each thread has its own language; these tests read English
         try:
             barrier.wait(timeout=10)
-            services.award_grant(item, by=staff_user, cup=cup, start_date=date(2019, 1, 1))
+            services.award_grant(item, by=staff_user, cup=cup, start_date=date(2019, 1, 1), **AWARD_ACT)
             results.append("ok")
         except services.GrantError as exc:
             results.append(exc.messages[0])
@@ -54,7 +55,7 @@ def test_concurrent_awards_of_the_same_item_make_one_grant(staff_user):
         translation.activate("en")  # each thread has its own language; these tests read English
         try:
             barrier.wait(timeout=10)
-            services.award_grant(item, by=staff_user, cup=cup, start_date=date(2019, 1, 1))
+            services.award_grant(item, by=staff_user, cup=cup, start_date=date(2019, 1, 1), **AWARD_ACT)
             results.append("ok")
         except services.GrantError as exc:
             results.append(exc.messages[0])

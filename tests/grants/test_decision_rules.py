@@ -15,6 +15,7 @@ from freezegun import freeze_time
 from grants import services
 from grants.models import Grant, GrantStatus, TrancheStatus
 from projects.models import ProposalVersion
+from tests.factories import AWARD_ACT, NO_ACT, SERVICE_ACT
 from tests.grants.factories import funded_item, make_grant, next_cup, past_call
 from tsf.core.models import AuditEntry
 
@@ -27,7 +28,7 @@ def call(db):
 
 
 def _award(item, by, **kw):
-    return services.award_grant(item, by=by, cup=next_cup(), start_date=date(2025, 1, 15), **kw)
+    return services.award_grant(item, by=by, cup=next_cup(), start_date=date(2025, 1, 15), **{**AWARD_ACT, **kw})
 
 
 def test_a_grant_never_exceeds_what_the_committee_proposed(call, staff_user):
@@ -126,7 +127,7 @@ def test_a_revoked_grant_keeps_its_act_and_stays_in_the_transparency_table_marke
     Grant.objects.filter(pk__in=[grant.pk, kept.pk]).update(
         award_act_number="2019 04567", award_act_date=date(2019, 10, 28), award_official="Dott.ssa Maria Bianchi")
     with pytest.raises(services.GrantError, match="reason"):
-        services.revoke_grant(grant, by=staff_user, reason=" ")
+        services.revoke_grant(grant, by=staff_user, reason=" ", **SERVICE_ACT)
     services.revoke_grant(grant, by=staff_user, reason="Attività non avviate", act_number="2020 00999",
                           act_date=date(2020, 6, 1), act_official="Dott.ssa Maria Bianchi")
     grant.refresh_from_db()
@@ -147,3 +148,56 @@ def test_a_revoked_grant_keeps_its_act_and_stays_in_the_transparency_table_marke
     assert body[kept.cup]["Atto di attribuzione (numero)"] == "2019 04567"
     assert body[kept.cup]["Funzionario responsabile"] == "Dott.ssa Maria Bianchi"
     assert body[kept.cup]["Norma o titolo a base dell'attribuzione"] == kept.legal_basis
+
+
+def _award_act(act):
+    """The award service names the official `official` (the award form's field)."""
+    act = dict(act)
+    act["official"] = act.pop("act_official")
+    return act
+
+
+@pytest.mark.parametrize(("act", "field", "message"), NO_ACT)
+def test_no_award_without_its_municipal_act(call, staff_user, act, field, message):
+    item = funded_item(call, amount=Decimal("100000.00"))
+    with pytest.raises(services.GrantError) as exc:
+        services.award_grant(item, by=staff_user, cup=next_cup(), start_date=date(2025, 1, 15), **_award_act(act))
+    assert message in exc.value.messages
+    assert exc.value.field == ("official" if field == "act_official" else field)
+    assert not Grant.objects.exists() and not AuditEntry.objects.filter(action="grant.award").exists()
+
+
+@pytest.mark.parametrize(("act", "field", "message"), NO_ACT)
+def test_no_payment_without_its_municipal_act(call, staff_user, act, field, message):
+    grant = make_grant(call, by=staff_user, signed=True)
+    first = grant.tranches.get(order=1)
+    with pytest.raises(services.GrantError) as exc:
+        services.mark_tranche_paid(first, paid_on=date(2025, 3, 1), by=staff_user, payment_order_number="1234",
+                                   payment_order_date=date(2025, 2, 25), **act)
+    assert message in exc.value.messages and exc.value.field == field
+    first.refresh_from_db()
+    grant.refresh_from_db()
+    assert (first.status, first.paid_on, first.act_number) == (TrancheStatus.PAYABLE, None, "")
+    assert grant.status == GrantStatus.SIGNED
+
+
+@pytest.mark.parametrize(("act", "field", "message"), NO_ACT)
+def test_no_revocation_without_its_municipal_act(call, staff_user, act, field, message):
+    grant = make_grant(call, by=staff_user)
+    with pytest.raises(services.GrantError) as exc:
+        services.revoke_grant(grant, by=staff_user, reason="Attività non avviate", **act)
+    assert message in exc.value.messages and exc.value.field == field and field in exc.value.errors
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.AWARDED and grant.revoked_at is None and grant.revocation_act_number == ""
+
+
+def test_the_revocation_form_shows_every_missing_part_of_the_act_beside_its_field(call, staff_user, client):
+    grant = make_grant(call, by=staff_user)
+    client.force_login(staff_user)
+    response = client.post(reverse("grants:revoke", kwargs={"pk": grant.pk}),
+                           {"reason": "", "act_number": "", "act_date": "2030-01-01", "act_official": ""})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The date of the municipal act cannot be in the future." in page
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.AWARDED

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from grants import giving, services
+from tests.factories import SERVICE_ACT
 from tests.grants.factories import PDF, make_grant, past_call
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +22,9 @@ def grants(staff_user):
     call = past_call()
     g1 = make_grant(call, by=staff_user, amount=Decimal("138500.00"), signed=True)
     g2 = make_grant(call, by=staff_user, amount=Decimal("52000.50"))
-    services.mark_tranche_paid(g1.tranches.get(order=1), paid_on=date(2025, 2, 1), by=staff_user)
+    services.mark_tranche_paid(g1.tranches.get(order=1), paid_on=date(2025, 2, 1), by=staff_user, **SERVICE_ACT)
     revoked = make_grant(call, by=staff_user, amount=Decimal("60000.00"))
-    services.revoke_grant(revoked, by=staff_user, reason="Rinuncia del beneficiario.")
+    services.revoke_grant(revoked, by=staff_user, reason="Rinuncia del beneficiario.", **SERVICE_ACT)
     return g1, g2, revoked
 
 

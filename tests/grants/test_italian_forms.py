@@ -37,7 +37,7 @@ def test_award_in_italian_with_its_confirmation(staff_client, call):
     form["cup"] = "c11j18000120007"
     form["start_date"] = "15/03/2027"  # picked in the date field
     form["act_number"] = "2027 00321"
-    form["act_date"] = "10/03/2027"
+    form["act_date"] = "10/11/2026"
     form["official"] = "Dott.ssa Maria Bianchi"
     # Less than the committee proposed: the reason is asked beside its field, nothing typed is lost.
     page = form.submit(button="Continua").content.decode()
@@ -55,7 +55,7 @@ def test_award_in_italian_with_its_confirmation(staff_client, call):
     assert grant.amount == Decimal("90000.50") and grant.start_date == date(2027, 3, 15)
     assert grant.cup == "C11J18000120007"
     assert (grant.award_act_number, grant.award_act_date, grant.award_official) == (
-        "2027 00321", date(2027, 3, 10), "Dott.ssa Maria Bianchi")
+        "2027 00321", date(2026, 11, 10), "Dott.ssa Maria Bianchi")
     assert grant.award_reason == "Spese di viaggio non ammissibili."
 
 
@@ -185,7 +185,7 @@ def test_award_refused_over_the_maximum_in_italian(staff_client, call):
     form["cup"] = "C11J18000120007"
     form["start_date"] = "15/03/2027"
     form["act_number"] = "2027 00321"
-    form["act_date"] = "10/03/2027"
+    form["act_date"] = "10/11/2026"
     form["official"] = "Dott.ssa Maria Bianchi"
     page = form.submit(button="Continua").content.decode()
     assert "150.000,00 € supera il contributo massimo del bando di 140.000,00 €." in page

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from grants import services
 from grants.models import Grant, GrantStatus, Report, ReportStatus, Tranche, TrancheStatus
+from tests.factories import AWARD_ACT, SERVICE_ACT
 from tests.grants.factories import PDF, funded_item, make_grant, next_cup, past_call
 from tsf.core.models import AuditEntry
 from tsf.notifications.models import Notification
@@ -22,7 +23,7 @@ def call(db):
 
 def test_award_copies_budget_builds_schedule_and_tranches(call, staff_user, promoter_user):
     item = funded_item(call, amount=Decimal("120000.00"), member=promoter_user)
-    grant = services.award_grant(item, by=staff_user, cup="c11j18000120007", start_date=date(2019, 1, 1))
+    grant = services.award_grant(item, by=staff_user, cup="c11j18000120007", start_date=date(2019, 1, 1), **AWARD_ACT)
     assert grant.cup == "C11J18000120007"
     assert grant.end_date == date(2021, 1, 1)  # two years by default
     assert grant.status == GrantStatus.AWARDED
@@ -51,7 +52,7 @@ def test_tranche_split_is_exact_to_the_cent(call, staff_user):
 def test_cup_format_is_checked(call, staff_user, cup):
     item = funded_item(call)
     with pytest.raises(services.GrantError) as exc:
-        services.award_grant(item, by=staff_user, cup=cup, start_date=date(2019, 1, 1))
+        services.award_grant(item, by=staff_user, cup=cup, start_date=date(2019, 1, 1), **AWARD_ACT)
     assert exc.value.field == "cup" and "a letter, two digits" in exc.value.messages[0]
     assert not Grant.objects.exists()
 
@@ -61,32 +62,32 @@ def test_award_refuses_more_than_the_maximum_and_the_budget(call, staff_user):
     call.save()
     item = funded_item(call, amount=Decimal("150000.00"))
     with pytest.raises(services.GrantError, match="maximum grant"):
-        services.award_grant(item, by=staff_user, cup=next_cup(), start_date=date(2019, 1, 1))
+        services.award_grant(item, by=staff_user, cup=next_cup(), start_date=date(2019, 1, 1), **AWARD_ACT)
     services.award_grant(funded_item(call, amount=Decimal("140000.00")), by=staff_user, cup=next_cup(),
-                         start_date=date(2019, 1, 1))
+                         start_date=date(2019, 1, 1), **AWARD_ACT)
     with pytest.raises(services.GrantError, match="remaining budget of €60,000.00"):
         services.award_grant(funded_item(call, amount=Decimal("60000.01")), by=staff_user, cup=next_cup(),
-                             start_date=date(2019, 1, 1))
+                             start_date=date(2019, 1, 1), **AWARD_ACT)
     assert Grant.objects.count() == 1
 
 
 def test_the_same_project_cannot_get_two_grants(call, staff_user):
     item = funded_item(call)
-    services.award_grant(item, by=staff_user, cup=next_cup(), start_date=date(2019, 1, 1))
+    services.award_grant(item, by=staff_user, cup=next_cup(), start_date=date(2019, 1, 1), **AWARD_ACT)
     with pytest.raises(services.GrantError, match="already has a grant"):
-        services.award_grant(item, by=staff_user, cup=next_cup(), start_date=date(2019, 1, 1))
+        services.award_grant(item, by=staff_user, cup=next_cup(), start_date=date(2019, 1, 1), **AWARD_ACT)
 
 
 def test_tranche_unlocks_only_after_its_report_is_approved(call, staff_user, promoter_user):
     grant = make_grant(call, by=staff_user, member=promoter_user)
     first, interim_tranche, final_tranche = grant.tranches.order_by("order")
     with pytest.raises(services.GrantError, match="condition is not met"):
-        services.mark_tranche_paid(first, paid_on=date(2025, 2, 1), by=staff_user)
+        services.mark_tranche_paid(first, paid_on=date(2025, 2, 1), by=staff_user, **SERVICE_ACT)
     services.sign_grant(grant, agreement=SimpleUploadedFile("c.pdf", PDF, "application/pdf"),
                         signed_on=date(2025, 1, 20), by=staff_user)
     first.refresh_from_db()
     assert first.status == TrancheStatus.PAYABLE
-    services.mark_tranche_paid(first, paid_on=date(2025, 2, 1), by=staff_user)
+    services.mark_tranche_paid(first, paid_on=date(2025, 2, 1), by=staff_user, **SERVICE_ACT)
     grant.refresh_from_db()
     assert grant.status == GrantStatus.ACTIVE
 
@@ -100,7 +101,7 @@ def test_tranche_unlocks_only_after_its_report_is_approved(call, staff_user, pro
     interim_tranche.refresh_from_db()
     assert interim_tranche.status == TrancheStatus.PLANNED  # submitted is not approved
     with pytest.raises(services.GrantError):
-        services.mark_tranche_paid(interim_tranche, paid_on=date(2025, 9, 1), by=staff_user)
+        services.mark_tranche_paid(interim_tranche, paid_on=date(2025, 9, 1), by=staff_user, **SERVICE_ACT)
     services.request_changes(report, by=staff_user, comment="Manca la fattura firmata.")
     interim_tranche.refresh_from_db()
     assert interim_tranche.status == TrancheStatus.PLANNED

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from grants import services
+from tests.factories import SERVICE_ACT
 from tests.grants.factories import make_grant, past_call
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_tranches_and_reports_export_as_csv_and_xlsx(staff_client, staff_user):
     call = past_call()
     g1 = make_grant(call, by=staff_user, amount=Decimal("138500.00"), signed=True)
     make_grant(call, by=staff_user, amount=Decimal("52000.50"))
-    services.mark_tranche_paid(g1.tranches.get(order=1), paid_on=date(2025, 2, 1), by=staff_user)
+    services.mark_tranche_paid(g1.tranches.get(order=1), paid_on=date(2025, 2, 1), by=staff_user, **SERVICE_ACT)
     g1.tranches.filter(order=1).update(payment_order_number="M-2025-0077", payment_order_date=date(2025, 2, 3),
                                        act_number="2025 00123")
     url = reverse("grants:staff_list")

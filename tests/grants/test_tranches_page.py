@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from grants import services
 from grants.models import Tranche, TrancheStatus
+from tests.factories import SERVICE_ACT
 from tests.grants.factories import make_grant, past_call
 from tsf.core.models import AuditEntry
 
@@ -69,7 +70,7 @@ def test_more_than_the_grant_is_refused_with_a_message_and_nothing_changes(staff
 
 def test_a_paid_tranche_keeps_its_amount(staff_client, signed, staff_user):
     first = signed.tranches.get(order=1)
-    services.mark_tranche_paid(first, paid_on=date(2025, 2, 1), by=staff_user)
+    services.mark_tranche_paid(first, paid_on=date(2025, 2, 1), by=staff_user, **SERVICE_ACT)
     form = staff_client.get(page(signed)).context["amounts_form"]
     assert form.fields[f"t{first.pk}"].disabled
     # A value sent for the paid tranche anyway is not used: the disabled field keeps its amount.
@@ -118,7 +119,7 @@ def test_before_the_signature_and_after_the_end_the_page_sends_back(staff_client
     awarded = make_grant(past_call(), by=staff_user, member=promoter_user)
     response = staff_client.get(page(awarded), follow=True)
     assert "Before the signature, the tranches change with the budget." in response.content.decode()
-    services.revoke_grant(signed, by=staff_user, reason="Attività mai avviate")
+    services.revoke_grant(signed, by=staff_user, reason="Attività mai avviate", **SERVICE_ACT)
     response = staff_client.post(page(signed), amounts_post(signed, t2="1.00"), follow=True)
     assert "can no longer change" in response.content.decode()
     assert Tranche.objects.get(grant=signed, order=2).amount == Decimal("40000.00")

@@ -6,10 +6,15 @@ about (admissibility list, selection, funding, award, payment, revocation) carri
 
     act_number, act_date, act_official = act_fields()
 
-They are blank in the database (older rows, rows made by scripts) and required by the staff forms
-that record the decision.
+They are blank in the database only on rows made before acts were recorded; every service that
+takes a decision refuses it without its act (`act_problems`), whatever the form sent, and the staff
+forms repeat the rule next to each field.
 """
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -36,3 +41,31 @@ def act_text(number, when, official="") -> str:
     if official:
         text = f"{text} ({official})"
     return text
+
+
+ACT_FIELDS = ("act_number", "act_date", "act_official")
+
+
+def act_problems(number, when, official, *, names=ACT_FIELDS) -> dict:
+    """{field: message} for a decision's act that is missing or wrong: the number, the date (a real
+    date, not in the future) and the responsible official are all required. `names` are the form
+    fields the messages belong next to (number, date, official)."""
+    errors = {}
+    if not str(number or "").strip():
+        errors[names[0]] = gettext("Give the number of the municipal act (determinazione dirigenziale) that "
+                                   "makes this decision.")
+    if not when:
+        errors[names[1]] = gettext("Give the date of the municipal act.")
+    elif not isinstance(when, datetime.date) or isinstance(when, datetime.datetime):
+        errors[names[1]] = gettext("The date of the municipal act is not a valid date.")
+    elif when > timezone.localdate():
+        errors[names[1]] = gettext("The date of the municipal act cannot be in the future.")
+    if not str(official or "").strip():
+        errors[names[2]] = gettext("Give the name of the official responsible for the act.")
+    return errors
+
+
+def act_date_not_in_future(value):
+    """Validator of the forms' act date fields (the services say the same: `act_problems`)."""
+    if value and value > timezone.localdate():
+        raise ValidationError(gettext("The date of the municipal act cannot be in the future."), code="future")
