@@ -7,4 +7,4 @@ class AccelerationConfig(AppConfig):
     verbose_name = _("Acceleration")
 
     def ready(self):
-        from . import deadlines, panels  # noqa: F401
+        from . import deadlines, panels, privacy  # noqa: F401

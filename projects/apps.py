@@ -7,4 +7,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from . import home, panels, reminders  # noqa: F401
+        from . import home, panels, privacy, reminders  # noqa: F401

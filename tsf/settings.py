@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tsf.core",
     "tsf.accounts",
     "tsf.notifications",
+    "tsf.privacy",
     "calls",
     "projects",
     "assessment",
@@ -274,12 +275,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tsf.notifications.tasks.run_deadline_engine",
         "schedule": crontab(minute="*/15"),
     },
-    # Files kept across a form's errors (tsf.core.keptuploads) and unused for a day.
-    "remove-unused-uploads": {
-        "task": "tsf.core.tasks.remove_unused_uploads",
+    # The retention schedule (tsf.privacy): what has expired is deleted or anonymised, among it the
+    # files kept across a form's errors (tsf.core.keptuploads) and unused for a day.
+    "retention-schedule": {
+        "task": "tsf.privacy.tasks.apply_retention",
         "schedule": crontab(minute=7),
     },
 }
+# Days each kind of record is kept (tsf.privacy, README "Personal data"), e.g.
+# RETENTION_DAYS="drafts=365,helpdesk=730"; a kind left out keeps its default.
+TSF_RETENTION_DAYS = env.dict("RETENTION_DAYS", cast={"value": int}, default={})
+# The privacy notice and the register of processing activities name them.
+TSF_PRIVACY_CONTROLLER = env.str(
+    "PRIVACY_CONTROLLER", default="Città di Torino, Piazza Palazzo di Città 1, 10122 Torino")
+TSF_PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="torinosocialfactory@comune.torino.it")
+TSF_DPO_CONTACT = env.str("DPO_CONTACT", default="rpd-privacy@comune.torino.it")
 # An outbox row still pending after this many seconds is re-sent by the periodic task.
 TSF_OUTBOX_RESEND_AFTER = env.int("OUTBOX_RESEND_AFTER", default=120)
 TSF_OUTBOX_MAX_ATTEMPTS = 8

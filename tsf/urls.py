@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("", include("tsf.core.urls")),
     path("", include("tsf.accounts.urls")),
+    path("", include("tsf.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("tsf.notifications.urls")),
     path("calls/", include("calls.urls")),

@@ -76,8 +76,13 @@ def _build_world():
     from tsf.core import keptuploads
 
     kept = keptuploads.keep(SimpleUploadedFile("ricevuta.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64), membership.user)
+    # The victim member's copy of their data (I miei dati), ready to download by them only.
+    from tsf.privacy import services as privacy_services
+
+    data_request = privacy_services.request_copy(membership.user)
+    privacy_services.prepare_copy(data_request.pk)
     objects = SimpleNamespace(
-        kept_token=keptuploads.sign(kept),
+        kept_token=keptuploads.sign(kept), data_request=data_request,
         open_call=open_call, old_call=old_call, own_org=own_org, own_draft=own_draft,
         victim=victim, victim_org=victim.organisation, victim_member=membership.user, membership=membership,
         grant=grant, tranche=Tranche.objects.filter(grant=grant).order_by("pk").first(),

@@ -124,6 +124,16 @@ EXPECTED = {
     # A kept upload answers only to the person who chose it: to everyone else it does not exist.
     "core:kept_upload": row("404", "404", "404", "404", "404", "404", "404"),
     "core:page": row("200", "200", "200", "200", "200", "200", "200"),
+    # I miei dati: one's own; a copy of someone else's data is no one else's (staff neither)
+    "privacy:my_data": row("login", "200", "200", "200", "200", "200", "200"),
+    "privacy:copy_request": row("login", "405", "405", "405", "405", "405", "405"),
+    "privacy:copy_download": row("login", "404", "404", "404", "404", "404", "404"),
+    "privacy:consents": row("login", "405", "405", "405", "405", "405", "405"),
+    "privacy:close_account": row("login", "200", "200", "200", "200", "200", "200"),
+    "privacy:close_withdraw": row("login", "405", "405", "405", "405", "405", "405"),
+    "privacy:requests": row("login", "403", "200", "403", "403", "403", "403"),
+    "privacy:request": row("login", "403", "200", "403", "403", "403", "403"),
+    "privacy:register": row("login", "403", "200", "403", "403", "403", "403"),
     "core:private_file": row("login", "403", "200", "200", "403", "403", "403"),
     "grants:agreement_pdf": row("login", "404", "200", "404", "404", "404", "404"),
     "grants:award": row("login", "403", "404", "403", "403", "403", "403"),

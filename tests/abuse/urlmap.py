@@ -38,6 +38,8 @@ def url_kwargs(o):
         "core:private_file": {"app_label": "projects", "model_name": "attachment", "pk": o.attachment.pk, "field": "file"},
         "core:page": {"name": "privacy"},
         "core:kept_upload": {"token": o.kept_token},
+        "privacy:copy_download": {"pk": o.data_request.pk},
+        "privacy:request": {"pk": o.data_request.pk},
         "accounts:person_roles": {"pk": o.victim_member.pk},
         "account_confirm_email": {"key": "MQ:not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "2", "key": "not-a-real-key"},

@@ -12,7 +12,7 @@ from grants.models import Expense
 from tests.forms_as_rendered import form_from_response, read_form
 from tests.grants.factories import PDF, make_grant, past_call
 from tsf.core.models import KeptUpload
-from tsf.core.tasks import remove_unused_uploads
+from tsf.privacy.services import apply_retention
 
 pytestmark = pytest.mark.django_db
 
@@ -88,16 +88,16 @@ def test_a_file_refused_by_its_check_is_not_kept(client, report, promoter_user):
 def test_unused_kept_uploads_are_removed_by_the_periodic_task(client, report, promoter_user, settings):
     from tsf.notifications.management.commands.run_periodic import periodic_jobs
 
-    assert "remove-unused-uploads" in dict(periodic_jobs())
+    assert "retention-schedule" in dict(periodic_jobs())  # the retention schedule's temporary uploads
     with freeze_time("2026-12-01 10:00:00"):
         client.force_login(promoter_user)
         post_with_receipt(client, report)
     kept = KeptUpload.objects.get()
     path = kept.file.path
     with freeze_time("2026-12-02 09:00:00"):
-        assert remove_unused_uploads() == 0
+        assert apply_retention()["temporary_uploads"] == 0
     with freeze_time("2026-12-02 10:30:00"):
-        assert remove_unused_uploads() == 1
+        assert apply_retention()["temporary_uploads"] == 1
     assert not KeptUpload.objects.exists()
     import os
 

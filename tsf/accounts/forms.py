@@ -2,6 +2,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.base.forms import ReauthenticateForm as MFAReauthenticateForm
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -15,17 +17,34 @@ class SignupForm(AllauthSignupForm):
         required=True,
     )
 
-    field_order = ["full_name", "email", "password1", "password2", "privacy"]
+    # Optional consents: each apart, unticked, not needed to sign up; changed later in My data.
+    consent_newsletter = forms.BooleanField(
+        label=_("Send me the programme's newsletter (optional)"), required=False)
+    consent_mentor_contact = forms.BooleanField(
+        label=_("The programme's mentors and experts may contact me (optional)"), required=False)
+
+    field_order = ["full_name", "email", "password1", "password2", "privacy", "consent_newsletter",
+                   "consent_mentor_contact"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["privacy"].help_text = format_lazy(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', reverse_lazy("core:page", args=["privacy"]),
+            _("Read the privacy notice (opens in a new tab)"))
 
     def save(self, request):
         user = super().save(request)
         return user
 
     def custom_signup(self, request, user):
+        from tsf.privacy.services import set_consents
+
         user.full_name = self.cleaned_data["full_name"].strip()
         lang = (get_language() or settings.LANGUAGE_CODE)[:2]
         user.language = lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         user.save(update_fields=["full_name", "language"])
+        set_consents(user, {"newsletter": self.cleaned_data.get("consent_newsletter", False),
+                            "mentor_contact": self.cleaned_data.get("consent_mentor_contact", False)})
 
 
 class ProfileForm(forms.ModelForm):

@@ -56,6 +56,16 @@ ACTIONS = {
     "grant.report_submit": gettext_lazy("%(who)s submitted the report “%(object)s”"),
     "grant.report_approve": gettext_lazy("%(who)s reviewed the report “%(object)s”"),
     "user.rename": gettext_lazy("%(who)s changed the name of %(object)s"),
+    "privacy.consent": gettext_lazy("%(who)s changed their optional consents"),
+    "privacy.copy_request": gettext_lazy("%(who)s asked for a copy of their data"),
+    "privacy.copy_ready": gettext_lazy("The copy of the data of %(object)s was prepared"),
+    "privacy.erasure_request": gettext_lazy("%(who)s asked to close their account"),
+    "privacy.erasure_withdraw": gettext_lazy("%(who)s withdrew the request to close their account"),
+    "privacy.erasure_refuse": gettext_lazy("%(who)s refused to close the account of %(object)s"),
+    "privacy.erasure_done": gettext_lazy("%(who)s closed the account of %(object)s"),
+    "privacy.retention": gettext_lazy("The retention schedule deleted or anonymised what had expired"),
+    "privacy.draft_deleted": gettext_lazy("The retention schedule deleted a draft never submitted"),
+    "privacy.proposal_minimised": gettext_lazy("The retention schedule removed the attachments of “%(object)s”"),
 }
 GENERIC = gettext_lazy("%(who)s: %(action)s, “%(object)s”")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")

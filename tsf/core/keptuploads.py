@@ -7,7 +7,7 @@ error elsewhere, carries a signed reference to the stored file (hidden `<field>-
 "Already attached: receipt.pdf": the person never chooses the same file twice, and an image shows
 its preview (served to its owner only, `core:kept_upload`). Sent back, the reference stands for
 the file; a new file chosen replaces it. A reference made for someone else, forged or older than
-`KEPT_UPLOAD_HOURS` names nothing. The periodic task (`tsf.core.tasks.remove_unused_uploads`, in
+`KEPT_UPLOAD_HOURS` names nothing. The retention schedule's periodic task (`tsf.privacy.tasks.apply_retention`, in
 beat and `run_periodic`) deletes kept uploads older than that: the saved object has its own copy.
 """
 import datetime
@@ -62,9 +62,10 @@ def as_upload(kept: KeptUpload) -> UploadedFile:
     return UploadedFile(file=kept.file.file, name=kept.original_name, size=kept.size)
 
 
-def remove_unused(hours: int = KEPT_UPLOAD_HOURS) -> int:
-    """Delete the kept uploads (files and rows) older than `hours`."""
-    cutoff = timezone.now() - datetime.timedelta(hours=hours)
+def remove_unused(hours: int = KEPT_UPLOAD_HOURS, *, cutoff=None) -> int:
+    """Delete the kept uploads (files and rows) older than `hours` (or made before `cutoff`): the
+    "temporary uploads" line of the retention schedule (tsf.privacy) calls this."""
+    cutoff = cutoff or timezone.now() - datetime.timedelta(hours=hours)
     count = 0
     for kept in KeptUpload.objects.filter(created_at__lt=cutoff).iterator():
         kept.file.delete(save=False)

@@ -121,12 +121,12 @@ def _conflict(rows, loaded: int, values: dict) -> EditConflict:
     return EditConflict(newer, base, values)
 
 
-def prune(keep_days: int = 30) -> int:
-    """Forget revisions older than `keep_days`, except the newest of each object and scope (the
-    number an open form compares with)."""
+def prune(keep_days: int = 30, *, cutoff=None) -> int:
+    """Forget revisions older than `keep_days` (or saved before `cutoff`), except the newest of each
+    object and scope (the number an open form compares with)."""
     from django.db.models import Max
 
-    cutoff = timezone.now() - datetime.timedelta(days=keep_days)
+    cutoff = cutoff or timezone.now() - datetime.timedelta(days=keep_days)
     newest = (EditRevision.objects.values("content_type", "object_id", "scope").annotate(n=Max("number")))
     keep = set()
     for row in newest:
