@@ -55,7 +55,9 @@ class AwardForm(forms.Form):
         return data
 
 
-class SignForm(forms.Form):
+class SignForm(KeepUploadsMixin, forms.Form):
+    """The signed agreement: a file chosen before an error elsewhere (a date in the future) is kept."""
+
     agreement = forms.FileField(label=_("Signed grant agreement"), validators=[DocumentValidator()])
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
 

@@ -565,6 +565,7 @@ def save_report(report, *, by, activities: str, jobs_created: int, volunteers_in
         if e.get("receipt"):
             obj.receipt = e["receipt"]
         obj.save()
+        e["saved_id"] = obj.pk  # the page learns the id of a new row (autosave)
     fields = ["activities", "jobs_created", "volunteers_involved"]
     if submit:
         old = report.status

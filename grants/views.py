@@ -214,7 +214,7 @@ def detail(request, pk):
     return _detail(request, _grant_or_404(request, pk))
 
 
-def _detail(request, grant, *, pay_form=None, pay_tranche=None, revoke_form=None):
+def _detail(request, grant, *, pay_form=None, pay_tranche=None, revoke_form=None, sign_form=None):
     """The grant's page; a refused payment or revocation shows again with what was typed and the
     messages beside the fields."""
     is_staff = request.user.has_perm("grants.manage_grants")
@@ -229,7 +229,7 @@ def _detail(request, grant, *, pay_form=None, pay_tranche=None, revoke_form=None
         "agreement_url": private_file_url(grant, "agreement") if grant.agreement else "",
     }
     if is_staff:
-        ctx["sign_form"] = SignForm() if grant.status == GrantStatus.AWARDED else None
+        ctx["sign_form"] = (sign_form or SignForm()) if grant.status == GrantStatus.AWARDED else None
         for t in ctx["tranches"]:
             if t.status == "payable":
                 t.pay_form = (pay_form if pay_tranche is not None and t.pk == pay_tranche.pk
@@ -326,21 +326,18 @@ def tranches_edit(request, pk):
 @require_POST
 def sign(request, pk):
     grant = _grant_or_404(request, pk, "grants.manage_grants")
-    form = SignForm(request.POST, request.FILES)
+    form = SignForm(request.POST, request.FILES, uploader=request.user)
     if form.is_valid():
         try:
             services.sign_grant(grant, agreement=form.cleaned_data["agreement"],
                                 signed_on=form.cleaned_data["signed_on"], by=request.user)
         except services.GrantError as exc:
-            messages.error(request, exc.messages[0])
+            form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
         else:
             messages.success(request, _("The agreement has been recorded; the first tranche is payable."))
             return redirect(grant.get_absolute_url())
-    else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-    return redirect(grant.get_absolute_url() + "#sign")
+    # Refused: the page again, the reasons beside the fields and the chosen file kept.
+    return _detail(request, grant, sign_form=form)
 
 
 @staff_required
@@ -445,25 +442,24 @@ def report_edit(request, pk):
     if request.method == "POST" and form.is_valid() and indicators.is_valid() and expenses.is_valid():
         rows = []
         row_forms = []
+        deleted_forms = []
         for f in expenses.forms:
             cd = f.cleaned_data
             if not cd or (not f.has_changed() and not cd.get("id")):
                 continue
             if cd.get("DELETE"):
                 rows.append({"id": cd.get("id"), "delete": True})
+                deleted_forms.append(f)
                 continue
             rows.append({"id": cd.get("id"), "budget_line": cd["budget_line"], "spent_on": cd["spent_on"],
                          "amount": cd["amount"], "supplier": cd["supplier"], "description": cd.get("description", ""),
                          "receipt": cd.get("receipt")})
             row_forms.append(f)
+        # Autosave saves new expenses, deletions and receipts too: its answer gives the page the ids
+        # of the rows it created (sent again, they change those rows, never add them twice) and
+        # empties those of the rows it deleted (autosave.js hides them).
         autosave = autosave_requested(request)
         submit = "submit" in request.POST and not autosave
-        if autosave:
-            # New rows and deletions wait for the person's own save (the page would not learn the
-            # new rows' ids, and a second autosave would add them again).
-            live = [r for r in rows if not r.get("delete")]  # row_forms[i] is live[i]
-            pairs = [(r, f) for r, f in zip(live, row_forms, strict=True) if r.get("id")]
-            rows, row_forms = [r for r, _f in pairs], [f for _r, f in pairs]
         try:
             saved = services.save_report(
                 rep, by=request.user, activities=form.cleaned_data["activities"],
@@ -483,7 +479,10 @@ def report_edit(request, pk):
             messages.error(request, _("The report has not been saved: see the messages next to the fields."))
         else:
             if autosave:
-                return autosave_reply(revision=versioning_current(saved))
+                live = [r for r in rows if not r.get("delete")]  # row_forms[i] is live[i]
+                ids = {f"{f.prefix}-id": str(r["saved_id"]) for r, f in zip(live, row_forms, strict=True)}
+                ids.update({f"{f.prefix}-id": "" for f in deleted_forms})
+                return autosave_reply(revision=versioning_current(saved), rows=ids)
             if submit:
                 messages.success(request, _("The report has been submitted: staff will review it."))
                 return redirect(rep.get_absolute_url())

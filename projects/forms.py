@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale, iva
 
 from calls.models import District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
-from tsf.core.forms import AmountField, HttpsURLField, TypedRowsInlineFormSet
+from tsf.core.forms import AmountField, AutosavedRowsMixin, HttpsURLField, TypedRowsInlineFormSet
 from tsf.core.keptuploads import KeepUploadsMixin
 from tsf.core.money import euro
 from tsf.core.versioning import VersionedFormMixin
@@ -153,7 +153,10 @@ class BudgetStepForm(_VersionForm):
         field_classes = {"requested_grant": AmountField, "co_financing": AmountField}
 
 
-class BaseBudgetFormSet(TypedRowsInlineFormSet):
+class BaseBudgetFormSet(AutosavedRowsMixin, TypedRowsInlineFormSet):
+    """The budget lines of a draft: a line is kept as typed, incomplete too (no field is required;
+    the review lists what each line misses, `services.submission_problems`)."""
+
     def total(self) -> Decimal:
         total = ZERO
         for form in self.forms:
@@ -218,7 +221,7 @@ class StaffFilterForm(forms.Form):
         }
 
 
-class AdmissibilityForm(forms.ModelForm):
+class AdmissibilityForm(VersionedFormMixin, forms.ModelForm):
     """The checklist starts unticked: each item is a statement the officer makes."""
 
     correction_reason = forms.CharField(
@@ -259,8 +262,11 @@ class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(label=_("I understand that a withdrawn proposal cannot be submitted again."))
 
 
-class PublicProjectForm(forms.ModelForm):
-    """Staff write the public page of an incubated or funded project."""
+class PublicProjectForm(VersionedFormMixin, KeepUploadsMixin, forms.ModelForm):
+    """Staff write the public page of an incubated or funded project (versioned on the proposal,
+    scope "public_page", so a page created meanwhile counts too; the image is kept across errors)."""
+
+    edit_scope = "public_page"
 
     class Meta:
         model = PublicProject

@@ -303,7 +303,7 @@ class ProposalVersion(models.Model):
     def budget_total(self) -> Decimal:
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("budget_lines")
         if prefetched is not None:
-            return sum((line.amount for line in prefetched), ZERO)
+            return sum((line.amount or ZERO for line in prefetched), ZERO)
         return self.budget_lines.aggregate(total=Sum("amount"))["total"] or ZERO
 
     def indicator_rows(self):
@@ -347,9 +347,11 @@ class BudgetLine(models.Model):
         OTHER = "other", _("Other")
 
     version = models.ForeignKey(ProposalVersion, on_delete=models.CASCADE, related_name="budget_lines")
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    description = models.CharField(_("description"), max_length=250)
-    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2,
+    # A draft keeps a line as typed, incomplete too (blank category, description or amount):
+    # services.submission_problems lists what each line misses before the proposal can be submitted.
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
+    description = models.CharField(_("description"), max_length=250, blank=True)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True,
                                  validators=[MinValueValidator(Decimal("0.01"))])
     order = models.PositiveSmallIntegerField(default=0)
 

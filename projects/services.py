@@ -297,12 +297,25 @@ def save_step(version: ProposalVersion, form, formset=None, *, by=None, step: st
     versioning.claim(version, form.edit() if hasattr(form, "edit") else None, by=by, scope=step)
     form.save()
     if formset is not None:
-        for i, line in enumerate(formset.save(commit=False)):
-            line.order = i
-            line.save()
+        saved = formset.save(commit=False)
         for line in formset.deleted_objects:
             line.delete()
+        formset.saved_lines = []
+        for line in saved:
+            if not (line.category or line.description.strip() or line.amount is not None):
+                if line.pk is not None:  # a saved line emptied: removed, as if "delete" were ticked
+                    line.delete()
+                    formset.deleted_objects.append(line)
+                continue
+            line.order = line.order if line.pk is not None else _next_order(version)
+            line.save()
+            formset.saved_lines.append(line)
     return version
+
+
+def _next_order(version: ProposalVersion) -> int:
+    last = version.budget_lines.order_by("-order").values_list("order", flat=True).first()
+    return 0 if last is None else last + 1
 
 
 def touch_draft(version: ProposalVersion, step: str, *, by) -> None:
@@ -368,8 +381,16 @@ def submission_problems(version: ProposalVersion) -> list[tuple[str, str]]:
                              % {"names": ", ".join(wrong)}))
     if not version.target_groups.exists() and not version.target_groups_other.strip():
         problems.append(("need", _("Choose at least one target group.")))
-    if not version.budget_lines.exists():
+    lines = list(version.budget_lines.order_by("order", "id"))
+    if not lines:
         problems.append(("budget", _("Add at least one budget line.")))
+    for n, line in enumerate(lines, start=1):  # a draft keeps lines as typed, incomplete too
+        if not line.category:
+            problems.append(("budget", _("Budget line %(n)s: choose its category.") % {"n": n}))
+        if not line.description.strip():
+            problems.append(("budget", _("Budget line %(n)s: describe it.") % {"n": n}))
+        if line.amount is None:
+            problems.append(("budget", _("Budget line %(n)s: give its amount.") % {"n": n}))
     call = version.proposal.call
     for message in grant_problems(version.requested_grant, version.budget_total(), call.max_grant):
         problems.append(("budget", message))
@@ -467,13 +488,16 @@ def start_revised_version(proposal: Proposal, *, by) -> ProposalVersion:
 def record_admissibility(proposal: Proposal, *, by, eligible_applicant: bool, documents_complete: bool,
                          budget_within_limits: bool, submitted_on_time: bool, outcome: str,
                          reason: str = "", correction_reason: str = "", act_number: str = "",
-                         act_date=None, act_official: str = "") -> AdmissibilityCheck:
+                         act_date=None, act_official: str = "", edit=None) -> AdmissibilityCheck:
     """Staff's admissibility check: the checklist and the outcome; moves the status and tells the
     promoters. A proposal is admissible only when every item of the checklist holds; a 'not
     admissible' outcome needs the reason. Correcting an outcome already recorded needs the reason
     for the correction (kept in the audit entry). The act that approves the admissibility list
     (number, date, official) is stored with the check."""
     require_perm(by, "projects.check_admissibility", proposal)
+    # `edit` (AdmissibilityForm's claim): refused with EditConflict, nothing recorded, when another
+    # check was recorded after the form was loaded.
+    versioning.claim(proposal, edit, by=by, scope="admissibility")
     checklist = [eligible_applicant, documents_complete, budget_within_limits, submitted_on_time]
     if outcome == AdmissibilityCheck.Outcome.ADMISSIBLE and not all(checklist):
         raise ProposalError(_("A proposal is admissible only when every item of the checklist is met."),
@@ -539,6 +563,8 @@ def save_public_page(form, *, by) -> PublicProject:
     require_perm(by, "projects.manage_proposals")
     page = form.instance
     _check_can_be_public(page.proposal)
+    # EditConflict (nothing saved) when another save of this page came after the form was loaded.
+    versioning.claim(page.proposal, form.edit() if hasattr(form, "edit") else None, by=by, scope="public_page")
     creating = page.pk is None
     before = {} if creating else audit.snapshot(PublicProject.objects.get(pk=page.pk), PUBLIC_TRACKED)
     page = form.save(commit=False)

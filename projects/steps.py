@@ -234,7 +234,9 @@ class StepEngine:
                     return self.unsaved(step, exc.messages[0], form=form, formset=formset)
                 else:
                     if autosave:
-                        return autosave_reply(revision=versioning.current(self.version, step))
+                        rows = (formset.autosave_rows(getattr(formset, "saved_lines", []))
+                                if formset is not None else None)
+                        return autosave_reply(revision=versioning.current(self.version, step), rows=rows)
                     return self.saved(step, ctx)
             elif autosave:
                 return autosave_reply(errors=True)
@@ -271,11 +273,16 @@ class StepEngine:
                     self.remove_attachment(attachment)
                     messages.success(request, _("The attachment has been removed."))
                     return redirect(self.step_url(step))
-                if "upload" in request.POST or request.FILES:
+                # The file chosen (or kept from an error) and its title are part of the step's form:
+                # moving to another step (the stepper, "Indietro", "Continua") uploads them first.
+                moving = "upload" not in request.POST
+                if not moving or self.attachment_typed(form):
                     if form.is_valid():
                         self.add_attachment(form.cleaned_data)
-                        self.touch(step)
                         messages.success(request, _("The attachment has been uploaded."))
+                        if moving:
+                            return self.saved(step, ctx, message=False)
+                        self.touch(step)
                         return redirect(self.step_url(step))
                     messages.error(request, _("Please correct the errors below: nothing has been lost."))
                 else:
@@ -286,6 +293,11 @@ class StepEngine:
             **ctx, "form": form, "step_form": "step-form",
             "attachments": [(a, private_file_url(a, "file")) for a in self.version.attachments.all()],
         })
+
+    def attachment_typed(self, form) -> bool:
+        """Whether the person chose a file (now, or kept from an error) or typed a title."""
+        return bool(form.files.get(form.add_prefix("file")) or form.kept_uploads
+                    or (form.data.get(form.add_prefix("title")) or "").strip())
 
     def review(self, step, ctx):
         if self.request.method == "POST":

@@ -85,7 +85,7 @@ def test_report_autosave_saves_a_draft_and_answers_the_time(client, signed, prom
     form["activities"] = "Prima bozza salvata da sola."
     answer = autosave(form)
     assert answer.status_code == 200
-    assert answer.json() == {"status": "saved", "revision": 1, "message": "Saved at 21:14"}
+    assert answer.json() == {"status": "saved", "revision": 1, "message": "Saved at 21:14", "rows": {}}
     assert Report.objects.get(pk=report.pk).activities == "Prima bozza salvata da sola."
     assert Report.objects.get(pk=report.pk).submitted_at is None
 
@@ -131,3 +131,46 @@ def test_blank_extra_rows_are_ignored_unless_something_was_typed(client, signed,
     response = form.submit(button="Save as draft")
     assert response.status_code == 200 and "This field is required." in response.content.decode()
     assert not report.expenses.exists()
+
+
+def test_report_autosave_saves_a_new_expense_once_with_its_receipt_and_deletes_a_ticked_one(client, signed,
+                                                                                           promoter_user):
+    """Autosave goes through new rows, deletions and receipts too: the answer gives the page the
+    new row's id (autosave.js puts it in the row), so the next save changes that expense instead of
+    adding it again; a ticked row is deleted and its id emptied (the script hides the row)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grants.models import Expense
+    from tests.grants.factories import PDF
+
+    client.force_login(promoter_user)
+    report = signed.reports.order_by("number").first()
+    url = reverse("grants:report_edit", kwargs={"pk": report.pk})
+    form = read_form(client, url, field="activities")
+    line = signed.budget_lines.order_by("order").first()
+    form["exp-0-budget_line"] = str(line.pk)
+    form["exp-0-spent_on"] = "01/03/2025"
+    form["exp-0-amount"] = "1,200.00"
+    form["exp-0-supplier"] = "Falegnameria Bruno"
+    data = form.data()
+    data["exp-0-receipt"] = SimpleUploadedFile("fattura.pdf", PDF, "application/pdf")  # sent once
+    answer = client.post(url, data, headers={"X-TSF-Autosave": "1"}).json()
+    assert answer["status"] == "saved", answer
+    expense = Expense.objects.get()
+    assert answer["rows"] == {"exp-0-id": str(expense.pk)}
+    with expense.receipt.open("rb") as saved:
+        assert saved.read() == PDF
+    # The page now carries the id and the revision; the next autosave changes the same expense.
+    form["exp-0-id"] = answer["rows"]["exp-0-id"]
+    form["edit_revision"] = str(answer["revision"])
+    form["exp-0-supplier"] = "Falegnameria Bruno s.n.c."
+    answer = autosave(form).json()
+    assert answer["status"] == "saved" and Expense.objects.count() == 1
+    expense.refresh_from_db()
+    assert expense.supplier == "Falegnameria Bruno s.n.c." and expense.receipt  # the receipt stays
+    # Reloaded, the expense is a saved row with its delete box: ticked, autosave deletes it.
+    form = read_form(client, url, field="activities")
+    form.tick("exp-0-DELETE")
+    answer = autosave(form).json()
+    assert answer["status"] == "saved" and answer["rows"]["exp-0-id"] == ""
+    assert not Expense.objects.exists()

@@ -103,3 +103,32 @@ def test_unused_kept_uploads_are_removed_by_the_periodic_task(client, report, pr
 
     assert not os.path.exists(path)
 
+
+
+def test_the_signed_agreement_chosen_before_an_error_is_kept_and_the_page_says_why(staff_client, staff_user,
+                                                                                     promoter_user):
+    from datetime import date, timedelta
+
+    grant = make_grant(past_call(), by=staff_user, member=promoter_user)
+    page = grant.get_absolute_url()
+    form = read_form(staff_client, page, field="signed_on")
+    form["signed_on"] = (date.today() + timedelta(days=3)).isoformat()  # in the future: refused
+    data = form.data()
+    data["agreement"] = SimpleUploadedFile("convenzione-firmata.pdf", PDF, "application/pdf")
+    url = reverse("grants:sign", kwargs={"pk": grant.pk})
+    response = staff_client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200  # the grant's page again, not a redirect that drops the file
+    assert "cannot be in the future" in html
+    assert "Already attached:" in html and "convenzione-firmata.pdf" in html
+    grant.refresh_from_db()
+    assert grant.status == "awarded"
+    # The date corrected, the file not chosen again: recorded with the kept file.
+    again = form_from_response(staff_client, response, field="signed_on", url=page)
+    assert again["agreement-kept"]
+    again["signed_on"] = "2025-01-20"
+    assert again.submit().status_code == 302
+    grant.refresh_from_db()
+    assert grant.status == "signed"
+    with grant.agreement.open("rb") as saved:
+        assert saved.read() == PDF

@@ -99,3 +99,35 @@ def test_leaving_a_changed_step_asks_and_an_unchanged_one_does_not(page, draft):
     page.locator(".breadcrumb").get_by_role("link", name="Le mie proposte").click()
     page.wait_for_url(lambda url: "/step/" not in url)
     assert asked == ["beforeunload"]
+
+
+def test_the_budget_autosaves_a_new_line_once_and_a_file_chosen_is_uploaded_when_moving_on(page, draft):
+    """autosave.js puts the id of a line it created into its row, so typing on in that row changes
+    the line instead of adding it again; on the attachments step the stepper uploads a chosen file."""
+    from projects.models import Attachment
+    from tests.grants.factories import PDF
+
+    browser_login(page, "promotrice@example.org")
+    version = ProposalVersion.objects.get(proposal=draft, number=1)
+    count = version.budget_lines.count()
+    page.goto(f"/projects/proposals/{draft.pk}/step/budget/")
+    page.locator(f"#id_lines-{count}-category").select_option("training")
+    page.locator(f"#id_lines-{count}-description").fill("Corso HACCP")
+    page.get_by_role("status").filter(has_text=re.compile(r"Salvato alle \d{2}:\d{2}")).wait_for(timeout=15000)
+    assert version.budget_lines.filter(description="Corso HACCP").count() == 1
+    page.locator(f"#id_lines-{count}-amount").fill("800,00")
+    for _ in range(40):  # the next autosave, three seconds after the last keystroke
+        if version.budget_lines.filter(description="Corso HACCP", amount=800).exists():
+            break
+        page.wait_for_timeout(250)
+    assert list(version.budget_lines.filter(description="Corso HACCP").values_list("amount", flat=True)) == [800]
+    assert version.budget_lines.count() == count + 1
+
+    page.goto(f"/projects/proposals/{draft.pk}/step/attachments/")
+    page.get_by_label("Titolo", exact=True).fill("Statuto firmato")
+    page.locator("#id_file").set_input_files(
+        {"name": "statuto.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    stepper = page.get_by_role("navigation", name="Fasi della proposta")
+    stepper.get_by_role("button", name=re.compile("Il progetto")).click()
+    page.wait_for_url(re.compile("/project/$"))
+    assert Attachment.objects.filter(version=version, title="Statuto firmato").exists()

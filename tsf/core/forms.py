@@ -112,6 +112,45 @@ class TypedRowsFormSet(TypedRowsMixin, forms.BaseFormSet):
     pass
 
 
+class AutosavedRowsMixin:
+    """A model formset that autosave.js posts while the person types: a new row saved by an
+    autosave gets its id back in the page (`autosave_rows`), and is sent again as the extra row it
+    still is on the page, now carrying that id. Such a row is the saved object (changed in place,
+    never created twice). A row deleted by an autosave (ticked, or emptied) gets its id emptied and
+    is hidden by autosave.js: sent again, it is ignored."""
+
+    def _construct_form(self, i, **kwargs):
+        if self.is_bound and i >= self.initial_form_count():
+            pk_name = self.model._meta.pk.name
+            raw = self.data.get(f"{self.add_prefix(i)}-{pk_name}")
+            if raw not in (None, ""):
+                try:
+                    pk = self._get_to_python(self.model._meta.pk)(raw)
+                except forms.ValidationError:
+                    pk = None
+                instance = self._existing_object(pk) if pk is not None else None
+                if instance is not None:
+                    # The saved row, as an extra form of the page (BaseFormSet adds its id field).
+                    form = forms.BaseFormSet._construct_form(self, i, instance=instance, **kwargs)
+                    return form
+        return super()._construct_form(i, **kwargs)
+
+    def autosave_rows(self, saved) -> dict:
+        """{input name: value} for the page after an autosave: the ids of the rows just created,
+        emptied ids of the rows just deleted."""
+        pk_name = self.model._meta.pk.name
+        created = {id(obj) for obj in saved}
+        deleted = {id(obj) for obj in getattr(self, "deleted_objects", [])}
+        rows = {}
+        for form in self.forms:
+            name = f"{form.prefix}-{pk_name}"
+            if id(form.instance) in deleted or (self.can_delete and self._should_delete_form(form)):
+                rows[name] = ""
+            elif id(form.instance) in created and form.instance.pk is not None:
+                rows[name] = str(form.instance.pk)
+        return rows
+
+
 class TypedRowsModelFormSet(TypedRowsMixin, forms.BaseModelFormSet):
     pass
 

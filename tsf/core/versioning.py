@@ -60,12 +60,17 @@ class EditConflict(Exception):
 
     def changed(self) -> dict:
         """{field name: the newest saved value} for the fields the other saves changed (compared
-        with the version the form was loaded from, or, when that is unknown, with what was posted)."""
+        with the version the form was loaded from, or, for a field it does not record, with what was
+        posted)."""
         if self.latest is None:
             return {}
-        base = self.loaded_values if self.loaded_values is not None else self.your_values
-        return {name: value for name, value in self.latest.values.items()
-                if name in base and base.get(name) != value}
+        loaded = self.loaded_values or {}  # a revision saved by no form (a script) records no values
+        changed = {}
+        for name, value in self.latest.values.items():
+            base = loaded if name in loaded else self.your_values
+            if name in base and base.get(name) != value:
+                changed[name] = value
+        return changed
 
     def who(self) -> str:
         names = []
@@ -97,7 +102,7 @@ def claim(obj, edit: "Edit | None", *, by, scope: str = "") -> int:
     so every open form learns of it."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("versioning.claim() must run inside the service's transaction")
-    type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
+    obj._meta.model._default_manager.select_for_update().filter(pk=obj.pk).exists()  # (request.user is lazy)
     ct, pk = _key(obj)
     rows = EditRevision.objects.filter(content_type=ct, object_id=pk, scope=scope)
     latest = rows.order_by("-number").values_list("number", flat=True).first() or 0
@@ -245,12 +250,24 @@ class VersionedFormMixin:
         return str(errors[-1]) if errors else ""
 
 
+class PageVersionForm(VersionedFormMixin, forms.Form):
+    """Only the revision, for a page whose fields are a formset (e.g. the camp's pitches): build it
+    with `edit_object` and `edit_scope`, render `{{ version_form }}` inside the page's form, and
+    pass `version_form.edit(values)` to the service. Its conflict message names who saved, when,
+    and what (the values given), while the formset keeps what the person typed."""
+
+    def edit(self, values: dict | None = None) -> Edit:
+        claim_ = super().edit()
+        claim_.values = values or {}
+        return claim_
+
+
 def autosave_requested(request) -> bool:
     return request.method == "POST" and request.headers.get("X-TSF-Autosave") == "1"
 
 
 def autosave_reply(*, revision: int | None = None, form=None, conflict: "EditConflict | None" = None,
-                   errors=None, refused: str | None = None):
+                   errors=None, refused: str | None = None, rows: dict | None = None):
     """The JSON answer to autosave.js: saved (with the time and the new revision), a conflict (the
     message; autosave stops; also when the page can no longer be saved: `refused`), or not saved (errors; autosave tries again after the next change)."""
     from django.http import JsonResponse
@@ -265,7 +282,13 @@ def autosave_reply(*, revision: int | None = None, form=None, conflict: "EditCon
                                                                 "attention. Save the page to see them.")},
                             status=422)
     now = timezone.localtime()
-    return JsonResponse({"status": "saved", "revision": revision,
-                         "message": _("Saved at %(time)s") % {"time": formats.time_format(now, "H:i")}})
+    # rows: {input name: value} to put in the page, e.g. the ids of formset rows just created (so
+    # the next save changes them instead of adding them again) or emptied ids of rows just deleted
+    # (autosave.js hides those rows); tsf.core.forms.AutosavedRowsMixin.
+    answer = {"status": "saved", "revision": revision,
+              "message": _("Saved at %(time)s") % {"time": formats.time_format(now, "H:i")}}
+    if rows is not None:
+        answer["rows"] = rows
+    return JsonResponse(answer)
 
 
