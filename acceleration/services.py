@@ -297,17 +297,20 @@ def camp_minutes(camp):
     return (camp.ends_at.hour * 60 + camp.ends_at.minute) - (camp.starts_at.hour * 60 + camp.starts_at.minute)
 
 
-def save_pitches(camp, *, by, rows):
+def save_pitches(camp, *, by, rows, edit=None):
     """Change the order, length and title of the camp's pitches, all or nothing.
 
     `rows` is a list of `(pitch, {field: value})`. Every pitch must belong to the camp, its length
     is 1 to 60 minutes, no two pitches of the camp share a place in the order (counting the pitches
     not in `rows` too) and all of them together must fit in the camp's hours. The camp's row is
     locked, as `schedule_pitches` does, so a pitch added meanwhile is counted. Raises InvalidInput
-    whose `item_errors` are keyed by the index in `rows`; writes one audit entry per changed pitch."""
+    whose `item_errors` are keyed by the index in `rows`; writes one audit entry per changed pitch.
+    `edit` (the page's versioning claim): refused with EditConflict, nothing changed, when the
+    pitches were saved by someone else after the page was loaded."""
     require_perm(by, "acceleration.manage")
     with transaction.atomic():
         camp = Camp.objects.select_for_update().get(pk=camp.pk)
+        versioning.claim(camp, edit, by=by, scope="pitches")
         existing = {p.pk: p for p in camp.pitches.select_for_update().order_by("order", "pk")}
         item_errors, before, changed_index = {}, {}, {}
         for index, (pitch, data) in enumerate(rows):

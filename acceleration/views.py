@@ -19,7 +19,7 @@ from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
 from tsf.core.params import object_id, object_or_404
 from tsf.core.sharing import site_url
-from tsf.core.versioning import REVISION_FIELD, EditConflict
+from tsf.core.versioning import REVISION_FIELD, EditConflict, PageVersionForm
 
 from . import ics, selectors, services
 from .forms import (
@@ -314,12 +314,16 @@ def camp_pitches_edit(request, pk):
     queryset = (camp.pitches.select_related("proposal", "proposal__organisation")
                 .prefetch_related(selectors.title_prefetch()).order_by("order", "pk"))
     formset = PitchFormSet(request.POST if request.method == "POST" else None, queryset=queryset, prefix="pitch")
+    version_form = PageVersionForm(request.POST or None, edit_object=camp, edit_scope="pitches")
     if request.method == "POST" and formset.is_valid():
         rows = formset.forms  # each one a pitch of this camp (BasePitchFormSet.clean)
+        shown = {f.instance.proposal.title: _pitch_text(f.cleaned_data) for f in rows}
         try:
             services.save_pitches(camp, by=request.user,
                                   rows=[(f.instance, {n: f.cleaned_data[n] for n in services.PITCH_FIELDS})
-                                        for f in rows])
+                                        for f in rows], edit=version_form.edit(shown))
+        except EditConflict as exc:  # another staff member saved the pitches meanwhile: nothing applied
+            version_form.show_conflict(exc)
         except services.InvalidInput as exc:
             for index, errors in exc.item_errors.items():
                 _add_errors(rows[index], errors)
@@ -332,7 +336,13 @@ def camp_pitches_edit(request, pk):
     total = sum(f.instance.minutes or 0 for f in formset.forms)
     return render(request, "acceleration/staff/pitches_form.html", {
         "camp": camp, "formset": formset, "total": total, "camp_minutes": services.camp_minutes(camp),
+        "version_form": version_form,
         "has_errors": request.method == "POST" and formset.total_error_count() > 0})
+
+
+def _pitch_text(data) -> str:
+    text = _("place %(order)s, %(minutes)s minutes") % {"order": data.get("order"), "minutes": data.get("minutes")}
+    return f"{text}, {data['title']}" if data.get("title") else text
 
 
 @staff_required

@@ -37,7 +37,7 @@ class WorkshopForm(EnglishVersionsForm):
                    for name in ("topics_it", "topics_en", "description_it", "description_en")}
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Session
         fields = ["date", "start_time", "end_time", "place", "address", "tutors", "notes"]
@@ -67,7 +67,7 @@ def _https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class MaterialForm(forms.ModelForm):
+class MaterialForm(KeepUploadsMixin, forms.ModelForm):
     class Meta:
         model = Material
         formfield_callback = _https_urls
@@ -82,7 +82,7 @@ class MaterialForm(forms.ModelForm):
         return data
 
 
-class DeliverableForm(forms.ModelForm):
+class DeliverableForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Deliverable
         fields = ["title", "description", "due_at"]
@@ -107,7 +107,7 @@ class TutorsForm(forms.Form):
         return [self.tutor_objects[pk] for pk in self.cleaned_data["tutors"]]
 
 
-class ProgressForm(forms.ModelForm):
+class ProgressForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ProgressEntry
         fields = ["value_proposition", "business_model", "impact_design", "team_readiness", "market_validation",
@@ -132,7 +132,9 @@ class SubmissionForm(KeepUploadsMixin, forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(VersionedFormMixin, forms.Form):
+    """A tutor's feedback on a deliverable (`edit_object`: the submission)."""
+
     review = forms.ChoiceField(label=_("Feedback"), widget=forms.RadioSelect, choices=[
         (Submission.Review.ACCEPTED, Submission.Review.ACCEPTED.label),
         (Submission.Review.CHANGES, Submission.Review.CHANGES.label),

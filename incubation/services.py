@@ -110,6 +110,8 @@ def add_workshop(lab: Lab, form, *, by) -> Workshop:
 def save_workshop_item(workshop: Workshop, form, *, kind: str, by):
     """Add or change a session, a deliverable or a material of a workshop (from its form)."""
     require_perm(by, "incubation.manage_lab", workshop.lab)
+    if form.instance.pk is not None and hasattr(form, "edit"):
+        versioning.claim(form.instance, form.edit(), by=by)  # EditConflict: saved meanwhile, nothing applied
     obj = form.save(commit=False)
     obj.workshop = workshop
     created = obj.pk is None
@@ -196,11 +198,15 @@ PROGRESS_FIELDS = ("notes", "notes_staff_only", *[f for f, _label in READINESS_D
 
 
 @transaction.atomic
-def save_progress(workshop: Workshop, proposal: Proposal, data: dict, *, by) -> ProgressEntry:
-    """Create or update the progress entry of a team for a workshop (tutor assigned, or staff)."""
+def save_progress(workshop: Workshop, proposal: Proposal, data: dict, *, by, edit=None) -> ProgressEntry:
+    """Create or update the progress entry of a team for a workshop (tutor assigned, or staff).
+    `edit` (the form's versioning claim): refused with EditConflict when the entry was saved by
+    someone else after the form was loaded."""
     _require(by, "incubation.log_team", proposal)
     _in_lab(workshop.lab, proposal)
     entry = ProgressEntry.objects.select_for_update().filter(workshop=workshop, proposal=proposal).first()
+    if entry is not None:
+        versioning.claim(entry, edit, by=by)
     created = entry is None
     if created:
         entry = ProgressEntry(workshop=workshop, proposal=proposal, author=by)
@@ -250,14 +256,16 @@ def upload_submission(deliverable: Deliverable, proposal: Proposal, *, file, not
 
 
 @transaction.atomic
-def review_submission(submission: Submission, *, review: str, comments: str = "", by) -> Submission:
-    """Feedback on a deliverable: accepted, or changes requested (comments required)."""
+def review_submission(submission: Submission, *, review: str, comments: str = "", by, edit=None) -> Submission:
+    """Feedback on a deliverable: accepted, or changes requested (comments required). `edit` (the
+    form's versioning claim): refused with EditConflict when another tutor gave feedback meanwhile."""
     proposal = submission.proposal
     _require(by, "incubation.log_team", proposal)
     if review not in (Submission.Review.ACCEPTED, Submission.Review.CHANGES):
         raise LabError(_("Choose “accepted” or “changes requested”."))
     if review == Submission.Review.CHANGES and not comments.strip():
         raise LabError(_("Say which changes are needed."))
+    versioning.claim(submission, edit, by=by)
     old = submission.review
     submission.review = review
     submission.comments = comments.strip()

@@ -152,7 +152,8 @@ def workshop(request, pk):
         if kind not in forms or forms[kind] is None:
             raise PermissionDenied
         form_class = {"session": SessionForm, "deliverable": DeliverableForm, "material": MaterialForm}[kind]
-        form = form_class(request.POST, request.FILES or None, prefix=kind[0])
+        form = form_class(request.POST, request.FILES or None, prefix=kind[0],
+                          **({"uploader": request.user} if kind == "material" else {}))
         forms[kind] = form
         if form.is_valid():
             services.save_workshop_item(ws, form, kind=kind, by=request.user)
@@ -179,10 +180,15 @@ def _edit_item(request, obj, form_class, kind):
                 messages.error(request, exc.messages[0])
             return redirect("incubation:workshop", pk=ws.pk)
         if form.is_valid():
-            services.save_workshop_item(ws, form, kind=kind, by=request.user)
-            messages.success(request, _("Saved."))
-            return redirect("incubation:workshop", pk=ws.pk)
-        messages.error(request, _("Please correct the errors below: nothing has been lost."))
+            try:
+                services.save_workshop_item(ws, form, kind=kind, by=request.user)
+            except EditConflict as exc:  # saved meanwhile by someone else: nothing applied
+                form.show_conflict(exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("incubation:workshop", pk=ws.pk)
+        else:
+            messages.error(request, _("Please correct the errors below: nothing has been lost."))
     return render(request, "incubation/item_form.html", {"form": form, "obj": obj, "workshop": ws, "lab": ws.lab,
                                                          "kind": kind})
 
@@ -306,10 +312,17 @@ def progress(request, workshop_pk, pk):
     form = ProgressForm(request.POST or None, instance=entry)
     if request.method == "POST":
         if form.is_valid():
-            services.save_progress(ws, proposal, {f: form.cleaned_data[f] for f in form.fields}, by=request.user)
-            messages.success(request, _("Progress entry saved."))
-            return redirect("incubation:team", pk=proposal.pk)
-        messages.error(request, _("Please correct the errors below: nothing has been lost."))
+            try:
+                services.save_progress(ws, proposal, {f: form.cleaned_data[f] for f in form.fields
+                                                      if f in services.PROGRESS_FIELDS},
+                                       by=request.user, edit=form.edit())
+            except EditConflict as exc:  # another tutor saved the entry meanwhile: nothing applied
+                form.show_conflict(exc)
+            else:
+                messages.success(request, _("Progress entry saved."))
+                return redirect("incubation:team", pk=proposal.pk)
+        else:
+            messages.error(request, _("Please correct the errors below: nothing has been lost."))
     return render(request, "incubation/progress_form.html", {"workshop": ws, "proposal": proposal, "lab": lab,
                                                              "form": form, "entry": entry})
 
@@ -320,11 +333,14 @@ def submission_review(request, pk):
                                                                      "proposal", "uploaded_by"), pk=pk)
     proposal, lab = _team(request, submission.proposal_id, "incubation.log_team")
     form = ReviewForm(request.POST or None, initial={"review": submission.review if submission.review != "pending"
-                                                     else None, "comments": submission.comments})
+                                                     else None, "comments": submission.comments},
+                      edit_object=submission)
     if request.method == "POST" and form.is_valid():
         try:
             services.review_submission(submission, review=form.cleaned_data["review"],
-                                       comments=form.cleaned_data["comments"], by=request.user)
+                                       comments=form.cleaned_data["comments"], by=request.user, edit=form.edit())
+        except EditConflict as exc:  # another tutor gave feedback meanwhile: nothing applied
+            form.show_conflict(exc)
         except services.LabError as exc:
             form.add_error(None, exc.messages[0])
         else:

@@ -384,7 +384,8 @@ def staff_admissibility(request, pk):
         return redirect("projects:staff_proposal", pk=proposal.pk)
     existing = getattr(proposal, "admissibility", None)
     version = proposal.versions.get(number=1)
-    form = AdmissibilityForm(request.POST or None, instance=existing)
+    form = AdmissibilityForm(request.POST or None, instance=existing, edit_object=proposal,
+                             edit_scope="admissibility")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -393,8 +394,10 @@ def staff_admissibility(request, pk):
                 documents_complete=data["documents_complete"], budget_within_limits=data["budget_within_limits"],
                 submitted_on_time=data["submitted_on_time"], outcome=data["outcome"], reason=data["reason"],
                 correction_reason=data.get("correction_reason", ""), act_number=data["act_number"],
-                act_date=data["act_date"], act_official=data["act_official"],
+                act_date=data["act_date"], act_official=data["act_official"], edit=form.edit(),
             )
+        except EditConflict as exc:  # another check recorded meanwhile: nothing applied
+            form.show_conflict(exc)
         except services.ProposalError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
         else:

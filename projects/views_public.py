@@ -14,6 +14,7 @@ from calls.geo import district_map
 from tsf.accounts.permissions import staff_required
 from tsf.core.pagecache import anonymous_page_cache
 from tsf.core.sharing import absolute, share_links
+from tsf.core.versioning import EditConflict
 
 from . import selectors, services
 from .forms import PortfolioFilterForm, PublicProjectForm
@@ -128,11 +129,14 @@ def staff_public_page(request, pk):
         return redirect("projects:staff_proposal", pk=proposal.pk)
     page = PublicProject.objects.filter(proposal=proposal).first() or PublicProject(
         proposal=proposal, summary=proposal.current_version.summary)
-    form = PublicProjectForm(request.POST or None, request.FILES or None, instance=page)
+    form = PublicProjectForm(request.POST or None, request.FILES or None, instance=page, edit_object=proposal,
+                             uploader=request.user)
     if request.method == "POST":
         if form.is_valid():
             try:
                 page = services.save_public_page(form, by=request.user)
+            except EditConflict as exc:  # saved meanwhile by someone else: nothing applied
+                form.show_conflict(exc)
             except services.ProposalError as exc:
                 form.add_error(None, exc.messages[0])
             else:

@@ -63,3 +63,43 @@ def test_a_funding_opportunity_saved_over_a_newer_version_changes_nothing(client
                                who=staff_user.full_name, their_value="Bando Vivomeglio 2019",
                                my_value="Bando Vivomeglio (seconda edizione)")
     assert FundingOpportunity.objects.get(pk=opp.pk).title_it == "Bando Vivomeglio (seconda edizione)"
+
+
+def test_the_pitches_saved_over_a_newer_version_change_nothing(make_user, staff_user):
+    """A page whose fields are a formset carries its revision too (tsf.core.versioning.PageVersionForm)."""
+    from datetime import time
+
+    from django.test import Client
+
+    from acceleration.models import Pitch
+    from tests.acceleration.factories import funded_team, make_camp, pitch_for, url
+    from tests.forms_as_rendered import form_from_response, read_form
+    from tests.grants.factories import past_call
+
+    call = past_call()
+    camp = make_camp(call, days_from_today=10, starts_at=time(9, 0), ends_at=time(13, 0))
+    first, _second = pitch_for(camp, funded_team(call)), pitch_for(camp, funded_team(call))
+    colleague = make_user("collega@example.org", roles=["staff"], full_name="Carla Collega")
+    mine, theirs = Client(), Client()
+    mine.force_login(staff_user)
+    theirs.force_login(colleague)
+    page = url("camp_pitches_edit", pk=camp.pk)
+    my_tab = read_form(mine, page, field="pitch-0-minutes")
+    their_tab = read_form(theirs, page, field="pitch-0-minutes")
+    their_tab["pitch-0-minutes"] = "12"
+    assert their_tab.submit().status_code == 302
+
+    def state():
+        return list(Pitch.objects.filter(camp=camp).order_by("pk").values_list("order", "minutes", "title"))
+
+    before = state()
+    my_tab["pitch-0-title"] = "Il titolo breve che ho scritto"
+    response = my_tab.submit()
+    html = response.content.decode()
+    assert response.status_code == 200 and state() == before
+    assert "Carla Collega" in html and "12 minut" in html and "Il titolo breve che ho scritto" in html
+    again = form_from_response(mine, response, field="pitch-0-minutes", url=page)
+    again["pitch-0-minutes"] = "12"
+    assert again.submit().status_code == 302
+    assert Pitch.objects.get(pk=first.pk).title == "Il titolo breve che ho scritto"
+    assert Pitch.objects.get(pk=first.pk).minutes == 12

@@ -7,6 +7,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tsf.core.versioning import VersionedFormMixin
+
 from .models import Role, User
 
 
@@ -47,13 +49,20 @@ class SignupForm(AllauthSignupForm):
                             "mentor_contact": self.cleaned_data.get("consent_mentor_contact", False)})
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(VersionedFormMixin, forms.ModelForm):
+    edit_scope = "profile"
+
     class Meta:
         model = User
         fields = ["full_name", "language"]
 
 
-class RolesForm(forms.Form):
+class RolesForm(VersionedFormMixin, forms.Form):
+    """`edit_object`: the person whose roles these are (two staff members on the same page: the
+    second save is refused, not applied over the first)."""
+
+    edit_scope = "roles"
+    edit_exclude = ("reason",)
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

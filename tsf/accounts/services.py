@@ -2,7 +2,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tsf.core import audit
+from tsf.core import audit, versioning
 
 from .models import Role, RoleGrant
 
@@ -32,15 +32,29 @@ def revoke_role(user, role: str, *, by=None, note: str = "") -> bool:
 
 
 @transaction.atomic
-def set_roles(user, roles, *, by, reason: str = "") -> None:
+def update_profile(form, *, by):
+    """A person's own profile (name, language), from `ProfileForm`: refused with
+    versioning.EditConflict (nothing saved) when it was saved in another tab after the form was
+    loaded."""
+    if form.instance.pk != getattr(by, "pk", None):
+        raise PermissionError("a profile is changed by its owner")
+    versioning.claim(form.instance, form.edit(), by=by, scope="profile")
+    return form.save()
+
+
+@transaction.atomic
+def set_roles(user, roles, *, by, reason: str = "", edit=None) -> None:
     """Staff give a person exactly `roles` (People and roles): each change audited with the reason
     (required: nothing changes without it), and the person told which roles they were given or lost,
-    in the portal and by e-mail."""
+    in the portal and by e-mail. `edit` (RolesForm's versioning claim): refused with EditConflict,
+    nothing changed, when another staff member saved this person's roles after the form was loaded."""
     from tsf.notifications.services import notify
 
     from .permissions import require_role
 
     require_role(by, Role.STAFF)
+    versioning.claim(user, edit, by=by, scope="roles")
+    user.clear_role_cache()
     wanted = set(roles)
     unknown = wanted - set(Role.values)
     if unknown:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from tsf.core.exports import export_response
 from tsf.core.i18n import language_of
 from tsf.core.pagecache import private_page_cache
+from tsf.core.versioning import EditConflict
 
 from . import my_area as my_area_registry
 from . import services
@@ -38,12 +39,16 @@ def my_area(request):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        # a new preferred language applies at once: the profile again, in that language
-        lang = language_of(user) if "language" in form.changed_data else translation.get_language()
-        with translation.override(lang):
-            messages.success(request, _("Your profile has been saved."))
-            return redirect("accounts:profile")
+        try:
+            user = services.update_profile(form, by=request.user)
+        except EditConflict as exc:  # saved in another tab meanwhile: nothing applied
+            form.show_conflict(exc)
+        else:
+            # a new preferred language applies at once: the profile again, in that language
+            lang = language_of(user) if "language" in form.changed_data else translation.get_language()
+            with translation.override(lang):
+                messages.success(request, _("Your profile has been saved."))
+                return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
 
 
@@ -73,14 +78,17 @@ def person_roles(request, pk):
     """Granting or removing roles: staff confirm who they are first (allauth's re-authentication, if
     not done in the last minutes); the roles they ticked are then saved, and the person is told."""
     person = get_object_or_404(User, pk=pk)
-    form = RolesForm(request.POST or None, initial={"roles": sorted(person.held_roles)})
+    form = RolesForm(request.POST or None, initial={"roles": sorted(person.held_roles)}, edit_object=person)
     if request.method == "POST" and form.is_valid():
         wanted = set(form.cleaned_data["roles"])
         if person == request.user and Role.STAFF not in wanted:
             form.add_error("roles", _("You cannot remove your own staff role: ask another staff member."))
         else:
             try:
-                services.set_roles(person, wanted, by=request.user, reason=form.cleaned_data["reason"])
+                services.set_roles(person, wanted, by=request.user, reason=form.cleaned_data["reason"],
+                                   edit=form.edit())
+            except EditConflict as exc:  # another staff member saved these roles meanwhile
+                form.show_conflict(exc)
             except services.RoleChangeError as exc:
                 form.add_error("reason", str(exc))
             else:
