@@ -332,7 +332,7 @@ def sign(request, pk):
             services.sign_grant(grant, agreement=form.cleaned_data["agreement"],
                                 signed_on=form.cleaned_data["signed_on"], by=request.user)
         except services.GrantError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
+            _add_service_errors(form, exc)
         else:
             messages.success(request, _("The agreement has been recorded; the first tranche is payable."))
             return redirect(grant.get_absolute_url())
