@@ -5,13 +5,15 @@ from django.db.models import Prefetch
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from projects.models import LAB_STATUSES, Proposal, ProposalVersion
 from tsf.core.forms import DateTimeField, HttpsURLField, TypedRowsInlineFormSet
 from tsf.core.keptuploads import KeepUploadsMixin
 from tsf.core.versioning import VersionedFormMixin
 
-from .models import RESERVED_SLUGS, Category, GalleryImage, Post
+from .models import RESERVED_SLUGS, Category, GalleryImage, InlineImage, Post
+from .sanitize import clean_html, images_without_alt
 from .services import parse_tag_names
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -30,6 +32,46 @@ def project_choices():
 
 def _project_label(proposal):
     return f"{proposal.title} – {proposal.organisation.legal_name}"
+
+
+# What each kind of post asks for, beyond what every post has (title, address, summary, text,
+# categories, tags, related projects, cover, search engines, publication).
+KIND_FIELDS = {
+    Post.Kind.ARTICLE: (),
+    Post.Kind.INTERVIEW: (),
+    Post.Kind.VIDEO: ("video_url",),
+    Post.Kind.GALLERY: (),
+    Post.Kind.EVENT: ("event_date", "event_place"),
+}
+KIND_ONLY_FIELDS = {"video_url", "event_date", "event_place"}
+# The kinds whose form shows the photo gallery.
+GALLERY_KINDS = (Post.Kind.GALLERY, Post.Kind.EVENT)
+
+
+def kind_of(data=None, instance=None, initial_kind=None) -> str:
+    """The kind a form is for: what was posted, else the post's own, else the one chosen."""
+    for candidate in ((data or {}).get("kind"), getattr(instance, "kind", None) if getattr(instance, "pk", None)
+                      else None, initial_kind):
+        if candidate in Post.Kind.values:
+            return candidate
+    return Post.Kind.ARTICLE
+
+
+class EditorWidget(forms.Textarea):
+    """The text of a post: a textarea that the rich-text editor (django-prose-editor, Tiptap) takes
+    over in the browser (static/blog/editor.js); without script it stays a textarea of HTML."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 16, "data-tsf-editor": "", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        from django.templatetags.static import static
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-editor-module"] = static("django_prose_editor/editor.js")
+        context["widget"]["attrs"]["data-picker-url"] = reverse("blog:manage_image")
+        return context
 
 
 class PostForm(VersionedFormMixin, KeepUploadsMixin, forms.ModelForm):
@@ -61,19 +103,24 @@ class PostForm(VersionedFormMixin, KeepUploadsMixin, forms.ModelForm):
         field_classes = {"video_url": HttpsURLField}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 16}),
+            "body": EditorWidget(),
             "categories": forms.CheckboxSelectMultiple,
             "related_projects": forms.CheckboxSelectMultiple,
             "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
-            "body": _("HTML: paragraphs, headings (h2-h4), lists, links, quotes and tables. Anything else "
-                      "(scripts, styles, event attributes) is removed when you save."),
+            "body": _("Headings, lists, links, quotes, bold and italic, and images with their alternative "
+                      "text: use the editor's buttons (or its keyboard shortcuts, such as Ctrl+B)."),
             "slug": _("Part of the page address; leave empty to make it from the title."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind = kind_of(self.data if self.is_bound else None, self.instance, kind)
+        for name in KIND_ONLY_FIELDS - set(KIND_FIELDS[self.kind]):
+            del self.fields[name]
+        self.fields["kind"].widget = forms.HiddenInput()
+        self.initial["kind"] = self.kind
         self.fields["slug"].required = False
         self.fields["categories"].queryset = Category.objects.order_by("name")
         self.fields["related_projects"].queryset = project_choices()
@@ -81,16 +128,20 @@ class PostForm(VersionedFormMixin, KeepUploadsMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Fieldset(_("Content"), "kind", "title", "slug", "summary", "body"),
+        parts = [Fieldset(_("Content"), "kind", "title", "slug", "summary")]
+        if self.kind == Post.Kind.VIDEO:
+            parts.append(Fieldset(_("Video"), "video_url"))
+        if self.kind == Post.Kind.EVENT:
+            parts.append(Fieldset(_("Event"), "event_date", "event_place"))
+        parts += [
+            Fieldset(_("Text"), "body"),
+            Fieldset(_("Cover image"), "cover_image", "cover_alt"),
             Fieldset(_("Categories and tags"), "categories", "tags_text"),
             Fieldset(_("Related projects"), "related_projects"),
-            Fieldset(_("Cover image"), "cover_image", "cover_alt"),
-            Fieldset(_("Video (video posts)"), "video_url"),
-            Fieldset(_("Event (event reports)"), "event_date", "event_place"),
             Fieldset(_("Search engines and shares"), "seo_title", "seo_description"),
             Fieldset(_("Publication"), "publication", "publish_at"),
-        )
+        ]
+        self.helper.layout = Layout(*parts)
         post = self.instance
         if post.pk:
             self.fields["tags_text"].initial = ", ".join(t.name for t in post.tags.all())
@@ -107,6 +158,19 @@ class PostForm(VersionedFormMixin, KeepUploadsMixin, forms.ModelForm):
         if slug in RESERVED_SLUGS:
             raise forms.ValidationError(_("This address is reserved: choose another one."))
         return slug
+
+    def clean_kind(self):
+        return self.kind
+
+    def clean_body(self):
+        body = clean_html(self.cleaned_data.get("body", ""))
+        missing = images_without_alt(body)
+        if missing:
+            raise forms.ValidationError(ngettext(
+                "An image of the text has no alternative text: open it in the editor (Image button) and describe it.",
+                "%(n)d images of the text have no alternative text: open each in the editor (Image button) and "
+                "describe it.", missing) % {"n": missing})
+        return body
 
     def clean_tags_text(self):
         return ", ".join(parse_tag_names(self.cleaned_data.get("tags_text", "")))
@@ -135,6 +199,7 @@ class GalleryImageForm(KeepUploadsMixin, forms.ModelForm):
         model = GalleryImage
         fields = ["image", "alt", "caption", "order"]
         help_texts = {"order": _("Images are shown from the lowest number.")}
+        widgets = {"image": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,3 +246,12 @@ class ScheduleForm(forms.Form):
         if when <= timezone.now():
             raise forms.ValidationError(_("This time has already passed: choose a future time, or publish now."))
         return when
+
+
+class InlineImageForm(KeepUploadsMixin, forms.ModelForm):
+    """An image uploaded from the editor's image dialog, with its alternative text."""
+
+    class Meta:
+        model = InlineImage
+        fields = ["image", "alt"]
+        widgets = {"image": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})}

@@ -88,6 +88,8 @@ class Post(models.Model):
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_renditions = models.JSONField(default=list, blank=True, editable=False)
+    share_image = models.ImageField(upload_to=upload_to("blog/share"), blank=True, editable=False)
     cover_alt = models.CharField(
         _("alternative text of the cover"), max_length=250, blank=True,
         help_text=_("What the image shows, for people who cannot see it. Required with an image."),
@@ -186,6 +188,7 @@ class GalleryImage(models.Model):
     )
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
     alt = models.CharField(
         _("alternative text"), max_length=250, help_text=_("What the image shows, for people who cannot see it.")
     )
@@ -200,3 +203,31 @@ class GalleryImage(models.Model):
 
     def __str__(self):
         return self.caption or self.alt
+
+
+class InlineImage(models.Model):
+    """An image placed in the text of a post with the editor (uploaded from its image dialog)."""
+
+    image = models.ImageField(
+        _("image"), upload_to=upload_to("blog/inline"), validators=[ImageValidator()],
+        width_field="width", height_field="height",
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    alt = models.CharField(
+        _("alternative text"), max_length=250, help_text=_("What the image shows, for people who cannot see it.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image in a text")
+        verbose_name_plural = _("images in texts")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.alt

@@ -147,3 +147,22 @@ def posts_about_project(proposal_pk, limit=3, now=None):
     """The newest public posts related to a project (a proposal), for its public page."""
     qs = Post.objects.published(now).filter(related_projects=proposal_pk)  # one row per post: no DISTINCT
     return list(_with_relations(qs.order_by("-publish_at", "-id"))[:limit])
+
+
+def publications_in_month(first):
+    """The published and scheduled posts whose publication falls in the month of `first`, by local day."""
+    import datetime
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time()))
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    end = timezone.make_aware(datetime.datetime.combine(following, datetime.time()))
+    posts = (
+        Post.objects.filter(status=Post.Status.PUBLISHED, publish_at__gte=start, publish_at__lt=end)
+        .select_related("author").order_by("publish_at", "pk")
+    )
+    by_day = {}
+    for post in posts:
+        by_day.setdefault(timezone.localtime(post.publish_at).date(), []).append(post)
+    return by_day

@@ -7,7 +7,9 @@ from django.utils.text import slugify
 from tsf.accounts.permissions import require_perm
 from tsf.core import audit, versioning
 
-from .models import RESERVED_SLUGS, Post, Tag
+from . import renditions
+from .images import illustration
+from .models import RESERVED_SLUGS, InlineImage, Post, Tag
 
 TRACKED = ("title", "slug", "kind", "status", "publish_at")
 
@@ -81,11 +83,58 @@ def save_post(form, gallery_formset, *, by):
     if gallery_formset is not None:
         gallery_formset.instance = post
         gallery_formset.save()
+        for gform in gallery_formset.forms:
+            if gform.instance.pk and "image" in gform.changed_data and not gform.cleaned_data.get("DELETE"):
+                process_gallery_image(gform.instance)
+    if "cover_image" in form.changed_data and post.cover_image:
+        post.cover_renditions, (post.cover_width, post.cover_height) = renditions.process(post.cover_image)
+        post.save(update_fields=["cover_renditions", "cover_width", "cover_height", "cover_image"])
+    if creating or not post.share_image or {"cover_image", "title"} & set(form.changed_data):
+        make_share_image(post)
     if creating:
         audit.record(by, "blog.post.create", post, changes={k: [None, getattr(post, k)] for k in TRACKED})
     else:
         audit.record(by, "blog.post.update", post, changes=audit.diff(post, TRACKED, before))
     return post
+
+
+def process_gallery_image(image):
+    image.renditions, (image.width, image.height) = renditions.process(image.image)
+    image.save(update_fields=["renditions", "width", "height", "image"])
+
+
+def make_share_image(post: Post):
+    """The post's 1200 x 630 share image: cut from its cover, else from its first gallery image,
+    else drawn from its title."""
+    source = post.cover_image or next((img.image for img in post.images.all()), None)
+    storage = post.share_image.storage
+    old = post.share_image.name
+    name = f"blog/share/{post.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg"
+    if source:
+        post.share_image.name = renditions.share_image(source, storage, name)
+    else:
+        from django.core.files.base import ContentFile
+
+        name = name[:-4] + ".png"
+        storage.delete(name)
+        post.share_image.name = storage.save(name, ContentFile(illustration(post.title, seed=post.pk)))
+    post.save(update_fields=["share_image"])
+    if old and old != post.share_image.name:
+        transaction.on_commit(lambda: storage.delete(old))
+
+
+@transaction.atomic
+def upload_inline_image(form, *, by) -> InlineImage:
+    """An image uploaded from the editor's image dialog: stored without its metadata, with its
+    smaller copies."""
+    require_perm(by, "blog.add_post")
+    image = form.save(commit=False)
+    image.uploaded_by = by
+    image.save()
+    image.renditions, (image.width, image.height) = renditions.process(image.image)
+    image.save(update_fields=["renditions", "width", "height", "image"])
+    audit.record(by, "blog.image.upload", image, changes={"alt": [None, image.alt]})
+    return image
 
 
 @transaction.atomic
@@ -125,10 +174,14 @@ def delete_post(post: Post, *, by):
     require_perm(by, "blog.delete_post", post)
     audit.record(by, "blog.post.delete", post, changes={"title": [post.title, None]})
     files = [post.cover_image] if post.cover_image else []
+    files += [post.share_image] if post.share_image else []
     files += [img.image for img in post.images.all()]
+    renditions_of = [(post.cover_image, post.cover_renditions)] + [(img.image, img.renditions) for img in post.images.all()]
     post.delete()
 
     def remove_files():
+        for f, widths in renditions_of:
+            renditions.remove(f, widths)
         for f in files:
             try:
                 f.storage.delete(f.name)

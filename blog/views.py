@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import condition, require_POST
 
 from tsf.accounts.permissions import role_required
@@ -15,8 +16,8 @@ from tsf.core.sharing import absolute, share_links
 from tsf.core.versioning import EditConflict
 
 from . import selectors, services
-from .forms import GalleryFormSet, PostForm, ScheduleForm
-from .models import Category, Post, Tag
+from .forms import GALLERY_KINDS, GalleryFormSet, InlineImageForm, PostForm, ScheduleForm, kind_of
+from .models import Category, InlineImage, Post, Tag
 
 PAGE_SIZE = 12
 EDITORS = ("editor", "staff")
@@ -166,15 +167,18 @@ def manage_list(request):
     return render(request, "blog/manage/post_list.html", {"page_obj": page_obj, "state": state, "q": q, "states": states})
 
 
-def _edit(request, post):
+def _edit(request, post, kind=None):
     is_new = post.pk is None
     if request.method == "POST":
-        form = PostForm(request.POST, request.FILES, instance=post, uploader=request.user)
+        form = PostForm(request.POST, request.FILES, instance=post, uploader=request.user, kind=kind)
         formset = GalleryFormSet(request.POST, request.FILES, instance=post, prefix="images",
                                  form_kwargs={"uploader": request.user})
-        formset.post_kind = request.POST.get("kind")
+        formset.post_kind = form.kind
+        if form.kind not in GALLERY_KINDS:
+            formset = None
         try:
-            saved = services.save_post(form, formset, by=request.user) if form.is_valid() and formset.is_valid() else None
+            valid = form.is_valid() and (formset is None or formset.is_valid())
+            saved = services.save_post(form, formset, by=request.user) if valid else None
         except EditConflict as exc:
             form.show_conflict(exc)
             saved = None
@@ -191,10 +195,11 @@ def _edit(request, post):
         if form.edit_conflict is None:
             messages.error(request, _("Please correct the fields marked below."))
     else:
-        form = PostForm(instance=post)
-        formset = GalleryFormSet(instance=post, prefix="images")
+        form = PostForm(instance=post, kind=kind)
+        formset = GalleryFormSet(instance=post, prefix="images") if form.kind in GALLERY_KINDS else None
     return render(request, "blog/manage/post_form.html", {
         "form": form, "formset": formset, "post": post, "is_new": is_new, "schedule_form": ScheduleForm(),
+        "kind": form.kind, "kind_label": Post.Kind(form.kind).label,
     })
 
 
@@ -204,9 +209,48 @@ def _local(when):
     return formats.date_format(timezone.localtime(when), "DATETIME_FORMAT")
 
 
+KIND_DESCRIPTIONS = {
+    Post.Kind.ARTICLE: _lazy("News and stories: a text with headings, links, quotes and images."),
+    Post.Kind.INTERVIEW: _lazy("Questions and answers with a person of the programme."),
+    Post.Kind.VIDEO: _lazy("A YouTube or Vimeo video with a short text."),
+    Post.Kind.GALLERY: _lazy("Many photos at once, each with its alternative text and caption."),
+    Post.Kind.EVENT: _lazy("What happened at an event: its date and place, a text and photos."),
+}
+
+
 @role_required(*EDITORS)
 def manage_create(request):
-    return _edit(request, Post(author=request.user))
+    kind = request.POST.get("kind") or request.GET.get("kind")
+    if kind not in Post.Kind.values:
+        kinds = [(value, label, KIND_DESCRIPTIONS[value]) for value, label in Post.Kind.choices]
+        return render(request, "blog/manage/post_kind.html", {"kinds": kinds})
+    return _edit(request, Post(author=request.user, kind=kind), kind=kind)
+
+
+@role_required(*EDITORS)
+def manage_image(request):
+    """The editor's image dialog opens this page ("Browse..."): upload an image with its
+    alternative text, or pick one uploaded before; the page hands the image back to the editor."""
+    func = request.GET.get("CKEditorFuncNum") or request.POST.get("CKEditorFuncNum") or ""
+    func = func if func.lstrip("-").isdigit() and len(func) < 12 else ""  # the editor counts down from -1
+    chosen = None
+    if request.method == "POST":
+        form = InlineImageForm(request.POST, request.FILES, uploader=request.user)
+        if form.is_valid():
+            chosen = services.upload_inline_image(form, by=request.user)
+        else:
+            messages.error(request, _("Please correct the fields marked below."))
+    else:
+        form = InlineImageForm()
+        pick = request.GET.get("pick", "")
+        if pick.isdigit():
+            chosen = InlineImage.objects.filter(pk=int(pick)).first()
+    recent = InlineImage.objects.order_by("-created_at", "-id")[:12]
+    response = render(request, "blog/manage/image_picker.html", {
+        "form": form, "func": func, "chosen": chosen, "recent": recent,
+    })
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _editable(request, pk, perm="blog.change_post"):
@@ -218,7 +262,8 @@ def _editable(request, pk, perm="blog.change_post"):
 
 @role_required(*EDITORS)
 def manage_edit(request, pk):
-    return _edit(request, _editable(request, pk))
+    post = _editable(request, pk)
+    return _edit(request, post, kind=kind_of(None, post))
 
 
 @role_required(*EDITORS)
@@ -265,3 +310,33 @@ def manage_delete(request, pk):
         messages.success(request, _("“%(title)s” is deleted.") % {"title": title})
         return redirect("blog:manage")
     return render(request, "blog/manage/post_confirm_delete.html", {"post": post})
+
+
+@role_required(*EDITORS)
+def manage_calendar(request):
+    """The month's publications in a calendar: the scheduled posts (and those already public),
+    day by day, Monday first; `?month=2026-12`."""
+    import calendar
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        first = datetime.date(year, month, 1)
+    except (TypeError, ValueError):
+        first = today.replace(day=1)
+    by_day = selectors.publications_in_month(first)
+    weeks = [
+        [{"date": day, "in_month": day.month == first.month, "today": day == today, "posts": by_day.get(day, [])}
+         for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return render(request, "blog/manage/calendar.html", {
+        "first": first, "weeks": weeks, "previous": previous, "following": following,
+        "weekdays": [datetime.date(2024, 1, d) for d in range(1, 8)],  # Monday 1 January 2024 onwards
+        "scheduled": [p for posts in by_day.values() for p in posts if p.is_scheduled],
+    })

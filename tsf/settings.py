@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap_italia_template",
+    "django_prose_editor",  # the rich-text editor's script and styles, as static files (blog)
     "rules.apps.AutodiscoverRulesConfig",
     # the portal, in the pipeline's order
     "tsf.core",

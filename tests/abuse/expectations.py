@@ -109,6 +109,8 @@ EXPECTED = {
     "blog:index": row("200", "200", "200", "200", "200", "200", "200"),
     "blog:manage": row("login", "403", "200", "403", "403", "403", "200"),
     "blog:manage_create": row("login", "403", "200", "403", "403", "403", "200"),
+    "blog:manage_calendar": row("login", "403", "200", "403", "403", "403", "200"),
+    "blog:manage_image": row("login", "403", "200", "403", "403", "403", "200"),
     "blog:manage_delete": row("login", "403", "200", "403", "403", "403", "200"),
     "blog:manage_edit": row("login", "403", "200", "403", "403", "403", "200"),
     "blog:manage_preview": row("login", "403", "200", "403", "403", "403", "200"),

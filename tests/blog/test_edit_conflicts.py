@@ -33,10 +33,9 @@ def test_post_saved_over_a_newer_version_changes_nothing(client, editor_user):
 
 def test_gallery_images_chosen_before_an_error_are_kept_with_a_working_preview(client, editor_user):
     client.force_login(editor_user)
-    post = PostFactory(title="Galleria", status=Post.Status.DRAFT, publish_at=None)
+    post = PostFactory(title="Galleria", kind=Post.Kind.GALLERY, status=Post.Status.DRAFT, publish_at=None)
     url = reverse("blog:manage_edit", args=[post.pk])
     form = read_form(client, url, field="title")
-    form["kind"] = "gallery"
     form["title"] = ""  # forgotten: the page comes back with an error
     form["images-0-alt"] = "Il cortile della Casa del Quartiere"
     data = form.data()

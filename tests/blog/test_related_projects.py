@@ -31,7 +31,7 @@ def test_editor_relates_a_post_to_lab_projects_only(editor_client, call):  # noq
     not_selected = lab_project(call, "Non selezionato", status=ProposalStatus.NOT_SELECTED, page=False)
     choices = list(PostForm().fields["related_projects"].queryset)
     assert incubated in choices and not_selected not in choices
-    page = editor_client.get(reverse("blog:manage_create")).content.decode()
+    page = editor_client.get(reverse("blog:manage_create"), {"kind": "article"}).content.decode()
     assert "Related projects" in page and "Emporio RiVesti – Cooperativa Emporio RiVesti" in page
     response = editor_client.post(reverse("blog:manage_create"),
                                   _data(title="L'emporio apre", publication="now",
