@@ -136,3 +136,19 @@ $(SECURITY_VENV)/.installed: pyproject.toml
 
 security: install messages $(SECURITY_VENV)/.installed
 	nice -n 10 $(PY) -m tsf.security --wapiti $(SECURITY_VENV)/bin/wapiti $(if $(SECURITY_PORT),--port $(SECURITY_PORT)) $(SECURITY_ARGS)
+
+# Lighthouse on the demo (README, "Light pages"): the home page, a post, a project page and the call page
+# on a phone's first visit, served as in production (gunicorn, DEBUG off, compressed static files); fails
+# when a page transfers 400 KB or more, or scores under 90 (performance) or 100 (accessibility, best
+# practices). Lighthouse is the npm package (12.2.3, the last for the machine's Node 20), installed under
+# var/lighthouse, driving Debian's Chromium. Reports in var/lighthouse/. Not part of `make test` (minutes).
+LIGHTHOUSE_VERSION := 12.2.3
+var/lighthouse/node_modules/.bin/lighthouse:
+	@command -v npm >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	@mkdir -p var/lighthouse
+	npm install --prefix var/lighthouse --save-exact --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION)
+
+.PHONY: lighthouse
+lighthouse: install messages browser-deps var/lighthouse/node_modules/.bin/lighthouse
+	CHROME_PATH=/usr/bin/chromium $(PY) -m tsf.lighthouse $(LIGHTHOUSE_ARGS)

@@ -217,7 +217,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "tsf.core.staticfiles.StaticFilesStorage"
             if not DEBUG and env.bool("MANIFEST_STATIC", default=True)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
