@@ -12,14 +12,14 @@ TEST_SQLITE_URL ?= sqlite:///$(CURDIR)/var/test/tsf.sqlite3
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tsf)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 
-.PHONY: run test install install-test messages makemessages lint check browser-deps pdf-deps clean security
+.PHONY: run test install install-test messages makemessages lint check browser-deps pdf-deps saml-deps clean security spid-test
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found): set PYTHON=..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml $(VENV)/bin/activate | pdf-deps
+$(VENV)/.installed: pyproject.toml $(VENV)/bin/activate | pdf-deps saml-deps
 	$(PIP) install --quiet -e .
 	@touch $@
 
@@ -42,7 +42,7 @@ makemessages: install
 # periodic jobs (reminders, e-mail re-sends) run every minute beside the server; with
 # DATABASE_URL / REDIS_URL set it uses PostgreSQL and Redis and runs a worker and beat beside it.
 # Links in e-mails, feeds and social cards point to the address served (SITE_URL unless set).
-run: pdf-deps messages
+run: pdf-deps saml-deps messages
 	@export DEBUG=1; \
 	export SITE_URL=$${SITE_URL:-http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)}; \
 	$(PY) manage.py migrate --noinput && \
@@ -70,6 +70,14 @@ pdf-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	fi
 
+# SPID/CIE (tsf.spid): pysaml2 signs and checks SAML messages with Debian's xmlsec1.
+saml-deps:
+	@if ! command -v xmlsec1 >/dev/null 2>&1; then \
+	  echo "Installing Debian's xmlsec1 for SPID/CIE (SAML signatures)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq xmlsec1 >/dev/null; \
+	fi
+
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "Installing Debian's Chromium for the browser tests"; \
@@ -84,7 +92,7 @@ browser-deps:
 # both. Both runs go to the end; the target fails when either failed.
 TEST_PG_REDIS_URL ?= $(patsubst %/15,%/14,$(TEST_REDIS_URL))
 TEST_PARALLEL ?= 1
-test: install-test pdf-deps browser-deps messages
+test: install-test pdf-deps saml-deps browser-deps messages
 	@mkdir -p var/test; \
 	run() { label=$$1; db=$$2; redis=$$3; \
 	  echo "== The tests on $$label ($$db, Redis $$redis)"; \
@@ -152,3 +160,17 @@ var/lighthouse/node_modules/.bin/lighthouse:
 .PHONY: lighthouse
 lighthouse: install messages browser-deps var/lighthouse/node_modules/.bin/lighthouse
 	CHROME_PATH=/usr/bin/chromium $(PY) -m tsf.lighthouse $(LIGHTHOUSE_ARGS)
+
+# AgID's conformance tool for SPID/CIE service providers (README, "SPID and CIE"): spid-sp-test, in its
+# own environment (pyproject's `spid-test` extra), run against the portal's metadata, AuthnRequest and
+# ACS with the profiles spid-sp-public and cie-sp-public (python -m tsf.spid.conformance --help).
+SPID_VENV := var/spid/venv
+$(SPID_VENV)/.installed: pyproject.toml
+	@mkdir -p var/spid
+	$(PYTHON) -m venv $(SPID_VENV)
+	$(SPID_VENV)/bin/pip install --quiet --upgrade pip
+	$(SPID_VENV)/bin/pip install --quiet $$($(PYTHON) -c 'import shlex, tomllib; print(" ".join(shlex.quote(r) for r in tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["spid-test"]))')
+	@touch $@
+
+spid-test: install saml-deps messages $(SPID_VENV)/.installed
+	$(PY) -m tsf.spid.conformance --tool $(SPID_VENV)/bin/spid_sp_test $(SPID_TEST_ARGS)

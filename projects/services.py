@@ -42,6 +42,7 @@ from tsf.core.i18n import later
 from tsf.core.money import euro
 from tsf.core.sharing import site_url
 from tsf.notifications.services import notify, queue_email
+from tsf.spid.models import promoters_need_spid
 
 from .models import (
     LAB_STATUSES,
@@ -90,6 +91,10 @@ class TransitionNotAllowed(ProposalError):
 
 
 class CallClosed(ProposalError):
+    pass
+
+
+class IdentityNotVerified(ProposalError):
     pass
 
 
@@ -408,6 +413,11 @@ def submit_proposal(proposal: Proposal, by) -> Proposal:
     PREFIX-YEAR-NNNN, moves draft -> submitted (audited), notifies every member of the
     organisation (in the portal and by e-mail with the protocol number).
     """
+    if promoters_need_spid() and not getattr(by, "fiscal_code_verified", False):
+        raise IdentityNotVerified(_(
+            "To submit a proposal, confirm who you are with SPID or CIE: the programme asks promoters for an "
+            "identity verified by SPID or CIE. In your profile, choose “Sign in with SPID” or “Sign in with CIE” "
+            "to link your digital identity to your account."))
     call = Call.objects.select_for_update().get(pk=proposal.call_id)
     now = timezone.now()
     if not call.is_open(now):

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "tsf.accounts",
     "tsf.notifications",
     "tsf.privacy",
+    "djangosaml2",
+    "tsf.spid",
     "calls",
     "projects",
     "assessment",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -276,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tsf.notifications.tasks.run_deadline_engine",
         "schedule": crontab(minute="*/15"),
     },
+    # The SPID registry's identity providers (and CIE's), read again twice a day (tsf.spid.registry).
+    "refresh-spid-idps": {
+        "task": "tsf.spid.tasks.refresh_identity_providers",
+        "schedule": crontab(minute=17),  # hourly; it reads again only what is older than SPID_IDP_REFRESH_HOURS
+    },
     # The retention schedule (tsf.privacy): what has expired is deleted or anonymised, among it the
     # files kept across a form's errors (tsf.core.keptuploads) and unused for a day.
     "retention-schedule": {
@@ -327,11 +335,53 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The SAML session (the outstanding AuthnRequests) comes back with the identity provider's POST from
+# another site: SameSite=None, which browsers accept only on a Secure cookie; on plain HTTP (the demo,
+# whose test IdP is on the same site) Lax.
+SAML_SESSION_COOKIE_SAMESITE = "None" if SESSION_COOKIE_SECURE else "Lax"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# SPID and CIE (tsf.spid): the portal as a SAML2 service provider, djangosaml2 on pysaml2 (xmlsec1).
+SPID_ENABLED = env.bool("SPID_ENABLED", default=True)
+SPID_BASE_URL = env.str("SPID_BASE_URL", default=SITE_URL).rstrip("/")
+SPID_ENTITY_ID = env.str("SPID_ENTITY_ID", default="")  # empty: SPID_BASE_URL + /spid/metadata/
+SPID_CERT_DIR = Path(env.str("SPID_CERT_DIR", default=str(BASE_DIR / "var" / "spid")))
+SPID_KEY_SIZE = env.int("SPID_KEY_SIZE", default=3072)
+SPID_IDP_METADATA_DIR = Path(env.str("SPID_IDP_METADATA_DIR", default=str(SPID_CERT_DIR / "idps")))
+SPID_IDP_REGISTRY_URL = env.str(
+    "SPID_IDP_REGISTRY_URL", default="https://registry.spid.gov.it/metadata/idp/spid-entities-idps.xml")
+CIE_IDP_METADATA_URL = env.str(
+    "CIE_IDP_METADATA_URL", default="https://idserver.servizicie.interno.gov.it/idp/shibboleth?Metadata")
+# More identity providers' metadata files to trust (`make spid-test` gives spid-sp-test's own).
+SPID_EXTRA_IDP_METADATA = env.list("SPID_EXTRA_IDP_METADATA", default=[])
+SPID_IDP_REFRESH_HOURS = env.int("SPID_IDP_REFRESH_HOURS", default=12)
+SPID_LEVEL = env.int("SPID_LEVEL", default=2)
+SPID_ASK_COMPANY = env.bool("SPID_ASK_COMPANY", default=True)
+SPID_ACCEPTED_TIME_DIFF = env.int("SPID_ACCEPTED_TIME_DIFF", default=60)
+SPID_IPA_CODE = env.str("SPID_IPA_CODE", default="c_l219")
+SPID_MUNICIPALITY = env.str("SPID_MUNICIPALITY", default="L219")
+SPID_LOCALITY = env.str("SPID_LOCALITY", default="Torino")
+SPID_ORGANIZATION_NAME = env.str("SPID_ORGANIZATION_NAME", default="Città di Torino")
+SPID_ORGANIZATION_DISPLAY_NAME = env.str("SPID_ORGANIZATION_DISPLAY_NAME", default="Torino Social Factory")
+SPID_ORGANIZATION_URL = env.str("SPID_ORGANIZATION_URL", default="https://www.comune.torino.it/")
+SPID_CONTACT_EMAIL = env.str("SPID_CONTACT_EMAIL", default="torinosocialfactory@comune.torino.it")
+SPID_CONTACT_PHONE = env.str("SPID_CONTACT_PHONE", default="")
+# The demo's own test identity providers under /test-idp/ (never in production).
+SPID_TEST_IDP = env.bool("SPID_TEST_IDP", default=DEBUG)
+# The policy's default until staff set it: promoters must sign in with SPID/CIE to submit.
+SPID_REQUIRED_FOR_PROMOTERS = env.bool("SPID_REQUIRED_FOR_PROMOTERS", default=not DEBUG)
+# A session signed in with SPID/CIE at this level or higher counts as two-factor for staff and assessors.
+SPID_SECOND_FACTOR_LEVEL = env.int("SPID_SECOND_FACTOR_LEVEL", default=2)
+SAML_CONFIG_LOADER = "tsf.spid.conf.config_loader"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+SAML_CSP_HANDLER = ""
+SAML_IGNORE_LOGOUT_ERRORS = True
+SAML_SESSION_COOKIE_NAME = "tsf_saml"
+LOGOUT_REDIRECT_URL = "home"
+
 TSF_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; font-src 'self' data:; object-src 'none'; "

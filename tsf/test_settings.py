@@ -38,3 +38,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES[
     _name = Path(DATABASES["default"]["NAME"])  # noqa: F405
     DATABASES["default"].setdefault("TEST", {}).setdefault(  # noqa: F405
         "NAME", str(_name.with_name(f"test_{_name.name}")))
+# SPID/CIE: the portal's own test identity providers; a smaller key (made once under var/test-spid).
+SPID_TEST_IDP = True
+SPID_CERT_DIR = BASE_DIR / "var" / "test-spid"
+SPID_IDP_METADATA_DIR = SPID_CERT_DIR / "idps"
+SPID_KEY_SIZE = 2048
+SPID_REQUIRED_FOR_PROMOTERS = False
+SAML_SESSION_COOKIE_SAMESITE = "Lax"
+SPID_IDP_REGISTRY_URL = ""  # no registry is read in tests (tests/spid/test_registry.py gives a local file)
+CIE_IDP_METADATA_URL = ""

@@ -29,6 +29,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),  # the same page in the other language
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("", include("tsf.spid.urls")),  # SPID/CIE: the service provider's endpoints (and the demo's test IdP)
     path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 

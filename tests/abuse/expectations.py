@@ -213,4 +213,18 @@ EXPECTED = {
     "robots_txt": row("200", "200", "200", "200", "200", "200", "200"),
     "set_language": row("->/", "->/", "->/", "->/", "->/", "->/", "->/"),
     "sitemap": row("200", "200", "200", "200", "200", "200", "200"),
+    # SPID/CIE (tsf.spid): without an identity provider chosen, the chooser; the ACS and logout take
+    # only POST; the logout service and the test IdP's endpoints want a SAML message (400 without one).
+    "spid:login": row("200", "200", "200", "200", "200", "200", "200"),
+    "spid:choose": row("200", "200", "200", "200", "200", "200", "200"),
+    "spid:complete": row(*["login"] * 7),
+    "spid:acs": row("405", "405", "405", "405", "405", "405", "405"),
+    "spid:metadata": row("200", "200", "200", "200", "200", "200", "200"),
+    "spid:cie_metadata": row("200", "200", "200", "200", "200", "200", "200"),
+    "spid:logout": row("405", "405", "405", "405", "405", "405", "405"),
+    "spid:slo": row("400", "400", "400", "400", "400", "400", "400"),
+    "spid:test_idp_metadata": row("200", "200", "200", "200", "200", "200", "200"),
+    "spid:test_idp_sso": row("400", "400", "400", "400", "400", "400", "400"),
+    "spid:test_idp_confirm": row("404", "404", "404", "404", "404", "404", "404"),
+    "spid:test_idp_slo": row("400", "400", "400", "400", "400", "400", "400"),
 }

@@ -136,6 +136,10 @@ def url_kwargs(o):
         "blog:manage_publication": {"pk": o.draft_post.pk},
         "blog:manage_delete": {"pk": o.draft_post.pk},
         "blog:post": {"slug": o.published_post.slug},
+        "spid:test_idp_metadata": {"provider": "spid"},
+        "spid:test_idp_sso": {"provider": "spid"},
+        "spid:test_idp_confirm": {"provider": "cie"},
+        "spid:test_idp_slo": {"provider": "cie"},
     }
 
 

@@ -53,6 +53,10 @@ class User(AbstractUser):
     language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="it"
     )
+    # The person's codice fiscale, kept once: SPID and CIE identities are matched by it (tsf.spid);
+    # verified once an identity provider vouched for it.
+    fiscal_code = models.CharField(_("codice fiscale"), max_length=16, unique=True, null=True, blank=True)
+    fiscal_code_verified = models.BooleanField(_("codice fiscale verified with SPID or CIE"), default=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -29,9 +29,25 @@ def has_mfa(user) -> bool:
     return cached
 
 
+def session_used_spid(request, user) -> bool:
+    """Whether this session signed in with SPID or CIE, at SPID_SECOND_FACTOR_LEVEL (2) or higher, as the
+    person whose verified codice fiscale is on the account (tsf.spid records it in the session). SPID level
+    2 is itself two-factor (password and a one-time code or app, by the identity provider), so it counts
+    as the portal's second factor for staff and assessors."""
+    from django.conf import settings
+
+    record = request.session.get("tsf_spid") or {}
+    return bool(
+        record and int(record.get("level") or 0) >= settings.SPID_SECOND_FACTOR_LEVEL
+        and user.fiscal_code_verified and record.get("fiscal_code") == user.fiscal_code)
+
+
 def session_used_mfa(request, user) -> bool:
     """Whether this session's person has TOTP enrolled and used it (at login, on enrolment or to
-    confirm their identity) in this session: allauth records each authentication step in the session."""
+    confirm their identity) in this session: allauth records each authentication step in the session;
+    or signed in with SPID/CIE at level 2 or higher (session_used_spid)."""
+    if session_used_spid(request, user):
+        return True
     if not has_mfa(user):
         return False
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
