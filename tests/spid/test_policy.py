@@ -79,3 +79,15 @@ def test_the_login_page_shows_the_spid_and_cie_buttons(client):
     assert "Entra con SPID" in text and "Entra con CIE" in text and "SPID Test IdP" in text
     text = client.get(reverse("account_signup")).content.decode()
     assert "Entra con SPID" in text
+
+
+def test_staff_set_the_policy_on_its_page(staff_client, client):
+    from tests.forms_as_rendered import read_form
+
+    form = read_form(staff_client, reverse("spid:policy"), field="promoters_need_spid")
+    form["promoters_need_spid"] = "yes"
+    response = form.submit()
+    assert response.status_code == 302
+    assert SignInPolicy.objects.get(pk=1).promoters_need_spid is True
+    page = staff_client.get(reverse("spid:policy")).content.decode()
+    assert "devono avere un'identità verificata" in page

@@ -66,6 +66,9 @@ ACTIONS = {
     "privacy.retention": gettext_lazy("The retention schedule deleted or anonymised what had expired"),
     "privacy.draft_deleted": gettext_lazy("The retention schedule deleted a draft never submitted"),
     "privacy.proposal_minimised": gettext_lazy("The retention schedule removed the attachments of “%(object)s”"),
+    "account.spid_signup": gettext_lazy("%(who)s created their account by signing in with SPID or CIE"),
+    "account.spid_link": gettext_lazy("%(who)s linked their account to SPID or CIE"),
+    "spid.policy": gettext_lazy("%(who)s changed the sign-in policy (SPID or CIE for promoters)"),
 }
 GENERIC = gettext_lazy("%(who)s: %(action)s, “%(object)s”")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")

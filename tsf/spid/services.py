@@ -166,3 +166,21 @@ def spid_level(request) -> int:
     return int(record.get("level") or 0)
 
 
+
+
+def set_policy(*, by, promoters_need_spid):
+    """Staff set whether promoters need an identity verified with SPID/CIE to submit (None: the
+    installation's default, SPID_REQUIRED_FOR_PROMOTERS)."""
+    from tsf.accounts.permissions import require_role
+
+    from .models import SignInPolicy
+
+    require_role(by, "staff")
+    with transaction.atomic():
+        policy, _created = SignInPolicy.objects.select_for_update().get_or_create(pk=1)
+        before = policy.promoters_need_spid
+        policy.promoters_need_spid = promoters_need_spid
+        policy.changed_by = by
+        policy.save()
+        audit(by, "spid.policy", policy, changes={"promoters_need_spid": [before, promoters_need_spid]})
+    return policy

@@ -16,6 +16,7 @@ urlpatterns = [
     # pages of the sign-in, in the browser's language
     path("spid/choose/", views.choose, name="choose"),
     path("spid/complete/", views.complete, name="complete"),
+    path("spid/policy/", views.policy, name="policy"),
 ]
 if settings.SPID_TEST_IDP:
     urlpatterns += [

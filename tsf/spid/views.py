@@ -32,6 +32,8 @@ from saml2.saml import NAMEID_FORMAT_ENTITY, NAMEID_FORMAT_TRANSIENT, AuthnConte
 from saml2.samlp import RequestedAuthnContext
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 
+from tsf.accounts.permissions import staff_required
+
 from . import conf, services, validation
 from .metadata import sp_metadata_xml
 from .testidp import _post_form_context
@@ -295,3 +297,28 @@ def _sign_in(request, user, identity):
     auth.login(request, user, backend="tsf.accounts.backends.ModelBackend")
     request.session[SESSION_KEY] = identity.session_record()
     return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+class PolicyForm(forms.Form):
+    promoters_need_spid = forms.TypedChoiceField(
+        label=gettext_lazy("Promoters must sign in with SPID or CIE to submit a proposal"),
+        choices=[("", gettext_lazy("As the installation's default")), ("yes", gettext_lazy("Yes")),
+                 ("no", gettext_lazy("No"))],
+        coerce=lambda v: {"yes": True, "no": False}.get(v), empty_value=None, required=False,
+        widget=forms.RadioSelect)
+
+
+@staff_required
+def policy(request):
+    """Staff set the sign-in policy (tsf.spid.services.set_policy)."""
+    from .models import SignInPolicy, promoters_need_spid
+
+    current = SignInPolicy.objects.filter(pk=1).values_list("promoters_need_spid", flat=True).first()
+    initial = {True: "yes", False: "no"}.get(current, "")
+    form = PolicyForm(request.POST or None, initial={"promoters_need_spid": initial})
+    if request.method == "POST" and form.is_valid():
+        services.set_policy(by=request.user, promoters_need_spid=form.cleaned_data["promoters_need_spid"])
+        messages.success(request, _("The sign-in policy has been saved."))
+        return redirect("spid:policy")
+    return render(request, "spid/policy.html", {
+        "form": form, "in_force": promoters_need_spid(), "default": settings.SPID_REQUIRED_FOR_PROMOTERS})
