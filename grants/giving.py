@@ -1,7 +1,11 @@
 """Grants as 360Giving data (JSON package, schema 1.4) and the schema shipped in `grants/schema/`.
 
 Organisation ids are `IT-CF-<codice fiscale>` (the org-id.guide scheme for Italian tax codes); the
-funder is the City of Turin, `IT-CF-00514490010`. Grant ids are `360G-tsf-<CUP>`.
+funder and publisher is the municipality of `settings.TSF_PUBLISHER` (the City of Turin,
+`IT-CF-00514490010`, with the department that runs the programme: the one the footer and
+publiccode.yml name). Grant ids are `<prefix>-<CUP>`, the prefix being the one 360Giving issued to
+the publisher (`GIVING_ID_PREFIX`); the package names its publisher and the data's licence
+(`GIVING_LICENSE`, CC BY 4.0 by default).
 
 Dates are written as full date-times (Europe/Rome): the standard accepts a plain YYYY-MM-DD too,
 but a validator without a `date-time` format checker then matches both branches of its `oneOf`
@@ -11,13 +15,21 @@ import json
 from datetime import datetime, time
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
-from .models import CITY_OF_TURIN_CF, TrancheStatus
+from .models import TrancheStatus
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
-FUNDER = {"id": f"IT-CF-{CITY_OF_TURIN_CF}", "name": "Città di Torino",
-          "department": "Divisione Decentramento, Giovani e Servizi"}
+
+
+def funder() -> dict:
+    publisher = settings.TSF_PUBLISHER
+    return {"id": f"IT-CF-{publisher['tax_code']}", "name": publisher["name"], "department": publisher["department"]}
+
+
+def grant_id(grant) -> str:
+    return f"{settings.TSF_GIVING_ID_PREFIX}-{grant.cup}"
 
 
 def _dt(value):
@@ -32,7 +44,7 @@ def grant_json(grant, base_url: str = "") -> dict:
     org = grant.proposal.organisation
     paid = [t for t in grant.tranches.all() if t.status == TrancheStatus.PAID]
     data = {
-        "id": f"360G-tsf-{grant.cup}",
+        "id": grant_id(grant),
         "title": grant.title or grant.cup,
         "description": (grant.title or "") + f" (CUP {grant.cup}; {grant.call.title})",
         "currency": "EUR",
@@ -46,7 +58,7 @@ def grant_json(grant, base_url: str = "") -> dict:
             "streetAddress": org.address, "addressLocality": org.city, "postalCode": org.postcode,
             "addressCountry": "IT",
         }],
-        "fundingOrganization": [FUNDER],
+        "fundingOrganization": [funder()],
         "grantProgramme": [{"code": grant.call.slug, "title": grant.call.title}],
         "fromOpenCall": "Yes",
         "beneficiaryLocation": [{"name": "Torino", "countryCode": "IT"}],
@@ -56,16 +68,26 @@ def grant_json(grant, base_url: str = "") -> dict:
         data["url"] = base_url + grant.project_url
     if paid:
         data["disbursementTransaction"] = [
-            {"id": f"360G-tsf-{grant.cup}-{t.order}", "transactionDate": _dt(t.paid_on), "value": float(t.amount),
+            {"id": f"{grant_id(grant)}-{t.order}", "transactionDate": _dt(t.paid_on), "value": float(t.amount),
              "currency": "EUR"} for t in paid]
     return data
 
 
 def package(grants, base_url: str = "") -> dict:
-    return {
+    publisher = settings.TSF_PUBLISHER
+    data = {
         "version": "1.4",
+        "title": "Torino Social Factory: contributi concessi",
+        "publisher": {"identifier": f"IT-CF-{publisher['tax_code']}",
+                      "name": f"{publisher['name']} – {publisher['department']}",
+                      "website": publisher["website"]},
+        "license": settings.TSF_GIVING_LICENSE,
+        "issued": _dt(timezone.now()),
         "grants": [grant_json(g, base_url) for g in grants],
     }
+    if base_url:
+        data["accessURL"] = base_url + "/"
+    return data
 
 
 def validator(kind="package"):

@@ -3,6 +3,7 @@
 Every value that differs between a laptop and production comes from an environment variable;
 the defaults are the ones of the demo (`make run`): SQLite, eager tasks, e-mails as files.
 """
+import datetime
 from pathlib import Path
 
 import environ
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "tsf.privacy",
     "djangosaml2",
     "tsf.spid",
+    "tsf.accessibility",
     "calls",
     "projects",
     "assessment",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "grants",
     "acceleration",
     "blog",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -284,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tsf.spid.tasks.refresh_identity_providers",
         "schedule": crontab(minute=17),  # hourly; it reads again only what is older than SPID_IDP_REFRESH_HOURS
     },
+    # Newsletter issues being sent: the next batches, should a worker have stopped half-way.
+    "newsletter-continue-sending": {
+        "task": "newsletter.tasks.continue_sending",
+        "schedule": 300.0,
+    },
     # The retention schedule (tsf.privacy): what has expired is deleted or anonymised, among it the
     # files kept across a form's errors (tsf.core.keptuploads) and unused for a day.
     "retention-schedule": {
@@ -303,6 +311,32 @@ TSF_DPO_CONTACT = env.str("DPO_CONTACT", default="rpd-privacy@comune.torino.it")
 TSF_OUTBOX_RESEND_AFTER = env.int("OUTBOX_RESEND_AFTER", default=120)
 TSF_OUTBOX_MAX_ATTEMPTS = 8
 TSF_OUTBOX_RETRY_BACKOFF = env.int("OUTBOX_RETRY_BACKOFF", default=30)
+
+# The publisher of the portal: the municipality and the department that runs the programme. One
+# setting, read by the header and footer, the accessibility statement, the 360Giving file (funder
+# and publisher) and, through a test, publiccode.yml (its maintenance contact and organisation).
+TSF_PUBLISHER = {
+    "name": "Città di Torino",
+    "department": env("PUBLISHER_DEPARTMENT", default="Divisione Decentramento, Giovani e Servizi"),
+    "tax_code": "00514490010",
+    "ipa_code": "c_l219",
+    "address": "Piazza Palazzo di Città 1, 10122 Torino",
+    "website": "https://www.comune.torino.it/",
+    "email": env("PUBLISHER_EMAIL", default="torinosocialfactory@comune.torino.it"),
+}
+# The 360Giving open data: the identifier prefix 360Giving issues to the publisher (every grant id
+# starts with it) and the licence of the data (Italian open data: CC BY 4.0 by default).
+TSF_GIVING_ID_PREFIX = env("GIVING_ID_PREFIX", default="360G-cittaditorino")
+TSF_GIVING_LICENSE = env("GIVING_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
+# The accessibility statement (AgID's model): its copy published on AgID's platform (form.agid.gov.it,
+# linked from every page's footer when set), and the state of the last review.
+TSF_ACCESSIBILITY = {
+    "agid_url": env("ACCESSIBILITY_STATEMENT_URL", default=""),
+    # compliant / partially compliant / not compliant (Law 4/2004, AgID's guidelines)
+    "status": env("ACCESSIBILITY_STATUS", default="partial"),
+    "reviewed_on": datetime.date.fromisoformat(env("ACCESSIBILITY_REVIEWED_ON", default="2026-12-06")),
+    "answer_days": 30,
+}
 
 CACHES = {
     "default": (

@@ -81,8 +81,18 @@ def _build_world():
 
     data_request = privacy_services.request_copy(membership.user)
     privacy_services.prepare_copy(data_request.pk)
+    # An accessibility report of a visitor (the staff's page of it; the visitor's thread needs its token).
+    from django.utils import timezone
+
+    from tsf.accessibility.models import Feedback
+
+    feedback = Feedback.objects.create(name="Visitatore", email="visitatore@example.org",
+                                       due_at=timezone.now() + timezone.timedelta(days=30))
+    from newsletter.models import Issue
+
+    issue = Issue.objects.create(subject="Novità dal programma")
     objects = SimpleNamespace(
-        kept_token=keptuploads.sign(kept), data_request=data_request,
+        kept_token=keptuploads.sign(kept), feedback=feedback, issue=issue, data_request=data_request,
         open_call=open_call, old_call=old_call, own_org=own_org, own_draft=own_draft,
         victim=victim, victim_org=victim.organisation, victim_member=membership.user, membership=membership,
         grant=grant, tranche=Tranche.objects.filter(grant=grant).order_by("pk").first(),

@@ -30,6 +30,25 @@ ADMIN_OWN = {
 }
 
 EXPECTED = {
+    # The accessibility feedback form is for anyone; a thread answers only to its token (the link the
+    # person received); the staff's list and pages need the staff role.
+    "accessibility:feedback": row("200", "200", "200", "200", "200", "200", "200"),
+    "accessibility:thread": row("404", "404", "404", "404", "404", "404", "404"),
+    "accessibility:staff_list": row("login", "403", "200", "403", "403", "403", "403"),
+    "accessibility:staff_detail": row("login", "403", "200", "403", "403", "403", "403"),
+    # The newsletter: anyone subscribes; confirming and unsubscribing answer only to the address's token;
+    # editors and staff compose and send issues; staff see the subscribers.
+    "newsletter:subscribe": row("200", "200", "200", "200", "200", "200", "200"),
+    "newsletter:confirm": row("404", "404", "404", "404", "404", "404", "404"),
+    "newsletter:unsubscribe": row("404", "404", "404", "404", "404", "404", "404"),
+    "newsletter:issues": row("login", "403", "200", "403", "403", "403", "200"),
+    "newsletter:issue_new": row("login", "403", "200", "403", "403", "403", "200"),
+    "newsletter:issue": row("login", "403", "200", "403", "403", "403", "200"),
+    "newsletter:issue_preview": row("login", "403", "200", "403", "403", "403", "200"),
+    "newsletter:issue_test": row("405", "405", "405", "405", "405", "405", "405"),
+    "newsletter:issue_send": row("405", "405", "405", "405", "405", "405", "405"),
+    "newsletter:subscribers": row("login", "403", "200", "403", "403", "403", "403"),
+    "newsletter:account": row("405", "405", "405", "405", "405", "405", "405"),
     "acceleration:agenda_delete": row("login", "403", "200", "403", "403", "403", "403"),
     "acceleration:camp_edit": row("login", "403", "200", "403", "403", "403", "403"),
     "acceleration:camp_new": row("login", "403", "200", "403", "403", "403", "403"),

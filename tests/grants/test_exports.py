@@ -35,7 +35,7 @@ def test_360giving_json_validates_against_the_shipped_schema(client, grants):
     data = json.loads(response.content)
     assert giving.errors_of(data) == []
     assert len(data["grants"]) == 2  # the revoked grant is not published
-    first = next(g for g in data["grants"] if g["id"] == f"360G-tsf-{g1.cup}")
+    first = next(g for g in data["grants"] if g["id"] == f"360G-cittaditorino-{g1.cup}")
     assert first["recipientOrganization"][0]["id"] == f"IT-CF-{g1.proposal.organisation.codice_fiscale}"
     assert first["fundingOrganization"][0]["id"] == "IT-CF-00514490010"
     assert first["amountAwarded"] == 138500.0
@@ -43,6 +43,22 @@ def test_360giving_json_validates_against_the_shipped_schema(client, grants):
     assert first["currency"] == "EUR"
     for g in data["grants"]:
         assert giving.errors_of(g, kind="grant") == []
+
+
+def test_360giving_names_its_publisher_licence_and_prefix_and_the_footers_department(client, grants, settings):
+    """The package names who publishes it and under which licence; the grant ids start with the
+    prefix 360Giving issued (a setting); the funder's department is the one the footer shows."""
+    settings.TSF_GIVING_ID_PREFIX = "360G-comuneditorino"
+    settings.TSF_PUBLISHER = {**settings.TSF_PUBLISHER, "department": "Divisione Prova"}
+    data = json.loads(client.get(reverse("grants:giving360")).content)
+    assert giving.errors_of(data) == []
+    assert data["publisher"]["identifier"] == "IT-CF-00514490010"
+    assert data["publisher"]["name"] == "Città di Torino – Divisione Prova"
+    assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert {g["id"] for g in data["grants"]} == {f"360G-comuneditorino-{g.cup}" for g in grants[:2]}
+    assert all(g["fundingOrganization"][0]["department"] == "Divisione Prova" for g in data["grants"])
+    footer = client.get(reverse("home")).content.decode().split('id="footer"')[1]
+    assert "Divisione Prova" in footer
 
 
 def test_the_schema_check_is_real(grants):

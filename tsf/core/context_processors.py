@@ -22,4 +22,6 @@ def portal(request):
         "DEBUG": settings.DEBUG,
         "alternate_urls": alternates,
         "canonical_url": site + request.path if request is not None else site,
+        "PUBLISHER": settings.TSF_PUBLISHER,
+        "ACCESSIBILITY": settings.TSF_ACCESSIBILITY,
     }

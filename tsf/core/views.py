@@ -66,6 +66,7 @@ def page(request, name):
         "accessibility": "core/pages/accessibility.html",
         "privacy": "core/pages/privacy.html",
         "contacts": "core/pages/contacts.html",
+        "legal": "core/pages/legal.html",
     }
     if name not in templates:
         raise Http404

@@ -45,6 +45,8 @@ class OutboxEmail(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     event = models.CharField(_("event"), max_length=80, blank=True)
+    # Extra headers of the message (e.g. List-Unsubscribe and List-Unsubscribe-Post of a newsletter).
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

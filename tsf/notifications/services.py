@@ -61,7 +61,23 @@ def notify(users, event: str, context: dict | None = None, *, url: str = "", ema
     return created
 
 
-def queue_email(to: str, subject: str, body_text: str, body_html: str = "", *, event="", recipient=None):
+def notify_address(address: str, event: str, context: dict | None = None, *, language: str, url: str = "",
+                   headers: dict | None = None):
+    """E-mail `event` to an address that may have no account (a visitor), in `language`, through the
+    outbox: the same templates as `notify`, no notification in the portal. Returns the outbox row."""
+    with translation.override(language):
+        ctx = {**(context or {}), "url": url, "site_url": site_url(), "LANGUAGE_CODE": language}
+        subject = " ".join(_render(event, "subject.txt", ctx).split())
+        body = _render(event, "body.txt", ctx).strip()
+        try:
+            html = _render(event, "body.html", ctx)
+        except TemplateDoesNotExist:
+            html = ""
+    return queue_email(address, subject, body, html, event=event, headers=headers)
+
+
+def queue_email(to: str, subject: str, body_text: str, body_html: str = "", *, event="", recipient=None,
+                headers: dict | None = None):
     """Write the e-mail in the outbox and send it once the transaction commits."""
     row = OutboxEmail.objects.create(
         to=to,
@@ -70,6 +86,7 @@ def queue_email(to: str, subject: str, body_text: str, body_html: str = "", *, e
         body_html=body_html,
         event=event,
         recipient=recipient,
+        headers=headers or {},
     )
     transaction.on_commit(lambda: enqueue_send(row.pk))
     return row
@@ -100,7 +117,8 @@ def send_outbox_row(outbox_id: int) -> bool:
             return False
         row.attempts += 1
         try:
-            message = EmailMultiAlternatives(row.subject, row.body_text, settings.DEFAULT_FROM_EMAIL, [row.to])
+            message = EmailMultiAlternatives(row.subject, row.body_text, settings.DEFAULT_FROM_EMAIL, [row.to],
+                                             headers=row.headers or None)
             if row.body_html:
                 message.attach_alternative(row.body_html, "text/html")
             message.connection = get_connection(fail_silently=False)
