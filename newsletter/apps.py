@@ -7,4 +7,4 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        from . import panels  # noqa: F401
+        from . import panels, privacy  # noqa: F401

@@ -212,3 +212,18 @@ def continue_sending() -> int:
     return sum(send_all_batches(pk) for pk in Issue.objects.filter(status=Issue.Status.SENDING)
                .values_list("pk", flat=True))
 
+
+
+def set_account_consent(user, given: bool) -> None:
+    """The newsletter consent of a signed-in person, as "my data" and the sign-up form change it: on, an
+    address already verified is subscribed at once, one not yet verified (sign-up) gets the confirmation
+    e-mail first; off, the subscription is withdrawn."""
+    if not given:
+        unsubscribe_account(user)
+        return
+    from allauth.account.models import EmailAddress
+
+    if EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
+        subscribe_account(user)
+    else:
+        subscribe(user.email, user=user, language=getattr(user, "language", None))

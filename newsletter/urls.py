@@ -15,5 +15,4 @@ urlpatterns = [
     path("numeri/<int:pk>/prova/", views.issue_test, name="issue_test"),
     path("numeri/<int:pk>/invio/", views.issue_send, name="issue_send"),
     path("iscritti/", views.subscribers, name="subscribers"),
-    path("la-mia-iscrizione/", views.account, name="account"),
 ]

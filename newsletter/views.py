@@ -146,18 +146,3 @@ def subscribers(request):
     return render(request, "newsletter/subscribers.html",
                   {"rows": rows[:500], "counts": counts, "status": status, "statuses": Subscriber.Status.choices})
 
-
-@require_POST
-def account(request):
-    """My area: a signed-in person turns their subscription (their consent) on or off."""
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    if request.POST.get("subscribe") == "1":
-        services.subscribe_account(request.user)
-        messages.success(request, _("You are subscribed to the newsletter."))
-    else:
-        services.unsubscribe_account(request.user)
-        messages.success(request, _("You will no longer receive the newsletter."))
-    return redirect("accounts:my_area")

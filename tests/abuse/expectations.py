@@ -48,7 +48,6 @@ EXPECTED = {
     "newsletter:issue_test": row("405", "405", "405", "405", "405", "405", "405"),
     "newsletter:issue_send": row("405", "405", "405", "405", "405", "405", "405"),
     "newsletter:subscribers": row("login", "403", "200", "403", "403", "403", "403"),
-    "newsletter:account": row("405", "405", "405", "405", "405", "405", "405"),
     "acceleration:agenda_delete": row("login", "403", "200", "403", "403", "403", "403"),
     "acceleration:camp_edit": row("login", "403", "200", "403", "403", "403", "403"),
     "acceleration:camp_new": row("login", "403", "200", "403", "403", "403", "403"),

@@ -21,8 +21,8 @@ PRODUCTION_HEADERS = override_settings(SECURE_HSTS_SECONDS=HSTS_SECONDS, SECURE_
 OWN_POSTS = {
     "set_language", "accounts:profile", "accounts:my_area", "notifications:mark_all_read",
     "projects:organisation_create", "projects:start", "acceleration:camp_register",
-    # Anyone: an accessibility report, a newsletter subscription, one's own subscription on or off.
-    "accessibility:feedback", "newsletter:subscribe", "newsletter:account",
+    # Anyone: an accessibility report, a newsletter subscription.
+    "accessibility:feedback", "newsletter:subscribe",
 }
 # Who may change state through a URL with the sweep's objects. Unlisted: staff when staff may see the
 # page, nobody otherwise. Pages of the team (proposal, reports, uploads) and of the assigned assessor

@@ -146,13 +146,40 @@ def test_staff_see_and_export_subscribers_editors_do_not(staff_client, make_user
     assert client.get(reverse("newsletter:subscribers")).status_code == 403
 
 
-def test_a_signed_in_person_turns_it_on_and_off_in_their_area(promoter_client, promoter_user):
-    area = promoter_client.get(reverse("accounts:my_area")).content.decode()
-    assert "Ricevi la newsletter" in area
-    promoter_client.post(reverse("newsletter:account"), {"subscribe": "1"})
+def test_the_subscription_is_the_newsletter_consent_of_my_data(promoter_client, promoter_user):
+    """One record: ticking the newsletter consent in "I miei dati" subscribes (the address is verified, so
+    at once), unticking it unsubscribes, and the page reads the subscription back."""
+    from allauth.account.models import EmailAddress
+
+    from tsf.privacy import services as privacy
+    from tsf.privacy.models import Consent
+
+    EmailAddress.objects.update_or_create(user=promoter_user, email=promoter_user.email,
+                                          defaults={"verified": True, "primary": True})
+    form = read_form(promoter_client, reverse("privacy:my_data"), field="newsletter")
+    form["newsletter"] = True
+    form.submit(button="Salva le mie scelte")
     sub = Subscriber.objects.get(user=promoter_user)
     assert sub.status == Subscriber.Status.ACTIVE and sub.email == promoter_user.email
-    assert services.is_subscribed(promoter_user)
-    promoter_client.post(reverse("newsletter:account"))
-    assert not services.is_subscribed(promoter_user)
-    assert Subscriber.objects.count() == 1  # one record of the consent, whatever the way in
+    assert privacy.consents_of(promoter_user)["newsletter"] is True
+    assert not Consent.objects.filter(user=promoter_user, kind="newsletter").exists()
+    # Unsubscribing with the link of an issue withdraws the consent too.
+    promoter_client.post(sub.unsubscribe_url(), {"List-Unsubscribe": "One-Click"})
+    assert privacy.has_consent(promoter_user, "newsletter") is False
+    form = read_form(promoter_client, reverse("privacy:my_data"), field="newsletter")
+    assert form["newsletter"] is None  # shown unticked
+    assert Subscriber.objects.count() == 1
+
+
+def test_a_new_account_that_asks_for_it_confirms_first(make_user):
+    """At sign-up the address is not verified yet: the consent asks for the confirmation e-mail."""
+    from tsf.privacy import services as privacy
+
+    person = make_user("nuova@example.org", roles=["promoter"])
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=person).update(verified=False)
+    privacy.set_consents(person, {"newsletter": True})
+    sub = Subscriber.objects.get(email="nuova@example.org")
+    assert sub.status == Subscriber.Status.PENDING
+    assert OutboxEmail.objects.filter(to="nuova@example.org", event="newsletter_confirm").exists()

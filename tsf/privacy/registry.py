@@ -8,7 +8,10 @@ its `privacy.py` (imported by its AppConfig.ready):
   processing activities and the periodic task all read this one list;
 - `section(key, title)`: a part of "my data" (rows for the JSON and the summary, files for the ZIP);
 - `erasure(key)`: one step of closing an account, with `plan(user)` (what it will do, and why
-  something is kept) and `apply(user)` (doing it).
+  something is kept) and `apply(user)` (doing it);
+- `consent_source(kind, get=, set=)`: the app whose own record *is* an optional consent (the newsletter's
+  subscription is the newsletter consent): "my data", the sign-up form and the services read and
+  change that record instead of a `Consent` row, so there is one record of it.
 """
 import datetime
 from collections.abc import Callable
@@ -65,7 +68,15 @@ class ErasureStep:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class ConsentSource:
+    kind: str
+    get: Callable  # (user) -> bool: whether the consent is given now
+    set: Callable  # (user, given: bool) -> None
+
+
 _kinds: dict[str, RecordKind] = {}
+_consent_sources: dict[str, ConsentSource] = {}
 _sections: dict[str, Section] = {}
 _steps: dict[str, ErasureStep] = {}
 
@@ -105,3 +116,12 @@ def erasure(key: str, *, plan: Callable, order: int = 50):
 
 def steps() -> list[ErasureStep]:
     return sorted(_steps.values(), key=lambda s: (s.order, s.key))
+
+
+def consent_source(kind: str, *, get: Callable, set: Callable) -> ConsentSource:  # noqa: A002
+    _consent_sources[kind] = ConsentSource(kind, get, set)
+    return _consent_sources[kind]
+
+
+def consent_source_for(kind: str) -> ConsentSource | None:
+    return _consent_sources.get(kind)

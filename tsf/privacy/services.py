@@ -34,7 +34,11 @@ class PrivacyError(Exception):
 
 def consents_of(user) -> dict[str, bool]:
     given = dict(Consent.objects.filter(user=user).values_list("kind", "given"))
-    return {kind: bool(given.get(kind, False)) for kind in Consent.Kind.values}
+    out = {kind: bool(given.get(kind, False)) for kind in Consent.Kind.values}
+    for kind in out:
+        if (source := registry.consent_source_for(kind)) is not None:
+            out[kind] = bool(source.get(user))  # the app's own record is the consent
+    return out
 
 
 @transaction.atomic
@@ -45,6 +49,12 @@ def set_consents(user, wanted: dict[str, bool]) -> list[str]:
     now = timezone.now()
     for kind in Consent.Kind.values:
         if kind not in wanted:
+            continue
+        if (source := registry.consent_source_for(kind)) is not None:
+            if bool(source.get(user)) != bool(wanted[kind]):
+                source.set(user, bool(wanted[kind]))
+                audit.record(user, "privacy.consent", user, changes={kind: [not wanted[kind], bool(wanted[kind])]})
+                changed.append(kind)
             continue
         consent, _created = Consent.objects.select_for_update().get_or_create(user=user, kind=kind)
         if consent.given == bool(wanted[kind]):
@@ -61,6 +71,8 @@ def set_consents(user, wanted: dict[str, bool]) -> list[str]:
 
 
 def has_consent(user, kind: str) -> bool:
+    if (source := registry.consent_source_for(kind)) is not None:
+        return bool(source.get(user))
     return Consent.objects.filter(user=user, kind=kind, given=True).exists()
 
 
