@@ -1,27 +1,31 @@
-from allauth.core.internal import ratelimit
+import math
+
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 
 from grants.models import Report
 from projects.models import Proposal
 from tsf.accounts.permissions import role_required, staff_required
+from tsf.core import calendar
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
 from tsf.core.params import object_id, object_or_404
 from tsf.core.sharing import site_url
 from tsf.core.versioning import REVISION_FIELD, EditConflict, PageVersionForm
 
-from . import ics, selectors, services
+from . import selectors, services
 from .forms import (
     HONEYPOT_FIELD,
     ActionForm,
@@ -106,15 +110,12 @@ def camp(request, pk):
 
 def camp_ics(request, pk):
     camp = get_object_or_404(Camp, pk=pk)
-    site = site_url(request)
-    host = site.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "torinosocialfactory.it"
-    body = ics.event(
-        uid=f"camp-{camp.pk}@{host}", start=camp.start(), end=camp.end(), summary=camp.title,
+    event = calendar.Event(
+        uid=f"camp-{camp.pk}", start=camp.start(), end=camp.end(), summary=camp.title,
         description=camp.description, location=", ".join(x for x in (camp.place, camp.address) if x),
-        url=site + camp.get_absolute_url())
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="social-innovation-camp-{camp.pk}.ics"'
-    return response
+        url=site_url(request) + camp.get_absolute_url())
+    return calendar.ics_response([event], name=camp.title, request=request,
+                                 filename=f"social-innovation-camp-{camp.pk}.ics")
 
 
 def camp_register(request, pk):
@@ -139,22 +140,21 @@ def camp_register(request, pk):
         messages.success(request, thanks)
         return redirect(camp.get_absolute_url())
     if request.method == "POST" and not closed and form.is_valid():
-        usage = _registration_allowed(request)
-        if usage is None:
+        wait = _registration_wait(request)
+        if wait:
             form.add_error(None, ngettext(
                 "Too many registrations from your connection in the last few minutes: "
                 "please try again in %(minutes)s minute.",
                 "Too many registrations from your connection in the last few minutes: "
-                "please try again in %(minutes)s minutes.", REGISTRATION_RATE_MINUTES)
-                % {"minutes": REGISTRATION_RATE_MINUTES})
+                "please try again in %(minutes)s minutes.", wait) % {"minutes": wait})
             status = 429
         else:
             try:
                 services.register_for_camp(camp, invitation=invitation, **form.cleaned_data)
             except services.AccelerationError as exc:
-                usage.rollback()  # nothing was registered: the attempt does not count
-                form.add_error(None, str(exc))
+                form.add_error(None, str(exc))  # nothing was registered: the attempt does not count
             else:
+                _registrations_from(request, count_one=True)
                 messages.success(request, thanks)
                 return redirect(camp.get_absolute_url())
     return render(request, "acceleration/camp_register.html",
@@ -162,15 +162,31 @@ def camp_register(request, pk):
                    "full": camp.n_approved >= camp.capacity, "honeypot": HONEYPOT_FIELD}, status=status)
 
 
-# Public registrations per client address (allauth's rate limiter, the one that guards the login and
-# the sign-up, with the same cache and the same way of reading the client's address).
+# Public registrations per client address (django-ratelimit, in the portal's cache; the address read
+# by allauth's adapter, as for the login and the sign-up, so TRUSTED_PROXY_COUNT applies alike).
 REGISTRATION_RATE_MINUTES = 10
-REGISTRATION_RATE = {"camp_register": f"5/{REGISTRATION_RATE_MINUTES}m/ip"}
+REGISTRATION_RATE = f"5/{REGISTRATION_RATE_MINUTES}m"
 
 
-def _registration_allowed(request):
-    """Count one registration of the client's address: the usage (to roll back), or None past the limit."""
-    return ratelimit.consume(request, app="acceleration", action="camp_register", config=REGISTRATION_RATE)
+def _client_address(group, request):
+    return get_adapter(request).get_client_ip(request)
+
+
+def _registrations_from(request, *, count_one=False):
+    """The registrations made from the client's address in the current window (counting one more
+    when `count_one`), as django-ratelimit's usage."""
+    return get_usage(request, group="acceleration.camp_register", key=_client_address,
+                     rate=REGISTRATION_RATE, increment=count_one)
+
+
+def _registration_wait(request):
+    """0 when the client's address may register once more; otherwise the minutes until it may (the
+    end of the current window of REGISTRATION_RATE). Only registrations that were saved count: a
+    refused attempt (an address already registered, a missing consent) does not."""
+    usage = _registrations_from(request)
+    if usage is None or usage["count"] < usage["limit"]:
+        return 0
+    return max(1, math.ceil(usage["time_left"] / 60))
 
 
 @staff_required

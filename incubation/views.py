@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,12 +20,13 @@ from projects.selectors import proposal_detail
 from projects.steps import STEPS, StepEngine
 from tsf.accounts.models import User
 from tsf.accounts.permissions import role_required, staff_required
+from tsf.core import calendar
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
 from tsf.core.sharing import absolute
 from tsf.core.versioning import EditConflict
 
-from . import charts, ical, selectors, services
+from . import charts, selectors, services
 from .diff import version_diff
 from .forms import (
     CohortFilterForm,
@@ -397,23 +398,18 @@ def team_calendar(request, pk):
     proposal, lab = _team(request, pk)
     events = []
     for s in Session.objects.filter(workshop__lab=lab).select_related("workshop").order_by("date", "start_time"):
-        events.append({
-            "uid": f"tsf-lab-session-{s.pk}", "start": s.starts_at, "end": s.ends_at,
-            "summary": f"{lab.name}: {s.workshop.number}. {s.workshop.title}",
-            "location": ", ".join(x for x in (s.place, s.address) if x),
-            "description": s.workshop.topics,
-            "url": absolute(reverse("incubation:team", kwargs={"pk": proposal.pk}), request),
-        })
+        events.append(calendar.Event(
+            uid=f"tsf-lab-session-{s.pk}", start=s.starts_at, end=s.ends_at,
+            summary=f"{lab.name}: {s.workshop.number}. {s.workshop.title}",
+            location=", ".join(x for x in (s.place, s.address) if x), description=s.workshop.topics,
+            url=absolute(reverse("incubation:team", kwargs={"pk": proposal.pk}), request)))
     for d in Deliverable.objects.filter(workshop__lab=lab).select_related("workshop"):
-        events.append({
-            "uid": f"tsf-lab-deliverable-{d.pk}-team-{proposal.pk}", "start": d.due_at,
-            "end": d.due_at + timezone.timedelta(minutes=15),
-            "summary": _("Due: %(title)s") % {"title": d.title}, "description": d.description,
-        })
-    text = ical.calendar(f"{lab.name} · {proposal.title}", events)
-    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(lab.name) or "lab"}.ics"'
-    return response
+        events.append(calendar.Event(
+            uid=f"tsf-lab-deliverable-{d.pk}-team-{proposal.pk}", start=d.due_at,
+            end=d.due_at + timezone.timedelta(minutes=15),
+            summary=_("Due: %(title)s") % {"title": d.title}, description=d.description))
+    return calendar.ics_response(events, name=f"{lab.name} · {proposal.title}", request=request,
+                                 filename=f"{slugify(lab.name) or 'lab'}.ics")
 
 
 @login_required

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
 
-from acceleration import ics, selectors, services
+from acceleration import selectors, services
 from acceleration.models import CampRegistration, HelpStatus, RegistrationStatus
 from assessment.models import DecisionItem, Score
 from calls.models import ImpactTheme, LegalForm
@@ -121,22 +121,6 @@ def test_feedback_waits_for_the_camp_to_start():
     pitch = pitch_for(camp, funded_team(call))
     expert, _ = approved_expert(camp)
     assert not expert.has_perm("acceleration.give_feedback", pitch)
-
-
-def test_ics_is_rfc5545_with_escaping_and_folding():
-    start = datetime(2018, 10, 26, 9, 30, tzinfo=ROME)
-    body = ics.event(uid="camp-1@example.org", start=start, end=start + timedelta(hours=8),
-                     summary="Camp; pitch, feedback \\ rete", description="Riga uno\nRiga due " + "è" * 80,
-                     location="Toolbox, Via Agostino da Montefeltro 2", now=start)
-    assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and body.endswith("END:VCALENDAR\r\n")
-    assert "DTSTART:20181026T073000Z\r\n" in body
-    assert "SUMMARY:Camp\\; pitch\\, feedback \\\\ rete\r\n" in body
-    assert "Riga uno\\nRiga due" in body
-    assert "LOCATION:Toolbox\\, Via" in body
-    for line in body.split("\r\n"):
-        assert len(line.encode("utf-8")) <= 75
-    unfolded = body.replace("\r\n ", "")
-    assert "è" * 80 in unfolded
 
 
 def test_camp_reminder_the_day_before_once_to_experts_and_teams(make_user):

@@ -146,15 +146,6 @@ def test_calendar_ics_parses(client, world):
             assert "@" in line
 
 
-def test_ical_escaping_and_folding():
-    from incubation.ical import escape_text, fold
-
-    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    folded = fold("DESCRIPTION:" + "è" * 80)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == "DESCRIPTION:" + "è" * 80
-
-
 def _cohort_queries(client, lab):
     url = reverse("incubation:cohort", kwargs={"pk": lab.pk})
     client.get(url)  # warm the per-user caches
