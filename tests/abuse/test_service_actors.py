@@ -27,6 +27,7 @@ def _calls(o):
     from projects import services as projects
     from projects.models import PublicProject
     from tsf.accounts import services as accounts
+    from tsf.privacy import services as privacy
 
     decision = Decision.objects.filter(round=o.round).first()
     page = PublicProject.objects.order_by("pk").first()
@@ -83,6 +84,8 @@ def _calls(o):
         "grants.approve_report": lambda by: grants.approve_report(o.report, by=by),
         "grants.mark_tranche_paid": lambda by: grants.mark_tranche_paid(o.tranche, paid_on=soon.date(), by=by, **SERVICE_ACT),
         "accounts.set_roles": lambda by: accounts.set_roles(o.victim_member, ["promoter", "staff"], by=by),
+        "privacy.confirm_erasure": lambda by: privacy.confirm_erasure(o.data_request, by=by),
+        "privacy.refuse_erasure": lambda by: privacy.refuse_erasure(o.data_request, by=by, reason="No"),
     }
 
 

@@ -23,6 +23,7 @@ OWN_POSTS = {
     "projects:organisation_create", "projects:start", "acceleration:camp_register",
     # Anyone: an accessibility report, a newsletter subscription.
     "accessibility:feedback", "newsletter:subscribe",
+    "privacy:consents", "privacy:copy_request",
 }
 # Who may change state through a URL with the sweep's objects. Unlisted: staff when staff may see the
 # page, nobody otherwise. Pages of the team (proposal, reports, uploads) and of the assigned assessor

@@ -226,3 +226,38 @@ def test_staff_pages_register_and_requests(staff_client, make_user):
     assert len(few) == len(many)
     assert staff_client.get(url, {"format": "csv"}).status_code == 200
     assert staff_client.get(url, {"status": "nonsense"}).status_code == 200  # a message, never a 500
+
+
+def test_staff_answer_a_request_by_letter_with_the_commands(tmp_path, promoter_user, submitted, staff_user):
+    from django.core.management import call_command
+
+    out = tmp_path / "copia.zip"
+    call_command("data_copy", "promoter@example.org", output=str(out), note="PEC prot. 12")
+    data = json.loads(zipfile.ZipFile(out).read("dati.json"))
+    assert data["sections"]["proposals"][0]["title"] == "Emporio solidale di Barriera"
+    call_command("close_account", "promoter@example.org", by="officer@example.org", note="PEC prot. 13")
+    promoter_user.refresh_from_db()
+    assert not promoter_user.is_active and promoter_user.full_name.startswith("Ex partecipante")
+    assert list(DataRequest.objects.order_by("pk").values_list("kind", "status")) == [
+        ("access", "completed"), ("erasure", "completed")]
+
+
+def test_proposals_not_selected_lose_their_attachments_once_expired(org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from projects.models import Attachment
+
+    proposal = complete(ProposalFactory(call=CallFactory(), organisation=org), title="Forno di comunità")
+    version = proposal.versions.get()
+    Attachment.objects.create(version=version, kind="cv", file=SimpleUploadedFile("cv.pdf", b"%PDF-1.4 cv"),
+                              original_name="cv.pdf")
+    Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.NOT_SELECTED, submitted_at=timezone.now(),
+                                                   status_changed_at=timezone.now())
+    with freeze_time(timezone.now() + datetime.timedelta(days=4 * 365)):
+        assert services.apply_retention()["not_selected"] == 0  # not yet
+    with freeze_time(timezone.now() + datetime.timedelta(days=5 * 365 + 30)):
+        assert services.apply_retention()["not_selected"] == 1
+        assert services.apply_retention()["not_selected"] == 0
+    version.refresh_from_db()
+    assert not version.attachments.exists() and version.team_description == ""
+    assert version.title == "Forno di comunità"  # what the decision rests on stays

@@ -62,7 +62,7 @@ registry.register_kind(RecordKind(
     kept_for=_("until withdrawn or the account is closed"), order=2))
 registry.register_kind(RecordKind(
     "sessions", _("Sign-in sessions"), _("session identifier, the signed-in person"),
-    _("keeping a person signed in securely"), PUBLIC_TASK, 0, _("deleted"), _purge_sessions, order=80))
+    _("keeping a person signed in securely"), PUBLIC_TASK, 0, "", _purge_sessions, order=80))
 registry.register_kind(RecordKind(
     "temporary_uploads", _("Temporary uploads"), _("files chosen in a form that came back with an error"),
     _("not asking for the same file twice"), PUBLIC_TASK, 1, _("deleted"), _purge_kept_uploads, order=81))

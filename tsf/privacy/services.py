@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tsf.accounts.permissions import require_role
 from tsf.core import audit
@@ -189,7 +189,7 @@ def needs_review(plan) -> bool:
 
 
 ACTION_LABELS = {
-    "delete": gettext_lazy("deleted"),
+    "delete": pgettext_lazy("erasure plan", "deleted"),
     "pseudonymise": gettext_lazy("kept, with your name replaced by a pseudonym"),
     "keep": gettext_lazy("kept"),
 }
