@@ -2,11 +2,12 @@
 
 - The day before a Social Innovation Camp: a reminder to every approved registrant and to the
   teams that pitch (key `acceleration:camp:<id>:d1`).
-- Before a funding opportunity's deadline, at 14 and 3 days: a reminder to the teams it fits
-  (key `acceleration:opp:<id>:team:<proposal id>:d<offset>`).
+- Before a funding opportunity's deadline, at the engine's default offsets (14 and 3 days, and on
+  the day), by its one rule (`deadlines.reminder_due`): a reminder to the teams it fits (key
+  `acceleration:opp:<id>:team:<proposal id>:d<offset>`).
 The engine sends each key once, however often or late it runs.
 """
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -15,20 +16,16 @@ from tsf.notifications import deadlines
 
 from .models import Camp, FundingOpportunity, RegistrationStatus
 
-OPPORTUNITY_OFFSETS = [14, 3]
-CAMP_OFFSETS = [1]
-
-
-def start_of(day):
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+OPPORTUNITY_OFFSETS = deadlines.offsets_for()
+CAMP_OFFSETS = [1]  # an event, not a deadline: the day before it
 
 
 @deadlines.register
 def camp_reminders(now):
     today = timezone.localtime(now).date()
     for camp in Camp.objects.filter(date__gte=today - timedelta(days=1), date__lte=today + timedelta(days=2)):
-        # "the day before": from the start of the previous day (the engine's grace day ends it)
-        if not deadlines.offsets_passed(start_of(camp.date), now, CAMP_OFFSETS):
+        # "the day before": from the start of the previous day to the end of the camp day
+        if deadlines.reminder_due(camp.date, now, CAMP_OFFSETS) is None:
             continue
         people = {}
         for reg in camp.registrations.filter(status=RegistrationStatus.APPROVED, user__isnull=False).select_related(
@@ -52,13 +49,11 @@ def opportunity_reminders(now):
                                                        deadline__lte=horizon)
                      .prefetch_related("themes", "districts"))
     for opp in opportunities:
-        passed = deadlines.offsets_passed(start_of(opp.deadline), now, OPPORTUNITY_OFFSETS)
-        if not passed:
+        offset = deadlines.reminder_due(opp.deadline, now, OPPORTUNITY_OFFSETS)
+        if offset is None:
             continue
         for proposal in selectors.matching_teams(opp):
-            team = proposal_people(proposal)
-            for offset in passed:
-                yield deadlines.Reminder(
-                    key=f"acceleration:opp:{opp.pk}:team:{proposal.pk}:d{offset}", users=team,
-                    event="opportunity_deadline", context={"opportunity": opp, "days": offset},
-                    url=opp.get_absolute_url())
+            yield deadlines.Reminder(
+                key=f"acceleration:opp:{opp.pk}:team:{proposal.pk}:d{offset}", users=proposal_people(proposal),
+                event="opportunity_deadline", context={"opportunity": opp, "days": offset},
+                url=opp.get_absolute_url())

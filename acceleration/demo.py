@@ -18,7 +18,7 @@ the database; `ctx.data["call_2018"]` if present):
 The objects are made directly (no notifications sent); running it twice changes nothing.
 """
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -29,6 +29,7 @@ from projects.models import Membership, Proposal, ProposalStatus
 from projects.services import proposal_people
 from tsf.accounts.demo import ensure_person
 from tsf.accounts.models import Role, User
+from tsf.core.dates import at
 
 from .models import (
     AccelerationProgramme,
@@ -53,7 +54,7 @@ NOT_FUNDED_ACCOUNT = ("nonfunded@example.org", "Sara Colombo")
 
 
 def _rome(y, m, d, h=9, mi=0):
-    return timezone.make_aware(datetime(y, m, d, h, mi), timezone.get_default_timezone())
+    return at(y, m, d, h, mi)
 
 
 AGENDA = [

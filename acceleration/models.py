@@ -15,7 +15,6 @@
 Every change goes through `acceleration.services`.
 """
 import secrets
-from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -28,6 +27,7 @@ from django.utils.translation import pgettext_lazy
 from calls.models import Call, District, ImpactTheme, LegalForm
 from grants.models import Report
 from projects.models import Proposal
+from tsf.core.dates import at
 from tsf.core.uploads import DocumentValidator, private_storage, upload_to
 
 
@@ -89,10 +89,10 @@ class Camp(models.Model):
         return reverse("acceleration:camp", kwargs={"pk": self.pk})
 
     def start(self):
-        return timezone.make_aware(datetime.combine(self.date, self.starts_at), timezone.get_default_timezone())
+        return at(self.date, self.starts_at)
 
     def end(self):
-        return timezone.make_aware(datetime.combine(self.date, self.ends_at), timezone.get_default_timezone())
+        return at(self.date, self.ends_at)
 
     def has_started(self, now=None):
         return (now or timezone.now()) >= self.start()

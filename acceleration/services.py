@@ -19,7 +19,8 @@ from tsf.accounts.permissions import require_perm
 from tsf.accounts.services import grant_role
 from tsf.core import audit, versioning
 from tsf.core.sharing import site_url
-from tsf.notifications.services import notify, queue_email
+from tsf.notifications.outbox import queue_email
+from tsf.notifications.services import notify
 
 from . import selectors
 from .models import (

@@ -17,7 +17,6 @@ ctx.data gets: "selection_round_2018", "final_round_2018", "admitted_2018" (prop
 import random
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -26,11 +25,10 @@ from projects.models import Proposal, ProposalStatus
 from projects.services import change_status, start_revised_version
 from tsf.accounts.demo import ensure_person
 from tsf.accounts.models import Role
+from tsf.core.dates import ROME
 
 from . import selectors, services
 from .models import AssessmentRound, Assignment, ConflictDeclaration, Decision, DecisionItem
-
-ROME = ZoneInfo("Europe/Rome")
 
 MORE_ASSESSORS = [
     ("valutatrice3@example.org", "Francesca Moretti"),

@@ -1,8 +1,8 @@
 """Reminders to assessors before a round closes, through the deadline engine.
 
 For each round that has opened and is not more than a day past its close, every assessor with
-work left (assignments not submitted) gets a reminder at each offset (days before the close) taken
-from the call's `reminder_offsets`, or [3, 1, 0] if the call has none. Keys are unique per round,
+work left (assignments not submitted) gets a reminder at the call's `reminder_offsets` (days before
+the closing day), by the engine's one rule (`deadlines.reminder_due`). Keys are unique per round,
 assessor and offset, so the engine sends each once however often it runs.
 """
 from datetime import timedelta
@@ -15,21 +15,14 @@ from tsf.notifications import deadlines
 from .models import AssessmentRound
 from .services import work_left
 
-DEFAULT_OFFSETS = [3, 1, 0]
-
-
-def offsets_for(call):
-    offsets = getattr(call, "reminder_offsets", None)
-    return [int(d) for d in offsets] if offsets else DEFAULT_OFFSETS
-
 
 @deadlines.register
 def assessment_reminders(now):
     rounds = AssessmentRound.objects.filter(opens_at__lte=now, closes_at__gte=now - timedelta(days=1),
                                             decision__isnull=True).select_related("call")
     for rnd in rounds:
-        passed = deadlines.offsets_passed(rnd.closes_at, now, offsets_for(rnd.call))
-        if not passed:
+        offset = deadlines.reminder_due(rnd.closes_at, now, deadlines.offsets_for(rnd.call))
+        if offset is None:
             continue
         left = work_left(rnd)
         if not left:
@@ -39,9 +32,8 @@ def assessment_reminders(now):
             user = users.get(assessor_id)
             if user is None or not user.is_active:
                 continue
-            for offset in passed:
-                yield deadlines.Reminder(
-                    key=f"assessment:{rnd.pk}:{assessor_id}:d{offset}", users=[user], event="assessment_deadline",
-                    context={"round": rnd, "left": n, "days": offset, "closes_at": rnd.closes_at},
-                    url=reverse("assessment:mine"),
-                )
+            yield deadlines.Reminder(
+                key=f"assessment:{rnd.pk}:{assessor_id}:d{offset}", users=[user], event="assessment_deadline",
+                context={"round": rnd, "left": n, "days": offset, "closes_at": rnd.closes_at},
+                url=reverse("assessment:mine"),
+            )

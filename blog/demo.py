@@ -7,18 +7,17 @@ The video addresses are placeholders in the right format (YouTube / Vimeo): repl
 the programme's real videos.
 """
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 
 from projects.models import LAB_STATUSES, Proposal, ProposalStatus
+from tsf.core.dates import ROME
 
 from .images import illustration
 from .models import Category, GalleryImage, Post, Tag
 
-ROME = ZoneInfo("Europe/Rome")
 EDITOR = "editor@example.org"
 
 CATEGORIES = {

@@ -1,11 +1,11 @@
 """Demo: the programme, the 2018 call (closed) and an open call to try the submission."""
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from tsf.core.dates import ROME
 from tsf.core.pdf import demo_pdf
 
 from .models import (
@@ -20,8 +20,6 @@ from .models import (
     TargetGroup,
 )
 from .reference import PROGRAMME_EN, ensure_reference_data
-
-ROME = ZoneInfo("Europe/Rome")
 
 SUMMARY_2018 = (
     "Torino Social Factory sostiene progetti di innovazione sociale che rispondano a bisogni emergenti nei "

@@ -1,8 +1,8 @@
 """The grants' deadlines, declared to the deadline engine (tsf.notifications.deadlines).
 
 - Reminders to the team before each report's due date, at the call's offsets (`reminder_offsets`,
-  e.g. 14, 3 and 0 days): key `grants:report:<id>:d<offset>`. A report counts as due from the
-  start of its due day (Europe/Rome); the engine's grace day covers the whole due day.
+  e.g. 14, 3 and 0 days), by the engine's one rule (`deadlines.reminder_due`; the due date is the
+  whole day in Rome): key `grants:report:<id>:d<offset>`.
 - Escalation to staff every 7 days while a report is overdue (its due day is over and it is
   neither submitted nor approved): key `grants:report:<id>:esc<n>`. A worker that was down for
   days sends every escalation it missed in the last CATCH_UP_DAYS (14) once; older ones are
@@ -12,29 +12,20 @@
 Each key names the report, the offset or escalation number: the engine sends each once, however
 often or late it runs.
 """
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
+from tsf.core.dates import start_of_day
 from tsf.notifications import deadlines
 
 from .models import GrantStatus, Report, ReportStatus
 
-DEFAULT_OFFSETS = [14, 3, 0]
 ESCALATE_EVERY_DAYS = 7
 HORIZON_DAYS = 120  # longer than any reminder offset a call sets
 CATCH_UP_DAYS = 14
 LIVE = (GrantStatus.SIGNED, GrantStatus.ACTIVE)
-
-
-def start_of(day):
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
-
-
-def offsets_for(call):
-    offsets = getattr(call, "reminder_offsets", None)
-    return sorted({int(d) for d in offsets}, reverse=True) if offsets else DEFAULT_OFFSETS
 
 
 @deadlines.register
@@ -52,16 +43,14 @@ def report_deadlines(now):
     for report in reports:
         grant = report.grant
         url = reverse("grants:report", kwargs={"pk": report.pk})
-        due = start_of(report.due_date)
-        passed = deadlines.offsets_passed(due, now, offsets_for(grant.call))
-        if passed:
-            team = proposal_people(grant.proposal)
-            for offset in passed:
-                yield deadlines.Reminder(
-                    key=f"grants:report:{report.pk}:d{offset}", users=team, event="grant_report_due",
-                    context={"report": report, "grant": grant, "days": offset, "due_date": report.due_date},
-                    url=url)
-        overdue_since = start_of(report.due_date + timedelta(days=1))
+        offset = deadlines.reminder_due(report.due_date, now, deadlines.offsets_for(grant.call))
+        if offset is not None:
+            yield deadlines.Reminder(
+                key=f"grants:report:{report.pk}:d{offset}", users=proposal_people(grant.proposal),
+                event="grant_report_due",
+                context={"report": report, "grant": grant, "days": offset, "due_date": report.due_date},
+                url=url)
+        overdue_since = start_of_day(report.due_date + timedelta(days=1))
         escalations = deadlines.escalations_passed(overdue_since, now, ESCALATE_EVERY_DAYS)
         recent = [n for n in escalations
                   if overdue_since + timedelta(days=(n - 1) * ESCALATE_EVERY_DAYS) >= now - timedelta(days=CATCH_UP_DAYS)]

@@ -14,15 +14,15 @@ Dates are written as they happened (2018-2021). The objects are made directly, a
 seeders do, so that the demo does not send ~150 notifications; the audit trail is written.
 Running it twice changes nothing (a proposal that has its grant is skipped).
 """
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from assessment.selectors import funded_items
 from calls.models import Call
 from tsf.core import audit
+from tsf.core.dates import at
 from tsf.core.pdf import demo_pdf
 
 from .models import (
@@ -79,7 +79,7 @@ OVERDUE = 11
 
 
 def _aware(d: date, hour=10):
-    return timezone.make_aware(datetime.combine(d, time(hour)), timezone.get_default_timezone())
+    return at(d, time(hour))
 
 
 def _cup(i: int) -> str:

@@ -12,11 +12,13 @@ but a validator without a `date-time` format checker then matches both branches 
 and rejects it; a date-time is valid for every validator.
 """
 import json
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+
+from tsf.core.dates import start_of_day
 
 from .models import TrancheStatus
 
@@ -36,7 +38,7 @@ def _dt(value):
     if value is None:
         return None
     if not isinstance(value, datetime):
-        value = timezone.make_aware(datetime.combine(value, time.min), timezone.get_default_timezone())
+        value = start_of_day(value)
     return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 

@@ -13,7 +13,6 @@ Idempotent: everything is looked up before it is created. ctx.data gets "lab_201
 import datetime
 import os
 import random
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 
@@ -21,6 +20,7 @@ from calls.models import Call
 from projects.models import Membership, Proposal, ProposalStatus
 from tsf.accounts.demo import ensure_person
 from tsf.accounts.models import Role, User
+from tsf.core.dates import ROME
 from tsf.core.pdf import demo_pdf
 
 from .models import (
@@ -36,8 +36,6 @@ from .models import (
     TutorAssignment,
     Workshop,
 )
-
-ROME = ZoneInfo("Europe/Rome")
 
 TOOLBOX = ("Toolbox Coworking", "Via Agostino da Montefeltro 2, 10134 Torino")
 INCET = ("Open Incet", "Via Cigna 96/17, 10152 Torino")

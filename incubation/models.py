@@ -7,7 +7,6 @@ Times of sessions are a date plus local (Europe/Rome) start and end times; `star
 give the aware datetimes.
 """
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,9 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 from projects.models import Proposal, ProposalStatus
+from tsf.core.dates import at
 from tsf.core.uploads import DocumentValidator, private_storage, upload_to
-
-ROME = ZoneInfo("Europe/Rome")
 
 COHORT_STATUSES = (
     ProposalStatus.ADMITTED_TO_INCUBATION,
@@ -132,11 +130,11 @@ class Session(models.Model):
 
     @property
     def starts_at(self) -> datetime.datetime:
-        return datetime.datetime.combine(self.date, self.start_time, tzinfo=ROME)
+        return at(self.date, self.start_time)
 
     @property
     def ends_at(self) -> datetime.datetime:
-        return datetime.datetime.combine(self.date, self.end_time, tzinfo=ROME)
+        return at(self.date, self.end_time)
 
 
 class Material(models.Model):

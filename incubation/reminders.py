@@ -2,8 +2,9 @@
 a unique key, so a job that runs twice, late, or after downtime sends it once.
 
 - the day before each session, to the members of every team of the cohort;
-- before each deliverable's due date (at the call's reminder offsets, in days), to the members of
-  the teams that have not uploaded it yet;
+- before each deliverable's due date (at the call's reminder offsets, in days, "due today"
+  included, by the engine's one rule `deadlines.reminder_due`), to the members of the teams that
+  have not uploaded it yet;
 - after a due date, to each tutor the list of their teams still missing the deliverable.
 """
 from collections import defaultdict
@@ -18,13 +19,7 @@ from tsf.notifications import deadlines
 from .models import COHORT_STATUSES, Deliverable, Session, Submission, TutorAssignment
 from .selectors import cohort
 
-DEFAULT_OFFSETS = [3, 1]
 MISSING_WINDOW = timedelta(days=7)  # after this, an old due date no longer produces the tutors' list
-
-
-def _offsets(call):
-    offsets = [int(d) for d in (getattr(call, "reminder_offsets", None) or []) if int(d) > 0]
-    return sorted(set(offsets or DEFAULT_OFFSETS), reverse=True)
 
 
 @deadlines.register
@@ -54,16 +49,14 @@ def _users(teams):
 
 @deadlines.register
 def deliverable_reminders(now):
-    """Before a due date: one reminder per team that has not uploaded, at the latest offset passed
-    (a late job does not send a pile of reminders at once)."""
+    """Before a due date: one reminder per team that has not uploaded, at the offset due."""
     horizon = now + timedelta(days=31)
     for d in Deliverable.objects.filter(due_at__gt=now, due_at__lte=horizon).select_related(
             "workshop", "workshop__lab", "workshop__lab__call"):
         lab = d.workshop.lab
-        passed = deadlines.offsets_passed(d.due_at, now, _offsets(lab.call))
-        if not passed:
+        offset = deadlines.reminder_due(d.due_at, now, deadlines.offsets_for(lab.call))
+        if offset is None:
             continue
-        offset = min(passed)
         done = set(Submission.objects.filter(deliverable=d).values_list("proposal_id", flat=True))
         for team in cohort(lab).exclude(pk__in=done):
             members = [m.user for m in Membership.objects.filter(organisation_id=team.organisation_id,

@@ -6,9 +6,9 @@ funded DecisionItems in ctx.data["funded_2018"], each with `proposal_id` and `gr
 projects does not import assessment, it only reads what the context hands over. Idempotent.
 """
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from calls.models import Call
+from tsf.core.dates import ROME
 
 from .models import LAB_STATUSES, ProposalStatus, PublicProject
 from .services import unique_public_slug
@@ -50,7 +50,7 @@ def seed(ctx):
         .order_by("protocol_seq")
     )
     published_at = call.results_published_on or call.closes_at.date()
-    when = datetime.combine(published_at, time(12, 0), tzinfo=ZoneInfo("Europe/Rome"))
+    when = datetime.combine(published_at, time(12, 0), tzinfo=ROME)
     featured_left = FEATURED - PublicProject.objects.filter(featured=True).count()
     pages = []
     for proposal in proposals:

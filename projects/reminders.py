@@ -1,7 +1,7 @@
 """Deadline reminders of this stage: the promoters of a draft are reminded before the call closes,
-at the call's `reminder_offsets` (days before the closing, e.g. [14, 3, 0])."""
+at the call's `reminder_offsets` (days before the closing day, e.g. [14, 3, 0]), by the engine's one
+rule (`deadlines.reminder_due`), and never once the call has closed."""
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from calls.models import Call
 from tsf.notifications import deadlines
@@ -13,13 +13,9 @@ from .models import Membership, Proposal, ProposalStatus
 def call_closing_reminders(now):
     calls = Call.objects.published().open_at(now)
     for call in calls:
-        # Offsets count whole days before the closing day: 0 is the morning of the closing day.
-        closing_day = timezone.localtime(call.closes_at).replace(hour=0, minute=0, second=0, microsecond=0)
-        passed = [d for d in deadlines.offsets_passed(closing_day, now, call.reminder_offsets or [])
-                  if now < call.closes_at]
-        if not passed:
+        offset = deadlines.reminder_due(call.closes_at, now, deadlines.offsets_for(call))
+        if offset is None or now >= call.closes_at:
             continue
-        offset = min(passed)  # only the most recent: a draft started late gets one reminder, not three
         drafts = (
             Proposal.objects.filter(call=call, status=ProposalStatus.DRAFT)
             .select_related("organisation")

@@ -41,7 +41,8 @@ from tsf.core import audit, versioning
 from tsf.core.i18n import later
 from tsf.core.money import euro
 from tsf.core.sharing import site_url
-from tsf.notifications.services import notify, queue_email
+from tsf.notifications.outbox import queue_email
+from tsf.notifications.services import notify
 from tsf.spid.models import promoters_need_spid
 
 from .models import (

@@ -70,19 +70,21 @@ def test_reminders_are_sent_once_across_days(setup):
     assert any("oggi" in s or "today" in s for s in subjects), subjects
 
 
-def test_after_downtime_every_missed_reminder_goes_out_once(setup):
+def test_after_downtime_the_reminder_due_now_goes_out_once(setup):
     grant, report, team = setup
     with freeze_time(at(2025, 7, 1)):
         deadlines.run()
-    # The worker was down from 1 July to the due day: it catches up with 14, 3 and 0 at once...
+    # The worker was down from 1 July to the due day: it sends "due today", once, not the 14- and
+    # 3-day reminders it missed as well (the engine's one rule)...
     with freeze_time(at(2025, 8, 15, 18)):
         deadlines.run()
         deadlines.run()
-    assert sent("grant_report_due", team).count() == 3
-    # ...and a late run the day after sends nothing new.
+    assert keys() == {f"grants:report:{report.pk}:d0"}
+    assert sent("grant_report_due", team).count() == 1
+    # ...and a late run the day after sends no reminder (the escalations begin).
     with freeze_time(at(2025, 8, 16, 1)):
         deadlines.run()
-    assert sent("grant_report_due", team).count() == 3
+    assert sent("grant_report_due", team).count() == 1
 
 
 def test_no_reminder_for_a_report_already_submitted(setup):

@@ -88,3 +88,17 @@ def test_tutors_get_the_missing_list_once_after_the_due_date(setup):
     notes = Notification.objects.filter(event="lab_deliverables_missing")
     assert [n.recipient_id for n in notes] == [tutor.pk]
     assert late.protocol_number in notes[0].body and done.protocol_number not in notes[0].body
+
+
+def test_a_deliverable_gets_its_due_today_reminder_as_reports_do(setup):
+    """The engine's one rule: the call's offsets ([14, 3, 0] by default), "due today" included."""
+    lab, _done, (late, lm), tutor = setup
+    lab.call.reminder_offsets = []
+    lab.call.save()
+    d = lab.workshops.get(number=1).deliverables.get()  # due 12 March 2030, 23:59 Rome
+    with freeze_time(datetime.datetime(2030, 3, 12, 8, 0, tzinfo=ROME)):
+        deadlines.run()
+        deadlines.run()
+    titles = set(Notification.objects.filter(event="lab_deliverable_due", recipient=lm[0]).values_list("title", flat=True))
+    later = lab.workshops.get(number=2).deliverables.get()  # due a week later: its 14-day reminder
+    assert titles == {f"Scadenza oggi: {d.title}", f"Scadenza il 19 marzo: {later.title}"}

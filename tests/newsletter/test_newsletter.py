@@ -16,7 +16,7 @@ from newsletter.models import Issue, Subscriber
 from tests.blog.factories import PostFactory
 from tests.forms_as_rendered import read_form
 from tsf.notifications.models import OutboxEmail
-from tsf.notifications.services import send_outbox_row
+from tsf.notifications.outbox import send_outbox_row
 
 pytestmark = pytest.mark.django_db
 

@@ -17,16 +17,33 @@ DAY = datetime.timedelta(days=1)
 pytestmark = pytest.mark.django_db
 
 
-def test_offsets_passed():
+def test_one_rule_for_the_reminders_before_a_deadline():
+    """Offsets are days before the deadline's day in Rome (0: "due today"); each is due from the start
+    of its day to the end of the deadline's day; of those due, the nearest only."""
     offsets = [14, 3, 0]
-    assert deadlines.offsets_passed(DUE, DUE - 20 * DAY, offsets) == []
-    assert deadlines.offsets_passed(DUE, DUE - 14 * DAY, offsets) == [14]
-    assert deadlines.offsets_passed(DUE, DUE - 4 * DAY, offsets) == [14]
-    # A job that was down for days finds every reminder it missed.
-    assert deadlines.offsets_passed(DUE, DUE - 2 * DAY, offsets) == [14, 3]
-    assert deadlines.offsets_passed(DUE, DUE, offsets) == [14, 3, 0]
-    assert deadlines.offsets_passed(DUE, DUE + DAY, offsets) == [14, 3, 0]  # the grace day
-    assert deadlines.offsets_passed(DUE, DUE + DAY + datetime.timedelta(seconds=1), offsets) == []  # escalations now
+    midnight = datetime.datetime(2026, 12, 10, 0, 0, tzinfo=ROME)
+    assert deadlines.reminder_due(DUE, DUE - 20 * DAY, offsets) is None
+    assert deadlines.reminder_due(DUE, midnight - 14 * DAY - datetime.timedelta(seconds=1), offsets) is None
+    assert deadlines.reminder_due(DUE, midnight - 14 * DAY, offsets) == 14  # the morning of the day
+    assert deadlines.reminder_due(DUE, DUE - 4 * DAY, offsets) == 14
+    # A job that was down for days, or a draft begun two days before: one reminder, the nearest.
+    assert deadlines.reminder_due(DUE, DUE - 2 * DAY, offsets) == 3
+    assert deadlines.reminder_due(DUE, midnight, offsets) == 0
+    assert deadlines.reminder_due(DUE, DUE + datetime.timedelta(hours=11), offsets) == 0  # to the day's end
+    assert deadlines.reminder_due(DUE, midnight + DAY, offsets) is None  # escalations now
+    # A date is its whole day; offsets without 0 send nothing on the day itself.
+    assert deadlines.reminder_due(DUE.date(), midnight + datetime.timedelta(hours=23), offsets) == 0
+    assert deadlines.reminder_due(DUE.date(), midnight + datetime.timedelta(hours=23), [3, 1]) == 1
+
+
+def test_a_calls_offsets_or_the_default():
+    class Call:
+        reminder_offsets = [1, 7, "3", 7]
+
+    assert deadlines.offsets_for(Call()) == [7, 3, 1]
+    Call.reminder_offsets = []
+    assert deadlines.offsets_for(Call()) == [14, 3, 0]
+    assert deadlines.offsets_for(None) == [14, 3, 0]
 
 
 def test_escalations_passed():
@@ -47,7 +64,8 @@ def report_provider(make_user):
     staff = make_user(roles=["staff"], language="it")
 
     def provider(now):
-        for d in deadlines.offsets_passed(DUE, now, [14, 3, 0]):
+        d = deadlines.reminder_due(DUE, now, [14, 3, 0])
+        if d is not None:
             yield deadlines.Reminder(
                 key=f"test-report:1:d{d}",
                 users=[promoter],
@@ -86,16 +104,12 @@ def test_each_reminder_is_sent_once_twice_late_or_after_downtime(report_provider
             assert deadlines.run() == 0  # twice: nothing more
     assert _titles(promoter) == ["Your report is due in 14 days"]
     assert [m.subject for m in mail.outbox] == ["Your report is due in 14 days"]
-    # The worker was down from then until the day of the deadline: late, the engine catches up.
+    # The worker was down from then until the day of the deadline: late, the engine sends what is
+    # due now, once: d0 (not the d3 it missed, nor d14 again), and the first escalation.
     with freeze_time(DUE + datetime.timedelta(hours=2)):
-        # d3 and d0 (missed), not d14 again, and the first escalation (overdue by two hours).
-        assert tasks.run_deadline_engine() == 3
+        assert tasks.run_deadline_engine() == 2
         assert tasks.run_deadline_engine() == 0
-    assert _titles(promoter) == [
-        "Your report is due in 0 days",
-        "Your report is due in 14 days",
-        "Your report is due in 3 days",
-    ]
+    assert _titles(promoter) == ["Your report is due in 0 days", "Your report is due in 14 days"]
     assert _titles(staff) == ["Report overdue (escalation 1)"]
 
 

@@ -185,7 +185,7 @@ def test_two_senders_at_once_send_the_row_once(settings):
     (PostgreSQL; on SQLite, one writing transaction at a time) lets one send it; the other skips it."""
     from django.db import connections
 
-    from tsf.notifications import services
+    from tsf.notifications import outbox
 
     settings.EMAIL_BACKEND = "tests.tsf.test_outbox_worker.SlowBackend"
     row = OutboxEmail.objects.create(to="race@example.org", subject="Only once", body_text="B")
@@ -194,7 +194,7 @@ def test_two_senders_at_once_send_the_row_once(settings):
     def sender():
         try:
             barrier.wait()
-            results.append(services.send_outbox_row(row.pk))
+            results.append(outbox.send_outbox_row(row.pk))
         finally:
             connections.close_all()
 

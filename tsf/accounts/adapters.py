@@ -34,7 +34,7 @@ def lockout_minutes() -> int:
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        from tsf.notifications.services import queue_email
+        from tsf.notifications.outbox import queue_email
 
         request = allauth_context.request
         user = _recipient(email, context)

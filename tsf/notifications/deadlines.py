@@ -4,21 +4,33 @@ A stage declares its deadlines by registering a provider, a function `provider(n
 `Reminder` items for what is due around `now` (a reminder at each offset that has passed, an
 escalation every N days while overdue...). Each item carries a unique key; the engine sends an item
 only if its key was never sent, so running the job twice, late, or after the worker was down for
-days sends every missed reminder once and none twice.
+days never sends one twice.
+
+One rule for the reminders before a deadline, in every stage (`reminder_due`): the offsets are
+whole days before the deadline's day in Rome (0 is "due today"), the call's `reminder_offsets`
+(`offsets_for`, [14, 3, 0] when a call sets none); the reminder of offset d is due from the start of
+that day until the end of the deadline's day; when several are due (a job that ran late, an item
+made a day before its deadline) only the nearest is sent, so nobody gets "14 days left" and
+"due today" at once. The key names the offset, so each is sent once.
 
     from tsf.notifications import deadlines
 
     @deadlines.register
     def report_reminders(now):
         for report in due_reports(now):
-            yield deadlines.Reminder(key=f"report:{report.pk}:d14", users=..., event="report_due", ...)
+        offset = deadlines.reminder_due(report.due_date, now, deadlines.offsets_for(report.grant.call))
+        if offset is not None:
+            yield deadlines.Reminder(key=f"report:{report.pk}:d{offset}", users=..., event="report_due", ...)
 """
+import datetime
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from tsf.core.dates import local_day, start_of_day
 
 from .models import DeadlineReminder
 from .services import notify
@@ -49,18 +61,25 @@ def unregister(provider: Callable) -> None:
         _providers.remove(provider)
 
 
-def offsets_passed(due, now, offsets_days: Iterable[int]) -> list[int]:
-    """The reminder offsets (days before `due`) whose moment has come by `now`.
+DEFAULT_OFFSETS = (14, 3, 0)
 
-    An offset `d` is due from `due - d days` until one day after `due` (the grace day lets a job
-    that ran late, or the "due today" reminder at offset 0, still go out); after that the
-    escalations take over. The caller builds one key per offset, so a job that ran late finds
-    every reminder it missed and the engine sends each once.
-    """
-    one_day = timezone.timedelta(days=1)
-    if now > due + one_day:
-        return []
-    return [d for d in offsets_days if due - timezone.timedelta(days=d) <= now]
+
+def offsets_for(call=None, default=DEFAULT_OFFSETS) -> list[int]:
+    """The reminder offsets (days before a deadline) of `call`, or `default` when it sets none:
+    whole numbers >= 0, each once, the farthest first."""
+    offsets = getattr(call, "reminder_offsets", None) or default
+    return sorted({int(d) for d in offsets if int(d) >= 0}, reverse=True)
+
+
+def reminder_due(deadline, now, offsets: Iterable[int]) -> int | None:
+    """The offset whose reminder is due at `now` for `deadline` (an aware date-time, or a date: the
+    whole day in Rome), or None. Offset d is due from the start of the day d days before the
+    deadline's day until the end of the deadline's day; of those due, the nearest."""
+    day = local_day(deadline) if isinstance(deadline, datetime.datetime) else deadline
+    if now >= start_of_day(day + datetime.timedelta(days=1)):
+        return None
+    due = [d for d in offsets if start_of_day(day - datetime.timedelta(days=d)) <= now]
+    return min(due) if due else None
 
 
 def escalations_passed(due, now, every_days: int = 7) -> list[int]:

@@ -4,14 +4,14 @@
 
 renders `notifications/<event>/subject.txt`, `body.txt` and (if present) `body.html` in each
 recipient's language, writes a Notification and an OutboxEmail per recipient in the current
-transaction, and queues the sending after commit.
+transaction, and queues the sending after commit (`tsf.notifications.outbox`).
+
+The package's modules import one way: `deadlines` -> `services` -> `outbox` -> `models`; `tasks`
+(what Celery runs) imports `deadlines` and `outbox`, and nothing imports `tasks`.
 """
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -20,7 +20,8 @@ from tsf.core import pagecache
 from tsf.core.i18n import language_of, translate_to
 from tsf.core.sharing import site_url
 
-from .models import Notification, OutboxEmail
+from .models import Notification
+from .outbox import queue_email
 
 logger = logging.getLogger(__name__)
 
@@ -74,82 +75,6 @@ def notify_address(address: str, event: str, context: dict | None = None, *, lan
         except TemplateDoesNotExist:
             html = ""
     return queue_email(address, subject, body, html, event=event, headers=headers)
-
-
-def queue_email(to: str, subject: str, body_text: str, body_html: str = "", *, event="", recipient=None,
-                headers: dict | None = None):
-    """Write the e-mail in the outbox and send it once the transaction commits."""
-    row = OutboxEmail.objects.create(
-        to=to,
-        subject=subject[:255],
-        body_text=body_text,
-        body_html=body_html,
-        event=event,
-        recipient=recipient,
-        headers=headers or {},
-    )
-    transaction.on_commit(lambda: enqueue_send(row.pk))
-    return row
-
-
-def enqueue_send(outbox_id: int) -> None:
-    """Hand the row to the worker. If the broker is unreachable the row stays pending and the
-    periodic task sends it later: the page that caused it answers normally."""
-    from .tasks import send_outbox_email
-
-    try:
-        send_outbox_email.delay(outbox_id)
-    except Exception:  # noqa: BLE001 - any broker failure leaves the row pending
-        logger.warning("Broker unreachable: outbox e-mail %s stays pending", outbox_id, exc_info=True)
-
-
-def send_outbox_row(outbox_id: int) -> bool:
-    """Send one pending row, at most once: the row is locked (others skip it) while it is sent,
-    and marked sent in the same transaction. Returns True if this call sent it."""
-    error = None
-    with transaction.atomic():
-        row = (
-            OutboxEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=outbox_id, status=OutboxEmail.Status.PENDING)
-            .first()
-        )
-        if row is None:
-            return False
-        row.attempts += 1
-        try:
-            message = EmailMultiAlternatives(row.subject, row.body_text, settings.DEFAULT_FROM_EMAIL, [row.to],
-                                             headers=row.headers or None)
-            if row.body_html:
-                message.attach_alternative(row.body_html, "text/html")
-            message.connection = get_connection(fail_silently=False)
-            message.send()
-        except Exception as exc:  # noqa: BLE001 - the mail server's error is kept on the row
-            # Keep the attempt and the error on the row (committed below), then let the caller
-            # (the task's retry, or the periodic task) know it failed.
-            error = exc
-            row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-            if row.attempts >= settings.TSF_OUTBOX_MAX_ATTEMPTS:
-                row.status = OutboxEmail.Status.FAILED
-            row.save(update_fields=["attempts", "last_error", "status"])
-        else:
-            row.status = OutboxEmail.Status.SENT
-            row.sent_at = timezone.now()
-            row.last_error = ""
-            row.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-    if error is not None:
-        logger.warning("Outbox e-mail %s not sent (attempt %s): %s", outbox_id, row.attempts, error)
-        raise error
-    return True
-
-
-def pending_ids(older_than_seconds: int | None = None) -> list[int]:
-    older = settings.TSF_OUTBOX_RESEND_AFTER if older_than_seconds is None else older_than_seconds
-    cutoff = timezone.now() - timezone.timedelta(seconds=older)
-    return list(
-        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING, created_at__lte=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
-    )
 
 
 def mark_read(user, notification_id=None) -> int:
