@@ -6,6 +6,7 @@ from django.utils.text import slugify
 
 from tsf.accounts.permissions import require_perm
 from tsf.core import audit, versioning
+from tsf.core.slugs import unique_slug
 
 from . import renditions
 from .images import illustration
@@ -14,18 +15,8 @@ from .models import RESERVED_SLUGS, InlineImage, Post, Tag
 TRACKED = ("title", "slug", "kind", "status", "publish_at")
 
 
-def unique_slug(text: str, exclude_pk=None) -> str:
-    base = slugify(text)[:180] or "post"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-post"
-    slug, n = base, 2
-    qs = Post.objects.all()
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+def post_slug(text: str, exclude_pk=None) -> str:
+    return unique_slug(Post.objects.all(), text, fallback="post", exclude_pk=exclude_pk, reserved=RESERVED_SLUGS)
 
 
 def parse_tag_names(text: str) -> list[str]:
@@ -75,7 +66,7 @@ def save_post(form, gallery_formset, *, by):
     if creating and post.author_id is None:
         post.author = by
     if not post.slug:
-        post.slug = unique_slug(post.title, exclude_pk=post.pk)
+        post.slug = post_slug(post.title, exclude_pk=post.pk)
     _apply_publication(post, form.cleaned_data.get("publication", "draft"), form.cleaned_data.get("publish_at"))
     post.save()
     form.save_m2m()

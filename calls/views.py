@@ -24,17 +24,22 @@ from .hooks import call_page
 from .models import Call
 
 
+def _calls_export(request, q):
+    """The calls the person may see (the public list's and the staff list's), as CSV or XLSX."""
+    headers = [_("Call"), _("Year"), _("Opens"), _("Closes"), _("Published"), _("Budget (EUR)"),
+               _("Maximum grant (EUR)"), _("Proposals submitted")]
+    qs = selectors.call_list(request.user, q).annotate(
+        n_submitted=Count("proposals", filter=Q(proposals__submitted_at__isnull=False)))
+    rows = ([c.title, c.year, c.opens_at, c.closes_at, _("yes") if c.is_published else _("no"), c.total_budget,
+             c.max_grant, c.n_submitted] for c in qs)
+    return export_response(request.GET["format"], "calls", headers, rows)
+
+
 def index(request):
     """Every published call, the open ones and the past ones."""
     q = request.GET.get("q", "").strip()
     if request.GET.get("format") in ("csv", "xlsx"):
-        headers = [_("Call"), _("Year"), _("Opens"), _("Closes"), _("Published"), _("Budget (EUR)"),
-                   _("Maximum grant (EUR)"), _("Proposals submitted")]
-        qs = selectors.call_list(request.user, q).annotate(
-            n_submitted=Count("proposals", filter=Q(proposals__submitted_at__isnull=False)))
-        rows = ([c.title, c.year, c.opens_at, c.closes_at, _("yes") if c.is_published else _("no"), c.total_budget,
-                 c.max_grant, c.n_submitted] for c in qs)
-        return export_response(request.GET["format"], "calls", headers, rows)
+        return _calls_export(request, q)
     page_obj = Paginator(selectors.call_list(request.user, q), 20).get_page(request.GET.get("page"))
     return render(request, "calls/index.html", {
         "page_obj": page_obj, "q": q, "now": timezone.now(),
@@ -93,13 +98,7 @@ def detail(request, slug):
 def staff_list(request):
     q = request.GET.get("q", "").strip()
     if request.GET.get("format") in ("csv", "xlsx"):
-        headers = [_("Call"), _("Year"), _("Opens"), _("Closes"), _("Published"), _("Budget (EUR)"),
-                   _("Maximum grant (EUR)"), _("Proposals submitted")]
-        qs = selectors.call_list(request.user, q).annotate(
-            n_submitted=Count("proposals", filter=Q(proposals__submitted_at__isnull=False)))
-        rows = ([c.title, c.year, c.opens_at, c.closes_at, _("yes") if c.is_published else _("no"), c.total_budget,
-                 c.max_grant, c.n_submitted] for c in qs)
-        return export_response(request.GET["format"], "calls", headers, rows)
+        return _calls_export(request, q)
     page_obj = Paginator(selectors.call_list(request.user, q), 20).get_page(request.GET.get("page"))
     return render(request, "calls/staff/list.html", {"page_obj": page_obj, "q": q})
 

@@ -29,7 +29,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,6 +40,7 @@ from tsf.core import audit, versioning
 from tsf.core.i18n import later
 from tsf.core.money import euro
 from tsf.core.sharing import site_url
+from tsf.core.slugs import unique_slug
 from tsf.notifications.outbox import queue_email
 from tsf.notifications.services import notify
 from tsf.spid.models import promoters_need_spid
@@ -550,15 +550,7 @@ PUBLIC_TRACKED = ("slug", "summary", "image", "image_alt", "public_grant_amount"
 
 
 def unique_public_slug(text: str, exclude_pk=None) -> str:
-    base = slugify(text)[:180] or "progetto"
-    slug, n = base, 2
-    qs = PublicProject.objects.all()
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return unique_slug(PublicProject.objects.all(), text, fallback="progetto", exclude_pk=exclude_pk)
 
 
 def _check_can_be_public(proposal: Proposal):

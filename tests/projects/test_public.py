@@ -343,7 +343,7 @@ def test_later_apps_add_sections_to_the_project_and_proposal_pages(client, staff
     p = lab_project(call, "Con sezioni")
 
     def extra(request, obj):
-        return {"template": "projects/public/_share.html"}
+        return {"template": "includes/share.html"}
 
     project_page.section(order=99)(extra)
     proposal_page.section(order=99)(extra)

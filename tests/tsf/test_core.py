@@ -56,6 +56,50 @@ def test_healthz_without_a_broker_runs_tasks_eagerly(client, db, settings):
     assert response.json()["broker"].startswith("eager")
 
 
+def test_healthz_says_when_no_worker_answers_and_when_beat_last_ran(client, db, redis_url, settings):
+    """No worker consumes the test Redis, and beat never ran: the page still answers 200 (it serves
+    pages), and says the background jobs are degraded; a beat a minute ago is fine, ten minutes late."""
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    from tsf.core import heartbeat
+
+    settings.REDIS_URL = redis_url
+    data = client.get("/healthz").json()
+    assert (data["status"], data["worker"], data["jobs"]) == ("ok", "no answer", "degraded")
+    assert data["beat"] == {"last_run": None, "seconds_ago": None, "state": "never"}
+    settings.REDIS_URL = ""  # eager: no worker to ask
+    ran = timezone.now()
+    heartbeat.record(heartbeat.BEAT, now=ran)
+    with freeze_time(ran + timezone.timedelta(minutes=1)):
+        data = client.get("/healthz").json()
+    assert data["worker"].startswith("eager") and data["jobs"] == "ok"
+    assert data["beat"]["state"] == "ok" and data["beat"]["seconds_ago"] == 60
+    assert data["beat"]["last_run"] == timezone.localtime(ran).isoformat()
+    with freeze_time(ran + timezone.timedelta(minutes=10)):
+        data = client.get("/healthz").json()
+    assert data["beat"]["state"] == "late" and data["jobs"] == "degraded"
+
+
+def test_beat_and_run_periodic_write_the_heartbeat(db):
+    from django.core.management import call_command
+
+    from tsf import celery as tsf_celery
+    from tsf.core import heartbeat
+
+    assert heartbeat.last(heartbeat.BEAT) is None
+    call_command("run_periodic", stdout=io.StringIO())
+    first = heartbeat.last(heartbeat.BEAT)
+    assert first is not None
+    # In beat's process, each scheduled job it sends is a heartbeat (Celery's signals).
+    tsf_celery._beat_started()
+    try:
+        tsf_celery._beat_sends_a_job(sender="tsf.notifications.tasks.send_pending_emails")
+    finally:
+        tsf_celery._in_beat.clear()
+    assert heartbeat.last(heartbeat.BEAT) > first
+
+
 def test_healthz_is_not_under_the_language_prefix_and_only_answers_get(client, db):
     assert client.get("/en/healthz").status_code == 404
     assert client.post("/healthz").status_code == 405

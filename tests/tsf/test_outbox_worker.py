@@ -279,3 +279,9 @@ def test_a_real_worker_retries_a_failed_send_then_delivers_once(real_worker, mak
     assert row.attempts == 2
     assert FlakyBackend.failures_left == 0
     assert [m.subject for m in mail.outbox] == ["Second time lucky"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_says_a_worker_answers(real_worker, client, settings, redis_url):
+    settings.REDIS_URL = redis_url
+    assert client.get("/healthz").json()["worker"] == "ok"

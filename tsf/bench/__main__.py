@@ -14,15 +14,14 @@
 import argparse
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from tsf.core import localserver
 
 from . import load
 from .pages import PING
@@ -102,12 +101,6 @@ def prepare(database_url, scale, *, reseed, sessions):
         return json.load(open(out.name))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(database_url, redis_url, workers, port):
     # MANIFEST_STATIC=false by default, as the README's table was measured (BENCH_MANIFEST_STATIC=true
     # for the hashed names of production); WhiteNoise serves the collected files either way.
@@ -116,32 +109,7 @@ def start_server(database_url, redis_url, workers, port):
         extra["REDIS_URL"] = redis_url
     env = django_env(database_url, **extra)
     manage(env, "collectstatic", "--noinput", "-v", "0")
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    cmd = [str(gunicorn), "tsf.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-           "--log-level", "warning", "--timeout", "120"]
-    proc = subprocess.Popen(cmd, env=env, cwd=BASE_DIR, start_new_session=True)  # noqa: S603
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn stopped before answering")
-        try:
-            if load.get("127.0.0.1", port, PING)[0] == 200:
-                return proc
-        except OSError:
-            pass
-        time.sleep(0.3)
-    stop_server(proc)
-    raise SystemExit("gunicorn did not answer in 60 s")
-
-
-def stop_server(proc):
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    return localserver.start_gunicorn(env, port, workers=workers, ready_path=PING, timeout=120)
 
 
 def main(argv=None):
@@ -172,7 +140,7 @@ def main(argv=None):
         redis.Redis.from_url(redis_url).flushdb()  # the bench's own Redis database: a cold cache
     else:
         log(f"Redis {args.redis_url or '(none)'} does not answer: each worker caches in its memory")
-    port = free_port()
+    port = localserver.free_port()
     log(f"gunicorn on 127.0.0.1:{port}, {args.workers} workers; {args.concurrency} clients, "
         f"{args.duration:g} s per page")
     load_before = os.getloadavg()
@@ -197,7 +165,7 @@ def main(argv=None):
             results[page["name"]] = run
         ping_runs.append(load.drive("127.0.0.1", port, PING, concurrency=args.concurrency, duration=args.duration))
     finally:
-        stop_server(proc)
+        localserver.stop(proc)
 
     ceiling = round(sum(r["rps"] for r in ping_runs) / len(ping_runs), 1)
     report = evaluate(large, small, results, ping_runs, ceiling)

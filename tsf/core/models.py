@@ -74,3 +74,17 @@ class KeptUpload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Heartbeat(models.Model):
+    """When a background process last showed it was alive: `beat` is written each time Celery beat
+    sends a scheduled job (or `run_periodic` runs them). /healthz reads it (tsf.core.heartbeat)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+
+    def __str__(self):
+        return f"{self.name}: {self.at}"

@@ -50,7 +50,7 @@ CONTENT_APPS = {"calls", "projects", "assessment", "incubation", "grants", "acce
 GENERATION_KEY = "tsf:pagecache:generation"
 PRIVATE_GENERATION_KEY = "tsf:pagecache:private-generation"
 # Changes that never alter what a person's page shows (a session saved, an e-mail marked sent).
-PRIVATE_IGNORED_MODELS = {"sessions.session", "notifications.outboxemail"}
+PRIVATE_IGNORED_MODELS = {"sessions.session", "notifications.outboxemail", "core.heartbeat"}
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Last-Modified")
 CSRF_PLACEHOLDER = "__TSF_CSRF_TOKEN__"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')

@@ -73,11 +73,38 @@ def page(request, name):
     return render(request, templates[name])
 
 
+WORKER_PING_SECONDS = 1.0
+
+
+def _worker_state(broker_state: str) -> str:
+    """Whether a Celery worker answers a ping on the broker: "ok", "no answer", or why not asked."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return "eager (no broker configured)"
+    if broker_state != "ok":
+        return "unknown (the broker does not answer)"
+    from tsf.celery import app
+
+    try:
+        with app.connection_for_write(settings.REDIS_URL) as conn:
+            replies = app.control.ping(timeout=WORKER_PING_SECONDS, limit=1, connection=conn)
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}"
+    return "ok" if replies else "no answer"
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """The state of the database and of the broker, as JSON: 200 when the database answers."""
+    """The state of the database and of the broker, as JSON: 200 when the database answers (and the
+    broker, where one is configured). Also the background jobs, which do not change the answer's
+    status (a web process serves pages without them): whether a Celery worker answers, and when
+    beat last sent a scheduled job (`jobs`: "ok", or "degraded" when the worker does not answer or
+    beat is late: no reminders go out)."""
     from django.conf import settings
+
+    from . import heartbeat
 
     state = {"database": "ok", "broker": "ok"}
     try:
@@ -97,6 +124,13 @@ def healthz(request):
             client.ping()
         except Exception as exc:  # noqa: BLE001
             state["broker"] = f"error: {exc.__class__.__name__}"
+    state["worker"] = _worker_state(state["broker"])
+    try:
+        state["beat"] = heartbeat.beat_state()
+    except Exception as exc:  # noqa: BLE001 - the database is down: said above
+        state["beat"] = {"last_run": None, "seconds_ago": None, "state": f"error: {exc.__class__.__name__}"}
+    jobs_ok = state["worker"] in ("ok", "eager (no broker configured)") and state["beat"]["state"] == "ok"
+    state["jobs"] = "ok" if jobs_ok else "degraded"
     healthy = state["database"] == "ok" and not state["broker"].startswith("error")
     state["status"] = "ok" if healthy else "degraded"
     return JsonResponse(state, status=200 if healthy else 503)

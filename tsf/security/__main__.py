@@ -20,15 +20,14 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+
+from tsf.core import localserver
 
 from .login import SignInError, check_signed_in, sign_in
 
@@ -84,19 +83,6 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def free_port(low=None, high=None):
-    """A free local port: the first free one in [low, high] when given, else one the system picks."""
-    candidates = range(low, high + 1) if low else [0]
-    for port in candidates:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return s.getsockname()[1]
-    raise SystemExit(f"no free port in {low}-{high}")
-
-
 def django_env(out, port):
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update({
@@ -131,35 +117,9 @@ def demo_accounts(seed_output):
 
 
 def start_server(env, port, log_path):
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    cmd = [str(gunicorn), "tsf.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-           "--log-level", "warning", "--timeout", "60"]
-    with open(log_path, "w") as server_log:  # the portal's warnings (e.g. refused CSRF) during the scans
-        proc = subprocess.Popen(cmd, env=env, cwd=BASE_DIR, start_new_session=True,  # noqa: S603
-                                stdout=server_log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn stopped before answering")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):  # noqa: S310
-                return proc
-        except OSError as exc:
-            if getattr(exc, "code", None):  # answered (503: degraded without Redis, still serving)
-                return proc
-        time.sleep(0.5)
-    stop_server(proc)
-    raise SystemExit("gunicorn did not answer in 90 s")
-
-
-def stop_server(proc):
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    """The portal on `port`, its warnings (e.g. refused CSRF) during the scans in `log_path`."""
+    return localserver.start_gunicorn(env, port, workers=2, ready_path="/healthz", wait_seconds=90,
+                                      log_path=log_path)
 
 
 def accepted_reason(category, path):
@@ -267,7 +227,7 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     low, _, high = args.port.partition("-")
-    port = free_port(int(low), int(high or low)) if low else free_port()
+    port = localserver.free_port(int(low), int(high or low)) if low else localserver.free_port()
     base = f"http://127.0.0.1:{port}"
     env = django_env(out, port)
     (out / "tsf.sqlite3").unlink(missing_ok=True)
@@ -306,7 +266,7 @@ def main(argv=None):
             log(f"   {role}: {len(found)} findings ({sum(1 for f in found if not f['accepted'])} not accepted), "
                 f"{seconds} s")
     finally:
-        stop_server(proc)
+        localserver.stop(proc)
 
     summary = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "base": base, "modules": args.modules,
                "scan_seconds": args.scan_seconds, "attack_seconds": args.attack_seconds,
