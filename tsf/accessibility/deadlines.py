@@ -19,7 +19,8 @@ def feedback_deadlines(now):
     staff = staff_recipients()
     for item in items:
         stamp = item.due_at.strftime("%Y%m%d%H%M")
-        for offset in deadlines.offsets_passed(item.due_at, now, OFFSETS):
+        offset = deadlines.reminder_due(item.due_at, now, OFFSETS)  # the engine's one rule
+        if offset is not None:
             yield deadlines.Reminder(key=f"accessibility:{item.pk}:{stamp}:d{offset}", users=staff,
                                      event="accessibility_feedback_due", context={"feedback": item, "days": offset},
                                      url=item.get_staff_url())
