@@ -145,6 +145,19 @@ class Grant(models.Model):
         return act_text(self.award_act_number, self.award_act_date, self.award_official)
 
     @property
+    def procedure_acts(self) -> list[tuple[str, str]]:
+        """[(what, act)] of the selection that led to the grant: the act approving the call's
+        admissibility list that admitted the proposal, and the one approving the funding ranking."""
+        out = []
+        check = getattr(self.proposal, "admissibility", None) if self.proposal_id else None
+        if check is not None and check.act:
+            out.append((_("Admissibility list"), check.act))
+        decision = self.decision_item.decision if self.decision_item_id else None
+        if decision is not None and decision.act:
+            out.append((_("Funding ranking"), decision.act))
+        return out
+
+    @property
     def revocation_act(self):
         return act_text(self.revocation_act_number, self.revocation_act_date, self.revocation_official)
 

@@ -214,7 +214,8 @@ def transparency_rows(call=None, q="", *, include_revoked=False):
     """The grants published under D.Lgs. 33/2013, art. 26-27. The table keeps the revoked ones
     (`include_revoked`, marked there); the project pages and the 360Giving data leave them out."""
     qs = Grant.objects.all() if include_revoked else Grant.objects.exclude(status=GrantStatus.REVOKED)
-    qs = (qs.select_related("proposal", "proposal__organisation", "proposal__public_page", "call")
+    qs = (qs.select_related("proposal", "proposal__organisation", "proposal__public_page", "call",
+                            "proposal__admissibility__admissibility_list", "decision_item__decision")
           .order_by("call__year", "cup"))
     if call is not None:
         qs = qs.filter(call=call)

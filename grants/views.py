@@ -522,6 +522,14 @@ def _place_errors(exc, form, row_forms):
 
 # Transparency ------------------------------------------------------------------------------
 
+def _procedure_columns(grant):
+    """The number and date of the acts approving the admissibility list and the funding ranking."""
+    check = getattr(grant.proposal, "admissibility", None)
+    made = check.admissibility_list if check is not None else None
+    decision = grant.decision_item.decision
+    return [made.act_number if made else "", made.act_date if made else "", decision.act_number, decision.act_date]
+
+
 def transparency(request):
     call = _call_from(request)
     q = (request.GET.get("q") or "").strip()[:100]
@@ -531,13 +539,16 @@ def transparency(request):
                    "Atto di attribuzione (numero)", "Data dell'atto", "Ufficio responsabile",
                    "Funzionario responsabile", "Modalità di individuazione del beneficiario",
                    "Progetto", "CUP", "Data di attribuzione", "Bando", "Stato", "Atto di revoca (numero)",
-                   "Data della revoca", "Motivo della revoca"]
+                   "Data della revoca", "Motivo della revoca", "Elenco di ammissibilità (atto)",
+                   "Data dell'atto dell'elenco di ammissibilità", "Graduatoria di finanziamento (atto)",
+                   "Data dell'atto della graduatoria"]
         base = site_url(request)
         data = ([g.proposal.organisation.legal_name, g.proposal.organisation.codice_fiscale, g.amount,
                  g.legal_basis, g.award_act_number, g.award_act_date, g.responsible_office, g.award_official,
                  g.selection_method, base + g.project_url, g.cup, timezone.localtime(g.awarded_at).date(),
                  g.call.title, "Revocato" if g.status == GrantStatus.REVOKED else "Attribuito",
-                 g.revocation_act_number, g.revocation_act_date, g.revocation_reason] for g in rows)
+                 g.revocation_act_number, g.revocation_act_date, g.revocation_reason, *_procedure_columns(g)]
+                for g in rows)
         return csv_response("amministrazione-trasparente-sovvenzioni", headers, data)
     page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "grants/transparency.html", {

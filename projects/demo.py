@@ -20,6 +20,7 @@ from tsf.core.pdf import demo_pdf
 from . import services
 from .models import (
     AdmissibilityCheck,
+    AdmissibilityList,
     Attachment,
     BudgetLine,
     Membership,
@@ -195,6 +196,14 @@ def _audit(actor, action, proposal, changes, when, note=""):
         AuditEntry.objects.filter(pk=entry.pk).update(created_at=when)
 
 
+
+def _admissibility_list(call, staff):
+    """The 2018 list of admissible proposals, approved by one act (the checks made below join it)."""
+    made, _created = AdmissibilityList.objects.get_or_create(call=call, number=1, defaults={
+        "act_number": "2018 00514/070", "act_date": date(2018, 2, 16), "act_official": "Dott.ssa Gabriella Tetti",
+        "approved_by": staff, "approved_at": call.closes_at + timedelta(days=18)})
+    return made
+
 def seed(ctx):
     call: Call = ctx.data.get("call_2018") or Call.objects.get(slug="torino-social-factory-2018")
     rng = random.Random(2018)
@@ -241,7 +250,7 @@ def seed(ctx):
                 proposal=proposal, eligible_applicant=True, documents_complete=ok, budget_within_limits=True,
                 submitted_on_time=True, outcome="admissible" if ok else "not_admissible",
                 reason=NOT_ADMISSIBLE.get(title, ""), checked_by=staff, checked_at=checked_at,
-                act_number="2018 00514/070", act_date=date(2018, 2, 16), act_official="Dott.ssa Gabriella Tetti",
+                admissibility_list=_admissibility_list(call, staff),
             )
             new = ProposalStatus.ADMISSIBLE if ok else ProposalStatus.NOT_ADMISSIBLE
             if proposal.status == ProposalStatus.SUBMITTED:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale, iva
 
 from calls.models import District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
+from tsf.core.acts import act_date_not_in_future
 from tsf.core.forms import AmountField, AutosavedRowsMixin, HttpsURLField, TypedRowsInlineFormSet
 from tsf.core.keptuploads import KeepUploadsMixin
 from tsf.core.money import euro
@@ -231,18 +232,13 @@ class AdmissibilityForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AdmissibilityCheck
         fields = ["eligible_applicant", "documents_complete", "budget_within_limits", "submitted_on_time", "outcome",
-                  "reason", "act_number", "act_date", "act_official"]
-        widgets = {"outcome": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3}),
-                   "act_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        labels = {"act_number": _("Number of the act approving the admissibility list"),
-                  "act_date": _("Date of the act"), "act_official": _("Responsible official")}
+                  "reason"]
+        widgets = {"outcome": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"reason": _("Required when the proposal is not admissible; the promoter will read it.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = AdmissibilityCheck.Outcome.choices  # no empty choice
-        for name in ("act_number", "act_date", "act_official"):
-            self.fields[name].required = True
         if not (self.instance and self.instance.pk):
             del self.fields["correction_reason"]
 
@@ -255,6 +251,17 @@ class AdmissibilityForm(VersionedFormMixin, forms.ModelForm):
         if data.get("outcome") == AdmissibilityCheck.Outcome.NOT_ADMISSIBLE and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason why the proposal is not admissible."))
         return data
+
+
+class AdmissibilityListForm(forms.Form):
+    """The municipal act that approves the call's admissibility list (once for the whole list)."""
+
+    act_number = forms.CharField(label=_("Number of the act approving the admissibility list"), max_length=50,
+                                 help_text=_("The determinazione dirigenziale, for example 2019 01234."))
+    act_date = forms.DateField(label=_("Date of the act"), validators=[act_date_not_in_future],
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    act_official = forms.CharField(label=_("Responsible official"), max_length=200,
+                                   help_text=_("Name of the official who signs the act."))
 
 
 class WithdrawForm(forms.Form):

@@ -389,8 +389,37 @@ class Attachment(models.Model):
         return self.title or self.original_name or self.get_kind_display()
 
 
+class AdmissibilityList(models.Model):
+    """The list of admissible and not admissible proposals of a call, approved once by a municipal
+    act (determinazione dirigenziale: number, date, official). Each check joins the list that
+    approved it (`AdmissibilityCheck.admissibility_list`); a check recorded or corrected after a
+    list waits for the next one (number 2, 3...: a supplementary or corrected list, with its act)."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="admissibility_lists",
+                             verbose_name=_("call"))
+    number = models.PositiveSmallIntegerField(_("list number"), default=1)
+    act_number, act_date, act_official = act_fields()
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
+    approved_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("admissibility list")
+        verbose_name_plural = _("admissibility lists")
+        ordering = ["call", "number"]
+        constraints = [models.UniqueConstraint(fields=["call", "number"], name="projects_admissibility_list_unique")]
+
+    def __str__(self):
+        return f"{self.call} · {self.number}"
+
+    @property
+    def act(self):
+        return act_text(self.act_number, self.act_date, self.act_official)
+
+
 class AdmissibilityCheck(models.Model):
-    """Staff's checklist and outcome for one proposal."""
+    """Staff's checklist and outcome for one proposal; the call's admissibility list that approved
+    it, once approved."""
 
     class Outcome(models.TextChoices):
         ADMISSIBLE = "admissible", _("Admissible")
@@ -405,8 +434,8 @@ class AdmissibilityCheck(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     checked_at = models.DateTimeField(default=timezone.now)
-    # The municipal act that approves the list of admissible proposals.
-    act_number, act_date, act_official = act_fields()
+    admissibility_list = models.ForeignKey(AdmissibilityList, on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="checks", verbose_name=_("admissibility list"))
 
     class Meta:
         verbose_name = _("admissibility check")
@@ -417,7 +446,8 @@ class AdmissibilityCheck(models.Model):
 
     @property
     def act(self):
-        return act_text(self.act_number, self.act_date, self.act_official)
+        """The act of the list that approved this outcome ("" while it waits for one)."""
+        return self.admissibility_list.act if self.admissibility_list_id else ""
 
 
 # Statuses of a proposal that reached the Incubation Lab: the ones that may have a public page.

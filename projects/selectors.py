@@ -13,6 +13,7 @@ from calls.models import Call, District
 from .models import (
     LAB_STATUSES,
     ZERO,
+    AdmissibilityCheck,
     Attachment,
     BudgetLine,
     Invitation,
@@ -73,7 +74,8 @@ def proposals_of_request(request):
 
 def proposal_detail(pk):
     return (
-        Proposal.objects.select_related("call", "organisation", "admissibility", "admissibility__checked_by")
+        Proposal.objects.select_related("call", "organisation", "admissibility", "admissibility__checked_by",
+                                        "admissibility__admissibility_list")
         .prefetch_related(
             Prefetch("versions", queryset=ProposalVersion.objects.select_related("district").prefetch_related(
                 "themes", "target_groups", "neighbourhoods",
@@ -314,4 +316,16 @@ def pending_invitations_for(user):
                                   declined_at__isnull=True, expires_at__gt=timezone.now())
         .select_related("organisation", "invited_by")
         .order_by("-created_at", "-pk")
+    )
+
+
+def admissibility_checks(call):
+    """The call's checked proposals, for its admissibility list: the title of version 1 (the one
+    checked), the organisation and the list that approved each outcome (None while it waits)."""
+    first = ProposalVersion.objects.filter(proposal=OuterRef("proposal_id"), number=1)
+    return (
+        AdmissibilityCheck.objects.filter(proposal__call=call)
+        .select_related("proposal", "proposal__organisation", "admissibility_list")
+        .annotate(title=Subquery(first.values("title")[:1]))
+        .order_by("proposal__protocol_seq", "proposal__pk")
     )

@@ -26,17 +26,18 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from calls.models import Call
 from tsf.accounts.models import User
 from tsf.accounts.permissions import require_perm
 from tsf.accounts.services import grant_role
 from tsf.core import audit, versioning
+from tsf.core.acts import act_problems
 from tsf.core.i18n import later
 from tsf.core.money import euro
 from tsf.core.sharing import site_url
@@ -49,6 +50,7 @@ from .models import (
     LAB_STATUSES,
     ZERO,
     AdmissibilityCheck,
+    AdmissibilityList,
     Attachment,
     Invitation,
     Membership,
@@ -498,13 +500,13 @@ def start_revised_version(proposal: Proposal, *, by) -> ProposalVersion:
 @transaction.atomic
 def record_admissibility(proposal: Proposal, *, by, eligible_applicant: bool, documents_complete: bool,
                          budget_within_limits: bool, submitted_on_time: bool, outcome: str,
-                         reason: str = "", correction_reason: str = "", act_number: str = "",
-                         act_date=None, act_official: str = "", edit=None) -> AdmissibilityCheck:
+                         reason: str = "", correction_reason: str = "", edit=None) -> AdmissibilityCheck:
     """Staff's admissibility check: the checklist and the outcome; moves the status and tells the
     promoters. A proposal is admissible only when every item of the checklist holds; a 'not
     admissible' outcome needs the reason. Correcting an outcome already recorded needs the reason
-    for the correction (kept in the audit entry). The act that approves the admissibility list
-    (number, date, official) is stored with the check."""
+    for the correction (kept in the audit entry), and takes the check out of the admissibility list
+    that approved the old outcome: the corrected one waits for the next list and its act
+    (`approve_admissibility_list`)."""
     require_perm(by, "projects.check_admissibility", proposal)
     # `edit` (AdmissibilityForm's claim): refused with EditConflict, nothing recorded, when another
     # check was recorded after the form was loaded.
@@ -527,7 +529,7 @@ def record_admissibility(proposal: Proposal, *, by, eligible_applicant: bool, do
             "eligible_applicant": eligible_applicant, "documents_complete": documents_complete,
             "budget_within_limits": budget_within_limits, "submitted_on_time": submitted_on_time,
             "outcome": outcome, "reason": reason.strip(), "checked_by": by, "checked_at": timezone.now(),
-            "act_number": (act_number or "").strip(), "act_date": act_date, "act_official": (act_official or "").strip(),
+            **({"admissibility_list": None} if corrected else {}),
         },
     )
     note = correction_reason if corrected else reason.strip()
@@ -541,6 +543,50 @@ def record_admissibility(proposal: Proposal, *, by, eligible_applicant: bool, do
             "admissible": outcome == AdmissibilityCheck.Outcome.ADMISSIBLE},
            url=proposal.get_absolute_url())
     return check
+
+
+def admissibility_list_problems(call) -> list[str]:
+    """Why the call's admissibility list cannot be approved now (empty when it can): every submitted
+    proposal must have been checked, and some checked outcome must still wait for an act."""
+    problems = []
+    unchecked = Proposal.objects.filter(call=call, status=ProposalStatus.SUBMITTED).count()
+    if unchecked:
+        problems.append(ngettext(
+            "%(n)s submitted proposal has not been checked yet: check it before approving the list.",
+            "%(n)s submitted proposals have not been checked yet: check them before approving the list.",
+            unchecked) % {"n": unchecked})
+    if not AdmissibilityCheck.objects.filter(proposal__call=call, admissibility_list__isnull=True).exists():
+        problems.append(_("No checked outcome waits for an act: every one is in an approved admissibility list."))
+    return problems
+
+
+@transaction.atomic
+def approve_admissibility_list(call, *, by, act_number: str, act_date, act_official: str) -> AdmissibilityList:
+    """Record the municipal act (determinazione dirigenziale: number, date, official) that approves
+    the call's admissibility list: every checked outcome of the call that waits for an act joins
+    the new list (the first, or a later one after corrections and late checks), once.
+
+    Refused without the act (`tsf.core.acts.act_problems`), while a submitted proposal is still
+    unchecked, or when no outcome waits for an act. Audited on the call."""
+    require_perm(by, "projects.check_admissibility")
+    errors = act_problems(act_number, act_date, act_official)
+    if errors:
+        raise ProposalError(*errors.values(), field=next(iter(errors)))
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    problems = admissibility_list_problems(call)
+    if problems:
+        raise ProposalError(*problems)
+    number = (call.admissibility_lists.aggregate(n=Max("number"))["n"] or 0) + 1
+    made = AdmissibilityList.objects.create(call=call, number=number, act_number=act_number.strip(),
+                                            act_date=act_date, act_official=act_official.strip(), approved_by=by)
+    waiting = AdmissibilityCheck.objects.filter(proposal__call=call, admissibility_list__isnull=True)
+    counts = dict(waiting.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
+    waiting.update(admissibility_list=made)
+    audit.record(by, "call.admissibility_list", call, changes={
+        "list": [None, number], "act": [None, made.act],
+        "admissible": [None, counts.get(AdmissibilityCheck.Outcome.ADMISSIBLE, 0)],
+        "not_admissible": [None, counts.get(AdmissibilityCheck.Outcome.NOT_ADMISSIBLE, 0)]})
+    return made
 
 
 # Public project pages ------------------------------------------------------------------------

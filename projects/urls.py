@@ -27,6 +27,9 @@ urlpatterns = [
     path("staff/proposals/<int:pk>/public-page/publication/", views_public.staff_public_publication,
          name="staff_public_publication"),
     path("staff/calls/<slug:slug>/", views.staff_proposals, name="staff_proposals"),
+    path("staff/calls/<slug:slug>/admissibility/", views.staff_admissibility_list, name="staff_admissibility_list"),
+    path("staff/calls/<slug:slug>/admissibility/<int:number>.pdf", views.staff_admissibility_list_pdf,
+         name="staff_admissibility_list_pdf"),
     path("staff/proposals/<int:pk>/", views.staff_proposal, name="staff_proposal"),
     path("staff/proposals/<int:pk>/admissibility/", views.staff_admissibility, name="staff_admissibility"),
 ]

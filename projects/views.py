@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from tsf.core.versioning import EditConflict
 from . import selectors, services
 from .forms import (
     AdmissibilityForm,
+    AdmissibilityListForm,
     InvitationForm,
     OrganisationCreateForm,
     OrganisationForm,
@@ -32,7 +34,17 @@ from .forms import (
     WithdrawForm,
 )
 from .hooks import proposal_page
-from .models import LAB_STATUSES, Attachment, Invitation, Membership, Organisation, Proposal, ProposalStatus
+from .models import (
+    LAB_STATUSES,
+    AdmissibilityCheck,
+    AdmissibilityList,
+    Attachment,
+    Invitation,
+    Membership,
+    Organisation,
+    Proposal,
+    ProposalStatus,
+)
 from .rules import is_invitee, is_proposal_member
 from .steps import STEP_KEYS, ProposalSteps
 
@@ -393,8 +405,7 @@ def staff_admissibility(request, pk):
                 proposal, by=request.user, eligible_applicant=data["eligible_applicant"],
                 documents_complete=data["documents_complete"], budget_within_limits=data["budget_within_limits"],
                 submitted_on_time=data["submitted_on_time"], outcome=data["outcome"], reason=data["reason"],
-                correction_reason=data.get("correction_reason", ""), act_number=data["act_number"],
-                act_date=data["act_date"], act_official=data["act_official"], edit=form.edit(),
+                correction_reason=data.get("correction_reason", ""), edit=form.edit(),
             )
         except EditConflict as exc:  # another check recorded meanwhile: nothing applied
             form.show_conflict(exc)
@@ -407,3 +418,67 @@ def staff_admissibility(request, pk):
         "proposal": proposal, "version": version, "form": form, "call": proposal.call,
         "budget_total": version.budget_total(), "missing_documents": [Attachment.Kind(k).label for k in services.missing_attachments(version)],
     })
+
+
+ADMISSIBILITY_HEADERS = [
+    gettext_lazy("Protocol"), gettext_lazy("Title"), gettext_lazy("Organisation"), gettext_lazy("Codice fiscale"),
+    gettext_lazy("Outcome"), gettext_lazy("Reason"), gettext_lazy("Checked at"), gettext_lazy("Admissibility list"),
+    gettext_lazy("Act number"), gettext_lazy("Act date"), gettext_lazy("Responsible official"),
+]
+
+
+def _admissibility_row(check):
+    made = check.admissibility_list
+    return [check.proposal.protocol_number, check.title, check.proposal.organisation.legal_name,
+            check.proposal.organisation.codice_fiscale, check.get_outcome_display(), check.reason, check.checked_at,
+            made.number if made else "", made.act_number if made else "", made.act_date if made else "",
+            made.act_official if made else ""]
+
+
+@staff_required
+def staff_admissibility_list(request, slug):
+    """The call's admissibility list: every checked outcome, the lists approved so far with their
+    acts (each as a PDF), and the act that approves the outcomes still waiting for one."""
+    call = get_object_or_404(Call, slug=slug)
+    if not request.user.has_perm("projects.check_admissibility"):
+        raise PermissionDenied
+    checks = list(selectors.admissibility_checks(call))
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return export_response(fmt, f"admissibility-{call.slug}", [str(h) for h in ADMISSIBILITY_HEADERS],
+                               (_admissibility_row(c) for c in checks))
+    form = AdmissibilityListForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.approve_admissibility_list(call, by=request.user, **form.cleaned_data)
+        except services.ProposalError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
+            for m in exc.messages[1:]:
+                form.add_error(None, m)
+        else:
+            messages.success(request, _("The admissibility list no. %(n)s has been approved: %(act)s.")
+                             % {"n": made.number, "act": made.act})
+            return redirect("projects:staff_admissibility_list", slug=call.slug)
+    lists = list(call.admissibility_lists.select_related("approved_by").annotate(
+        admissible=Count("checks", filter=Q(checks__outcome=AdmissibilityCheck.Outcome.ADMISSIBLE)),
+        not_admissible=Count("checks", filter=Q(checks__outcome=AdmissibilityCheck.Outcome.NOT_ADMISSIBLE))))
+    return render(request, "projects/staff/admissibility_list.html", {
+        "call": call, "checks": checks, "lists": lists, "form": form,
+        "problems": services.admissibility_list_problems(call),
+        "waiting": sum(1 for c in checks if c.admissibility_list_id is None),
+    })
+
+
+@staff_required
+def staff_admissibility_list_pdf(request, slug, number):
+    """One approved admissibility list as a document to file with its act."""
+    call = get_object_or_404(Call, slug=slug)
+    if not request.user.has_perm("projects.check_admissibility"):
+        raise PermissionDenied
+    made = get_object_or_404(AdmissibilityList.objects.select_related("approved_by"), call=call, number=number)
+    checks = [c for c in selectors.admissibility_checks(call) if c.admissibility_list_id == made.pk]
+    return pdf_response(request, "projects/staff/admissibility_list_pdf.html", {
+        "call": call, "list": made, "checks": checks, "printed_at": timezone.now(),
+        "admissible": [c for c in checks if c.outcome == AdmissibilityCheck.Outcome.ADMISSIBLE],
+        "not_admissible": [c for c in checks if c.outcome == AdmissibilityCheck.Outcome.NOT_ADMISSIBLE],
+    }, filename=f"elenco-ammissibilita-{call.slug}-{made.number}")

@@ -220,6 +220,8 @@ EXPECTED = {
     "projects:receipt": row("login", "404", "200", "200", "404", "404", "404"),
     "projects:receipt_pdf": row("login", "404", "200", "200", "404", "404", "404"),
     "projects:staff_admissibility": row("login", "403", "->/projects/staff/proposals/{victim}/", "403", "403", "403", "403"),
+    "projects:staff_admissibility_list": row("login", "403", "200", "403", "403", "403", "403"),
+    "projects:staff_admissibility_list_pdf": row("login", "403", "200", "403", "403", "403", "403"),
     "projects:staff_proposal": row("login", "403", "200", "403", "403", "403", "403"),
     "projects:staff_proposals": row("login", "403", "200", "403", "403", "403", "403"),
     "projects:staff_public_page": row("login", "403", "200", "403", "403", "403", "403"),

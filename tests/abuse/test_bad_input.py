@@ -182,8 +182,21 @@ def test_proposal_attachment(w, data):
 @given(st.data())
 def test_admissibility(w, data):
     hammer(data.draw, _client(w.staff), reverse("projects:staff_admissibility", kwargs={"pk": w.to_check.pk}),
-           extra={"outcome": "admissible", "reason": "Requisiti verificati.", "documents_complete": "on",
-                  "act_number": "2018 00514", "act_date": "2018-02-16", "act_official": "Dott.ssa Maria Bianchi"})
+           extra={"outcome": "admissible", "reason": "Requisiti verificati.", "documents_complete": "on"})
+
+
+@EXAMPLES
+@given(st.data())
+def test_admissibility_list(w, data):
+    from projects.models import AdmissibilityCheck
+
+    with transaction.atomic():  # a checked outcome waits for the list's act (rolled back after the example)
+        AdmissibilityCheck.objects.create(proposal=w.to_check, outcome="admissible", eligible_applicant=True,
+                                          documents_complete=True, budget_within_limits=True, submitted_on_time=True)
+        hammer(data.draw, _client(w.staff),
+               reverse("projects:staff_admissibility_list", kwargs={"slug": w.to_check.call.slug}),
+               extra={"act_number": "2018 00514", "act_date": "2018-02-16", "act_official": "Dott.ssa Maria Bianchi"})
+        transaction.set_rollback(True)
 
 
 @EXAMPLES

@@ -70,6 +70,8 @@ def url_kwargs(o):
         "projects:staff_public_page": {"pk": v.pk},
         "projects:staff_public_publication": {"pk": v.pk},
         "projects:staff_proposals": {"slug": o.old_call.slug},
+        "projects:staff_admissibility_list": {"slug": o.old_call.slug},
+        "projects:staff_admissibility_list_pdf": {"slug": o.old_call.slug, "number": 1},
         "projects:staff_proposal": {"pk": v.pk},
         "projects:staff_admissibility": {"pk": v.pk},
         "assessment:call_rounds": {"call_pk": o.old_call.pk},

@@ -9,9 +9,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from freezegun import freeze_time
 
+from assessment.models import Decision
 from grants import services
 from grants.models import Grant, GrantStatus, TrancheStatus
 from projects.models import ProposalVersion
@@ -201,3 +203,38 @@ def test_the_revocation_form_shows_every_missing_part_of_the_act_beside_its_fiel
     assert "The date of the municipal act cannot be in the future." in page
     grant.refresh_from_db()
     assert grant.status == GrantStatus.AWARDED
+
+
+def test_every_grant_in_the_transparency_table_and_its_csv_names_its_acts_legal_basis_and_official(
+        call, staff_user, client):
+    from projects.models import AdmissibilityCheck, AdmissibilityList
+
+    grants = [make_grant(call, by=staff_user, amount=Decimal(n)) for n in ("100000.00", "60000.00", "45000.50")]
+    made = AdmissibilityList.objects.create(call=call, number=1, act_number="2019 00100", act_date=date(2019, 3, 1),
+                                            act_official="Dott.ssa Maria Bianchi")
+    for g in grants:
+        AdmissibilityCheck.objects.create(proposal=g.proposal, outcome="admissible", admissibility_list=made)
+    Decision.objects.filter(pk=grants[0].decision_item.decision_id).update(
+        act_number="2019 03301", act_date=date(2019, 7, 31), act_official="Dott.ssa Maria Bianchi")
+    page = client.get(reverse("grants:transparency")).content.decode()
+    for g in grants:
+        assert f"no. {AWARD_ACT['act_number']}" in page and escape(g.legal_basis) in page
+    assert page.count("28 October 2019") == 3 and page.count(AWARD_ACT["official"]) >= 3
+    assert page.count("Admissibility list: Executive decision no. 2019 00100 of 1 March 2019") == 3
+    assert page.count("Funding ranking: Executive decision no. 2019 03301 of 31 July 2019") == 3
+    with translation.override("it"):
+        response = client.get(reverse("grants:transparency") + "?format=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    first = text.splitlines()[0]
+    rows = list(csv.reader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ","))
+    header = rows[0]
+    body = {r[header.index("CUP")]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    assert set(body) == {g.cup for g in grants}
+    for g in grants:
+        row = body[g.cup]
+        assert row["Atto di attribuzione (numero)"] == AWARD_ACT["act_number"]
+        assert row["Data dell'atto"] in ("28/10/2019", "2019-10-28")
+        assert row["Funzionario responsabile"] == AWARD_ACT["official"]
+        assert row["Norma o titolo a base dell'attribuzione"] == g.legal_basis
+        assert row["Elenco di ammissibilità (atto)"] == "2019 00100"
+        assert row["Graduatoria di finanziamento (atto)"] == "2019 03301"

@@ -442,9 +442,13 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, sa
             assert not staff.get_by_label(item, exact=True).is_checked()  # each item a deliberate statement
             ensure_ticked(staff, item)
         staff.locator("label", has_text=re.compile(r"^\s*Ammissibile\s*$")).click()
-        fill_act(staff, say, "2018 01234", number_label="Numero dell'atto che approva l'elenco degli ammissibili")
         staff.get_by_role("button", name="Registra l'esito").click()
         staff.get_by_text("L'esito della verifica di ammissibilità è stato registrato").wait_for()
+    # The list of admissible proposals is approved once, by one act.
+    staff.goto("/projects/staff/calls/tsf-2018/admissibility/")
+    fill_act(staff, say, "2018 01234", number_label="Numero dell'atto che approva l'elenco degli ammissibili")
+    staff.get_by_role("button", name="Approva l'elenco di ammissibilità").click()
+    staff.get_by_text("L'elenco di ammissibilità n. 1 è stato approvato").wait_for()
     staff.goto("/projects/staff/calls/tsf-2018/")
     assert staff.get_by_text("Ammissibile", exact=True).count() >= 3
 

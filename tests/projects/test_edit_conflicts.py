@@ -37,15 +37,13 @@ def _second(user):
 
 
 def test_an_admissibility_check_recorded_over_a_newer_one_changes_nothing(client, staff_user, submitted, make_user):
-    import datetime
 
     from projects.models import AdmissibilityCheck
     from projects.services import record_admissibility
 
     record_admissibility(submitted, by=staff_user, eligible_applicant=True, documents_complete=False,
                          budget_within_limits=True, submitted_on_time=True, outcome="not_admissible",
-                         reason="Manca lo statuto.", act_number="2026 00100", act_date=datetime.date(2026, 11, 2),
-                         act_official="Dott.ssa Maria Bianchi")
+                         reason="Manca lo statuto.")
     colleague = make_user("collega@example.org", roles=["staff"], full_name="Carla Collega")
     client.force_login(staff_user)
     url = reverse("projects:staff_admissibility", args=[submitted.pk])

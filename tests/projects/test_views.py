@@ -371,16 +371,15 @@ def test_staff_proposal_page_history_and_admissibility(staff_client, submitted, 
     assert submitted.protocol_number in body and "proposal.submit" in body
     adm = reverse("projects:staff_admissibility", args=[submitted.pk])
     assert staff_client.get(adm).status_code == 200
-    act = {"act_number": "2019 00100", "act_date": "2019-03-01", "act_official": "Dott.ssa Maria Bianchi"}
     response = staff_client.post(adm, {"eligible_applicant": "on", "budget_within_limits": "on",
-                                       "submitted_on_time": "on", "outcome": "not_admissible", "reason": "", **act})
+                                       "submitted_on_time": "on", "outcome": "not_admissible", "reason": ""})
     assert response.status_code == 200 and "Give the reason" in response.content.decode()
     response = staff_client.post(adm, {"eligible_applicant": "on", "budget_within_limits": "on",
-                                       "submitted_on_time": "on", "outcome": "admissible", **act})
+                                       "submitted_on_time": "on", "outcome": "admissible"})
     assert response.status_code == 200  # documents not complete: cannot be admissible
     response = staff_client.post(adm, {"eligible_applicant": "on", "budget_within_limits": "on",
                                        "submitted_on_time": "on", "outcome": "not_admissible",
-                                       "reason": "Manca lo statuto firmato.", **act})
+                                       "reason": "Manca lo statuto firmato."})
     assert response.status_code == 302
     assert Proposal.objects.get(pk=submitted.pk).status == ProposalStatus.NOT_ADMISSIBLE
     n = Notification.objects.get(recipient=promoter_user, event="proposal_admissibility")

@@ -23,6 +23,8 @@ ACTIONS = {
     "call.update": gettext_lazy("%(who)s changed the call “%(object)s”"),
     "call.dates_change": gettext_lazy("%(who)s changed the dates of the call “%(object)s” after it opened"),
     "call.publish": gettext_lazy("%(who)s published the call “%(object)s”"),
+    "call.admissibility_list": gettext_lazy("%(who)s recorded the act approving the admissibility list of "
+                                            "“%(object)s”"),
     "proposal.create": gettext_lazy("%(who)s started the proposal “%(object)s”"),
     "proposal.submit": gettext_lazy("%(who)s submitted the proposal “%(object)s”"),
     "proposal.status": gettext_lazy("%(who)s changed the status of the proposal “%(object)s”"),
