@@ -11,10 +11,13 @@ import io
 import os
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps
+from PIL import Image
+
+from tsf.core.imaging import SHARE_SIZE, open_image, share_image, without_metadata
+
+__all__ = ["SHARE_SIZE", "WIDTHS", "process", "remove", "rendition_name", "share_image", "srcset"]
 
 WIDTHS = (480, 960, 1600)
-SHARE_SIZE = (1200, 630)
 WEBP_QUALITY = 80
 SAVE_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
 
@@ -24,37 +27,14 @@ def rendition_name(name: str, width: int) -> str:
     return f"{root}-{width}.webp"
 
 
-def _open(fieldfile):
-    fieldfile.open("rb")
-    try:
-        data = fieldfile.read()
-    finally:
-        fieldfile.close()
-    image = Image.open(io.BytesIO(data))
-    fmt = image.format or "PNG"
-    image.load()
-    return image, fmt
-
-
-def _without_metadata(image: Image.Image) -> Image.Image:
-    """The pixels only: upright as the camera meant it, no EXIF (GPS, camera, date), no XMP."""
-    image = ImageOps.exif_transpose(image)
-    mode = image.mode
-    if mode not in ("RGB", "RGBA", "L", "LA"):
-        mode = "RGBA" if "A" in image.getbands() or image.info.get("transparency") is not None else "RGB"
-    clean = Image.new(mode, image.size)
-    clean.paste(image.convert(mode))
-    return clean
-
-
 def process(fieldfile) -> tuple[list[int], tuple[int, int]]:
     """Rewrite the stored image without metadata and write its WebP renditions; the widths made
     (only those smaller than the original; none for a small image) and the upright size."""
     if not fieldfile:
         return [], (0, 0)
     storage, name = fieldfile.storage, fieldfile.name
-    image, fmt = _open(fieldfile)
-    clean = _without_metadata(image)
+    image, fmt = open_image(fieldfile)
+    clean = without_metadata(image)
     out = io.BytesIO()
     save_format = SAVE_FORMATS.get(fmt, "PNG")
     if save_format == "JPEG":
@@ -99,14 +79,3 @@ def srcset(fieldfile, widths, original_width=None) -> str:
     if original_width:
         parts.append(f"{fieldfile.url} {original_width}w")
     return ", ".join(parts)
-
-
-def share_image(fieldfile, storage, name: str) -> str:
-    """A 1200 x 630 JPEG cut from the middle of the image (what Facebook, X and LinkedIn show);
-    returns its stored name."""
-    image, _fmt = _open(fieldfile)
-    card = ImageOps.fit(_without_metadata(image).convert("RGB"), SHARE_SIZE, Image.Resampling.LANCZOS)
-    buf = io.BytesIO()
-    card.save(buf, format="JPEG", quality=85, optimize=True)
-    storage.delete(name)
-    return storage.save(name, ContentFile(buf.getvalue()))

@@ -487,6 +487,7 @@ class PublicProject(models.Model):
                               validators=[ImageValidator()], width_field="image_width", height_field="image_height")
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    share_image = models.ImageField(upload_to=upload_to("projects/share"), blank=True, editable=False)
     image_alt = models.CharField(_("alternative text of the image"), max_length=250, blank=True,
                                  help_text=_("What the image shows, for people who cannot see it. "
                                              "Required with an image."))

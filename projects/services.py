@@ -606,6 +606,23 @@ def _check_can_be_public(proposal: Proposal):
 
 
 @transaction.atomic
+def _make_share_image(page: PublicProject, *, changed: bool):
+    """The page's 1200 x 630 share image, cut from its image (without the image, the portal's own)."""
+    from tsf.core.imaging import share_image
+
+    old = page.share_image.name
+    if page.image and (changed or not old):
+        name = f"projects/share/{page.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg"
+        page.share_image.name = share_image(page.image, page.share_image.storage, name)
+    elif not page.image:
+        page.share_image.name = ""
+    if page.share_image.name != old:
+        page.save(update_fields=["share_image"])
+        if old:
+            storage = page.share_image.storage
+            transaction.on_commit(lambda: storage.delete(old))
+
+
 def save_public_page(form, *, by) -> PublicProject:
     """Staff write a project's public page (summary, image, grant amount...). Audited on the
     proposal. Publishing is a separate action."""
@@ -620,6 +637,7 @@ def save_public_page(form, *, by) -> PublicProject:
     if not page.slug:
         page.slug = unique_public_slug(page.proposal.title, exclude_pk=page.pk)
     page.save()
+    _make_share_image(page, changed="image" in form.changed_data)
     if creating:
         changes = {k: [None, str(getattr(page, k))] for k in PUBLIC_TRACKED if getattr(page, k) not in ("", None)}
     else:

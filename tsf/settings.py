@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "tsf.core.middleware.SecurityHeadersMiddleware",
+    "tsf.core.middleware.SocialCardMiddleware",
 ]
 
 ROOT_URLCONF = "tsf.urls"

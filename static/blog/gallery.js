@@ -45,8 +45,8 @@
       var img = document.createElement("img");
       img.src = reader.result; img.alt = ""; img.width = 160; img.className = "img-thumbnail mb-2 d-block";
       img.dataset.preview = "";
-      var legend = row.querySelector("legend");
-      legend.parentNode.insertBefore(img, legend.nextSibling);
+      var side = row.querySelector("[data-gallery-side]");
+      side.insertBefore(img, side.firstChild);
     };
     reader.readAsDataURL(file);
   }
@@ -74,7 +74,7 @@
     });
     renumber();
     if (added.length) {
-      say(words.added.replace("%(n)s", String(added.length)));
+      say(words.added.replace("{n}", String(added.length)));
       var alt = added[0].querySelector("input[name$='-alt']");
       if (alt) alt.focus();
     }
@@ -86,7 +86,7 @@
     if (step < 0) rows.insertBefore(row, sibling); else rows.insertBefore(sibling, row);
     renumber();
     var position = Array.prototype.indexOf.call(rows.children, row) + 1;
-    say(words.moved.replace("%(n)s", String(position)));
+    say(words.moved.replace("{n}", String(position)));
     var again = row.querySelector(step < 0 ? "[data-move='up']" : "[data-move='down']");
     if (again) again.focus();
     row.closest("form").dispatchEvent(new Event("input", {bubbles: true}));
@@ -103,7 +103,7 @@
       b.addEventListener("click", function () { move(row, spec[2]); });
       bar.appendChild(b);
     });
-    row.querySelector("fieldset").appendChild(bar);
+    (row.querySelector("[data-gallery-side]") || row.querySelector("fieldset")).appendChild(bar);
   }
 
   Array.prototype.forEach.call(rows.querySelectorAll("[data-gallery-row]"), addButtons);

@@ -5,6 +5,7 @@ chosen at once, each described, saved in one go."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from blog.models import Post
 from tests.blog.conftest import png_bytes
@@ -93,7 +94,7 @@ def test_editor_writes_an_article_with_an_image_and_a_gallery_of_ten(page, live_
         {"name": f"camp-{i}.png", "mimeType": "image/png", "buffer": png_bytes(f"#{i * 20:02x}6090", (300, 200))}
         for i in range(10)
     ])
-    page.get_by_text("10 immagini aggiunte").wait_for()
+    expect(page.locator("[data-gallery-status]")).to_contain_text("10 immagini aggiunte")
     alts = field(page, "Testo alternativo")
     for i in range(10):
         alts.nth(i).fill(f"Foto {i + 1} del Camp")

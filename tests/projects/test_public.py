@@ -355,3 +355,28 @@ def test_later_apps_add_sections_to_the_project_and_proposal_pages(client, staff
     finally:
         project_page._sections[:] = [e for e in project_page._sections if e.func is not extra]
         proposal_page._sections[:] = [e for e in proposal_page._sections if e.func is not extra]
+
+
+def test_a_project_page_with_an_image_gets_a_share_image_of_the_right_size(staff_client, call, client, settings,
+                                                                          tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    p = lab_project(call, "Orti e lavoro", status=S.FUNDED, page=False)
+    out = io.BytesIO()
+    Image.new("RGB", (2000, 900), "#2a6f3a").save(out, format="JPEG")
+    photo = SimpleUploadedFile("orto.jpg", out.getvalue(), content_type="image/jpeg")
+    response = staff_client.post(reverse("projects:staff_public_page", args=[p.pk]), {
+        "slug": "", "summary": "Agricoltura sociale a Mirafiori Nord.", "image": photo,
+        "image_alt": "Un orto tra i palazzi", "public_grant_amount": "75000.00", "website": ""})
+    assert response.status_code == 302
+    page = PublicProject.objects.get(proposal=p)
+    with page.share_image.open("rb") as f:
+        assert Image.open(f).size == (1200, 630)
+    staff_client.post(reverse("projects:staff_public_publication", args=[p.pk]), {"action": "publish"})
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert f'<meta property="og:image" content="http://testserver{page.share_image.url}">' in html
+    assert '<meta property="og:image:width" content="1200">' in html

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -51,3 +52,48 @@ class UploadSizeLimitMiddleware:
                     "back": request.get_full_path(),
                 }, status=413)
         return self.get_response(request)
+
+
+class SocialCardMiddleware:
+    """Every HTML page carries its social card (Open Graph and Twitter): a page whose template
+    did not include templates/includes/social_meta.html with its own values (a post, a project,
+    the blog) gets it here, from its <title>, its meta description and the portal's share image,
+    so that a call page, the camp or the funding opportunities shared on Facebook or X show a card
+    too, and so does any page added later."""
+
+    TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+    DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)"', re.IGNORECASE)
+    SUFFIX = " · Torino Social Factory"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming
+                or not response.get("Content-Type", "").startswith("text/html")):
+            return response
+        body = response.content
+        if b"</head>" not in body or b'property="og:title"' in body:
+            return response
+        from html import unescape
+
+        from django.template.loader import render_to_string
+
+        from tsf.core.sharing import absolute
+
+        text = body.decode(response.charset or "utf-8", "replace")
+        title = self.TITLE.search(text)
+        title = unescape(" ".join(title.group(1).split())) if title else "Torino Social Factory"
+        if title.endswith(self.SUFFIX):
+            title = title[: -len(self.SUFFIX)]
+        description = self.DESCRIPTION.search(text)
+        card = render_to_string("includes/social_meta.html", {
+            "og_type": "website", "og_title": title or "Torino Social Factory",
+            "og_description": unescape(description.group(1)) if description else "",
+            "canonical_url": absolute(request.path, request),
+        }, request=request)
+        response.content = text.replace("</head>", card + "\n</head>", 1).encode(response.charset or "utf-8")
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        return response
