@@ -247,7 +247,7 @@ def test_grant_report_with_expenses(w, data):
 @EXAMPLES
 @given(st.data())
 def test_blog_post_editor(w, data):
-    hammer(data.draw, _client(w.editor), reverse("blog:manage_create"),
+    hammer(data.draw, _client(w.editor), reverse("blog:manage_create") + "?kind=article",
            extra={"title": "Un articolo", "body": "Testo dell'articolo.", "summary": "Breve sintesi."})
 
 
