@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post
+from tsf.core.versioning import VersionedFormMixin
 
 
 class SubscribeForm(forms.Form):
@@ -14,7 +15,7 @@ def recent_posts(days=60):
     return Post.objects.published().filter(publish_at__gte=since).order_by("-publish_at", "-pk")
 
 
-class IssueForm(forms.Form):
+class IssueForm(VersionedFormMixin, forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     intro = forms.CharField(label=_("Introduction"), required=False, max_length=3000,
                             widget=forms.Textarea(attrs={"rows": 4}),
@@ -23,7 +24,7 @@ class IssueForm(forms.Form):
                                            widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, issue=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, edit_object=issue, **kwargs)
         qs = recent_posts()
         if issue is not None:
             qs = (qs | Post.objects.filter(pk__in=issue.posts.values("pk"))).distinct().order_by("-publish_at", "-pk")

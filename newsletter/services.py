@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from tsf.accounts.permissions import require_perm
-from tsf.core import audit
+from tsf.core import audit, versioning
 from tsf.core.sharing import site_url
 from tsf.notifications.services import notify_address
 
@@ -113,9 +113,12 @@ def unsubscribe_account(user) -> Subscriber | None:
 
 
 @transaction.atomic
-def save_issue(issue: Issue | None, *, subject, intro, posts, by) -> Issue:
+def save_issue(issue: Issue | None, *, subject, intro, posts, by, edit=None) -> Issue:
+    """Save a draft issue. Refused (versioning.EditConflict, nothing saved) when someone else saved it
+    after the form was loaded (`edit`: the form's claim)."""
     require_perm(by, "newsletter.compose_issue")
     if issue is not None:
+        versioning.claim(issue, edit, by=by)
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
         if issue.status != Issue.Status.DRAFT:
             raise PermissionDenied("An issue that was sent cannot be changed.")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tsf.accounts.permissions import check_roles
 from tsf.core.exports import export_response
 from tsf.core.sharing import site_url
+from tsf.core.versioning import EditConflict
 
 from . import services
 from .forms import IssueForm, SubscribeForm
@@ -78,10 +79,14 @@ def issue_edit(request, pk=None):
     form = IssueForm(request.POST or None, issue=issue, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        issue = services.save_issue(issue, subject=data["subject"], intro=data["intro"], posts=data["posts"],
-                                    by=request.user)
-        messages.success(request, _("The issue has been saved."))
-        return redirect(issue.get_absolute_url())
+        try:
+            issue = services.save_issue(issue, subject=data["subject"], intro=data["intro"], posts=data["posts"],
+                                        by=request.user, edit=form.edit())
+        except EditConflict as exc:
+            form.show_conflict(exc)
+        else:
+            messages.success(request, _("The issue has been saved."))
+            return redirect(issue.get_absolute_url())
     active = Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).count()
     return render(request, "newsletter/issue_form.html", {"issue": issue, "form": form, "active": active})
 

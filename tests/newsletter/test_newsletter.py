@@ -183,3 +183,19 @@ def test_a_new_account_that_asks_for_it_confirms_first(make_user):
     sub = Subscriber.objects.get(email="nuova@example.org")
     assert sub.status == Subscriber.Status.PENDING
     assert OutboxEmail.objects.filter(to="nuova@example.org", event="newsletter_confirm").exists()
+
+
+def test_two_editors_on_one_issue_the_second_save_is_refused_with_their_text_kept(editor_client, make_user, client):
+    post = PostFactory(title="Una notizia")
+    editor = make_user("seconda@example.org", roles=["editor"])
+    issue = services.save_issue(None, subject="Bozza", intro="", posts=[post], by=editor)
+    client.force_login(editor)
+    first = read_form(editor_client, issue.get_absolute_url(), field="subject")
+    second = read_form(client, issue.get_absolute_url(), field="subject")
+    first["subject"] = "Novità di gennaio"
+    first.submit(button="Salva il numero")
+    second["subject"] = "Novità di febbraio"
+    page = second.submit(button="Salva il numero").content.decode()
+    issue.refresh_from_db()
+    assert issue.subject == "Novità di gennaio"
+    assert "Novità di febbraio" in page and "NON sono state salvate" in page
