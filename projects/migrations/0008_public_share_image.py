@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0005_budget_line_drafts'),
+        ('projects', '0007_admissibility_check_act_moved'),
     ]
 
     operations = [
