@@ -91,3 +91,15 @@ def test_staff_set_the_policy_on_its_page(staff_client, client):
     assert SignInPolicy.objects.get(pk=1).promoters_need_spid is True
     page = staff_client.get(reverse("spid:policy")).content.decode()
     assert "devono avere un'identità verificata" in page
+
+
+def test_closing_an_account_unlinks_its_codice_fiscale(make_user):
+    from tsf.privacy import registry
+    from tsf.privacy.services import erasure_plan
+
+    user = make_user("m@example.org", roles=["promoter"], fiscal_code="RSSMRA80A01L219M", fiscal_code_verified=True)
+    assert any("codice fiscale" in str(item.what) for item in erasure_plan(user))
+    step = next(s for s in registry.steps() if s.key == "spid")
+    step.apply(user, "Persona 1")
+    user.refresh_from_db()
+    assert user.fiscal_code is None and not user.fiscal_code_verified

@@ -8,6 +8,6 @@ class SpidConfig(AppConfig):
     verbose_name = _("SPID and CIE")
 
     def ready(self):
-        from . import conf
+        from . import conf, privacy  # noqa: F401 - privacy: the erasure step of closing an account
 
         conf.cache_key_loading()

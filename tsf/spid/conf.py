@@ -28,6 +28,7 @@ LEVELS = {1: "https://www.spid.gov.it/SpidL1", 2: "https://www.spid.gov.it/SpidL
           3: "https://www.spid.gov.it/SpidL3"}
 ATTRIBUTES = ("fiscalNumber", "name", "familyName", "email")
 OPTIONAL_ATTRIBUTES = ("companyFiscalNumber",)
+CIE_ATTRIBUTES = ("fiscalNumber", "name", "familyName", "dateOfBirth")
 MD_NS = "urn:oasis:names:tc:SAML:2.0:metadata"
 SPID_NS = "https://spid.gov.it/saml-extensions"
 CIE_NS = "https://www.cartaidentita.interno.gov.it/saml-extensions"

@@ -53,6 +53,8 @@ def sp_metadata_xml(request=None, profile=conf.SPID) -> str:
     for index, service in enumerate(sp.attribute_consuming_service):
         service.index = str(index)
         service.is_default = None
+        if profile == conf.CIE:  # CIE gives only these: no e-mail address (the person types it)
+            service.requested_attribute = [r for r in service.requested_attribute if r.name in conf.CIE_ATTRIBUTES]
         for requested in service.requested_attribute:
             requested.friendly_name = None
             requested.is_required = None

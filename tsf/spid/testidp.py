@@ -181,8 +181,8 @@ def confirm(request, provider):
             (saml2.samlp.STATUS_AUTHN_FAILED, "ErrorCode nr22"), sign=True)
     else:
         citizen = dict(CITIZENS[form.cleaned_data["citizen"]])
-        if provider == conf.CIE:
-            citizen.pop("companyFiscalNumber", None)
+        if provider == conf.CIE:  # CIE gives name, family name and codice fiscale only
+            citizen = {k: v for k, v in citizen.items() if k in conf.CIE_ATTRIBUTES}
         identity = {name: [value] for name, value in citizen.items()}
         name_id = NameID(format=NAMEID_FORMAT_TRANSIENT, name_qualifier=idp_entity, text=rndstr(32))
         level = form.cleaned_data["level"] if provider == conf.SPID else 3
