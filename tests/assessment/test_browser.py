@@ -15,6 +15,7 @@ from tests.assessment.factories import (
 )
 from tests.assessment.factories import submit_scores as write_scores
 from tests.conftest import PASSWORD, assert_accessible, totp_now
+from tests.pdf_text import pdf_text
 
 
 def _login(page, email, totp=False):
@@ -103,6 +104,12 @@ def test_assessor_scores_staff_admit_top_n_promoters_see_outcome(page, live_serv
     assert "2 proposals will be admitted to the Incubation Lab" in page.content()
     page.get_by_role("button", name="Confirm and apply the decision").click()
     page.get_by_text("The decision has been applied").wait_for()
+    # The minutes, downloaded as a PDF and read back: the committee, the conflicts, the ranking.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the minutes (PDF)").click()
+    text = pdf_text(open(download.value.path(), "rb").read())
+    assert "Giulia Rosso" in text and "Dott.ssa Maria Bianchi" in text
+    assert text.index("Emporio solidale") < text.index("Cortile aperto") < text.index("Bottega di riparazioni")
     page.get_by_role("button", name="Publish the ranking").click()
     page.get_by_text("The ranking is now public.").wait_for()
 
