@@ -29,7 +29,7 @@ def pdf_fonts(content: bytes) -> list[tuple[str, bool]]:
 
 
 def pdf_is_tagged_pdfa(content: bytes) -> bool:
-    """What can be checked without a validator (veraPDF is not packaged for pip, apt or npm): the
+    """What can be checked without a validator (veraPDF itself is not packaged for pip, apt or npm): the
     PDF declares PDF/A-3 level A in its XMP metadata (pdfaid:part 3, conformance A), is tagged
     (MarkInfo Marked, a structure tree: what PDF/UA builds on), names its language, and embeds every
     font it uses. Not checked: the full PDF/A and PDF/UA rule sets (colour profiles, the order and
