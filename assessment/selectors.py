@@ -14,9 +14,10 @@ For the grants app (stage 7), the single entry point is `funded_items(call)`:
 
 Only the decision of the call's *final* round counts; the items come in ranking order.
 """
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 from django.db.models import (
     Count,
@@ -147,10 +148,23 @@ def median(values):
 
 
 @dataclass
+class RankedProposal:
+    """The columns of a proposal a ranking page shows, read with values() (no model instance)."""
+    pk: int
+    protocol_number: str
+    protocol_seq: int | None
+    organisation_name: str
+
+    @property
+    def organisation(self):
+        return SimpleNamespace(legal_name=self.organisation_name)
+
+
+@dataclass
 class RankingRow:
-    proposal: Proposal
+    proposal: "Proposal | RankedProposal"
     title: str
-    totals: list = field(default_factory=list)  # [(assignment_id, assessor, Decimal)]
+    totals: list = field(default_factory=list)  # [(assignment_id, assessor (full_name, email), Decimal)]
     combined: Decimal | None = None
     top_criterion: Decimal | None = None
     spread: Decimal | None = None
@@ -161,11 +175,7 @@ class RankingRow:
     outcome: str = ""
     outcome_label: str = ""
     grant_amount: Decimal | None = None
-
-    @property
-    def requested_grant(self):
-        versions = getattr(self.proposal, "round_versions", None)
-        return versions[0].requested_grant if versions else None
+    requested_grant: Decimal | None = None
 
     def as_json(self):
         return {
@@ -199,7 +209,10 @@ def decision_of(rnd):
     return Decision.objects.filter(round=rnd).first()
 
 
-def ranking(rnd):
+Assessor = namedtuple("Assessor", "full_name email")
+
+
+def ranking(rnd, *, instances=True):
     """The round's ranking, computed from the database in a fixed number of queries.
 
     - weighted total of each submitted assessment = sum(points x weight), by the database;
@@ -208,6 +221,12 @@ def ranking(rnd):
       points on the highest-weighted criterion, then the earlier protocol number; proposals with
       no submitted assessment come last;
     - spread = highest total - lowest total; `disputed` when it exceeds the round's threshold.
+
+    Every figure is read as plain values (one query for the proposals with their sums and counts, one
+    for the submitted assessments with their totals): no model instance is made for the ranking. With
+    `instances` (the decision, which changes the proposals), each row's `proposal` is then the model
+    instance (one more query, with its organisation and version); without (the staff page and its
+    export, which only show columns), a `RankedProposal`.
     """
     # Sums and counts by the database, the division by Decimal here: SQLite divides integers as
     # integers (29 / 2 = 14), so a mean from the database would differ between SQLite and PostgreSQL.
@@ -218,50 +237,62 @@ def ranking(rnd):
     def per_proposal(qs, value):
         return Subquery(qs.values("assignment__proposal").annotate(v=value).values("v"))
 
+    def count_of(qs):
+        return Subquery(qs.values("round").annotate(n=Count("pk")).values("n"))
+
     n_scored = Count("assignment", distinct=True)
+    version = ProposalVersion.objects.filter(proposal=OuterRef("pk"), number=rnd.version_number)
+    mine = Assignment.objects.filter(round=rnd, proposal=OuterRef("pk"))
+    assigned = Assignment.objects.filter(round=rnd, proposal=OuterRef("pk"))
     proposals = list(
-        round_proposals(rnd).annotate(
+        Proposal.objects.filter(call_id=rnd.call_id)
+        .filter(Q(status__in=rnd.entry_statuses()) | Exists(assigned))
+        .annotate(
+            v_title=Subquery(version.values("title")[:1]),
+            latest_title=Subquery(ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
+                                  .values("title")[:1]),
+            v_grant=Subquery(version.values("requested_grant")[:1]),
             total_sum=per_proposal(scores, Sum(weighted_total_expression())),
             total_n=per_proposal(scores, n_scored),
             top_sum=per_proposal(scores.filter(criterion=crit),
                                  Sum("value", output_field=DecimalField(max_digits=14, decimal_places=2))),
             top_n=per_proposal(scores.filter(criterion=crit), n_scored),
-            n_assigned=Count("assessment_assignments", filter=Q(assessment_assignments__round=rnd), distinct=True),
-            n_submitted=Count("assessment_assignments", filter=Q(
-                assessment_assignments__round=rnd, assessment_assignments__status=Assignment.Status.SUBMITTED),
-                distinct=True),
+            n_assigned=count_of(mine),
+            n_submitted=count_of(mine.filter(status=Assignment.Status.SUBMITTED)),
         )
+        .values("pk", "protocol_number", "protocol_seq", "latest_title", "organisation__legal_name", "v_title", "v_grant",
+                "total_sum", "total_n", "top_sum", "top_n", "n_assigned", "n_submitted")
     )
     totals = assignment_totals(rnd)
-    per_proposal = defaultdict(list)
-    # The submitted assessments with their assessor's name: only the columns the ranking shows (not
-    # the assessments' texts, nor the whole account of each assessor).
-    submitted_rows = (Assignment.objects.filter(round=rnd, status=Assignment.Status.SUBMITTED)
-                      .select_related("assessor")
-                      .only("pk", "proposal_id", "assessor", "assessor__full_name", "assessor__email")
-                      .order_by("pk"))
-    for a in submitted_rows:
-        if a.pk in totals:
-            per_proposal[a.proposal_id].append((a.pk, a.assessor, totals[a.pk]))
+    by_proposal = defaultdict(list)
+    # The submitted assessments with their assessor's name: only the columns the ranking shows.
+    submitted_rows = (Assignment.objects.filter(round=rnd, status=Assignment.Status.SUBMITTED).order_by("pk")
+                      .values_list("pk", "proposal_id", "assessor__full_name", "assessor__email"))
+    for pk, proposal_id, full_name, email in submitted_rows:
+        if pk in totals:
+            by_proposal[proposal_id].append((pk, Assessor(full_name, email), totals[pk]))
     items = {}
     decision = decision_of(rnd)
     if decision is not None:
         items = {i.proposal_id: i for i in decision.items.all()}
     rows = []
     for p in proposals:
-        row = RankingRow(proposal=p, title=version_title(p), totals=per_proposal.get(p.pk, []),
-                         assigned=p.n_assigned, submitted=p.n_submitted)
+        ref = RankedProposal(pk=p["pk"], protocol_number=p["protocol_number"], protocol_seq=p["protocol_seq"],
+                             organisation_name=p["organisation__legal_name"])
+        row = RankingRow(proposal=ref, title=p["v_title"] if p["v_title"] is not None else (p["latest_title"] or ""),
+                         totals=by_proposal.get(p["pk"], []), assigned=p["n_assigned"] or 0,
+                         submitted=p["n_submitted"] or 0, requested_grant=p["v_grant"])
         values = [t for _a, _u, t in row.totals]
         if values:
             if rnd.combine == AssessmentRound.Combine.MEDIAN:
                 row.combined = median(values).quantize(TWO, ROUND_HALF_UP)
             else:
-                row.combined = mean_of(p.total_sum, p.total_n)
+                row.combined = mean_of(p["total_sum"], p["total_n"])
             row.spread = max(values) - min(values)
             row.disputed = len(values) > 1 and row.spread > rnd.disagreement_threshold
-        if p.top_n:
-            row.top_criterion = mean_of(p.top_sum, p.top_n)
-        item = items.get(p.pk)
+        if p["top_n"]:
+            row.top_criterion = mean_of(p["top_sum"], p["top_n"])
+        item = items.get(p["pk"])
         if item is not None:
             row.outcome, row.outcome_label, row.grant_amount = item.outcome, item.get_outcome_display(), (
                 item.grant_amount)
@@ -271,6 +302,10 @@ def ranking(rnd):
     ))
     for i, row in enumerate(rows, start=1):
         row.rank = i
+    if instances:
+        models = round_proposals(rnd).in_bulk([r.proposal.pk for r in rows])
+        for row in rows:
+            row.proposal = models[row.proposal.pk]
     return rows
 
 

@@ -259,7 +259,7 @@ def _ranking_row(r):
 @private_page_cache
 def ranking(request, pk):
     rnd = _round(pk)
-    rows = selectors.ranking(rnd)
+    rows = selectors.ranking(rnd, instances=False)  # only columns: no model instance per proposal
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return export_response(fmt, f"ranking-{rnd.call.slug}-{rnd.kind}", [str(h) for h in RANKING_HEADERS],
