@@ -515,7 +515,8 @@ def save_report(report, *, by, activities: str, jobs_created: int, volunteers_in
     `expenses`: dicts with id (None for a new one), budget_line, spent_on, amount, supplier,
     description, receipt (a file or None to keep the current one), delete. The grant's row is
     locked while the expenses are checked against the budget lines, so two saves at once cannot
-    overspend a line together. `edit` (the form's versioning.Edit): refused with
+    overspend a line together: a draft may go over a line (`overspend_errors` tells the page), the
+    submission is refused. `edit` (the form's versioning.Edit): refused with
     versioning.EditConflict, nothing saved, when someone saved the report after the form was loaded."""
     grant = Grant.objects.select_for_update().get(pk=report.grant_id)
     report = Report.objects.select_for_update().get(pk=report.pk)
@@ -528,7 +529,12 @@ def save_report(report, *, by, activities: str, jobs_created: int, volunteers_in
     outside = period_errors(report, keep)
     if outside:
         raise GrantError(*outside.values(), errors={"dates": outside})
+    # A draft keeps an expense over its budget line (the page warns beside it); submission refuses
+    # it, under the grant's lock. A line of another grant is never stored.
     errors = overspend_errors(grant, report, keep)
+    if not submit:
+        own = set(grant.budget_lines.values_list("pk", flat=True))
+        errors = {i: m for i, m in errors.items() if keep[i]["budget_line"].pk not in own}
     if errors:
         raise GrantError(*errors.values(), errors={"expenses": errors})
     if submit:

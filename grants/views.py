@@ -491,11 +491,25 @@ def report_edit(request, pk):
     if autosave_requested(request):
         return autosave_reply(errors=True)
     budget = selectors.budget_status(grant, exclude_report=rep)
+    _warn_overspent(grant, rep, expenses)
     return render(request, "grants/report_form.html", {
         "report": rep, "grant": grant, "form": form, "indicators": indicators, "expenses": expenses,
         "is_staff": request.user.has_perm("grants.manage_grants"),
         "budget": budget, "receipts": receipts,
     })
+
+
+def _warn_overspent(grant, rep, expenses):
+    """A saved draft expense over its budget line gets a warning beside it (`f.overspent`): the
+    draft keeps it, the submission refuses it."""
+    if not rep.is_editable:
+        return
+    saved = [{"id": e.pk, "budget_line": e.budget_line, "amount": e.amount}
+             for e in rep.expenses.select_related("budget_line")]
+    over = {saved[i]["id"]: msg for i, msg in services.overspend_errors(grant, rep, saved).items()}
+    for f in expenses.forms:
+        if f.initial.get("id") in over and not f.errors.get("amount"):
+            f.overspent = over[f.initial["id"]]
 
 
 def _place_errors(exc, form, row_forms):

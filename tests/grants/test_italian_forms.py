@@ -151,6 +151,41 @@ def test_report_with_an_expense_in_italian(client, call, staff_user, promoter_us
     assert expense.amount == Decimal("1200.50") and expense.spent_on == date(2025, 3, 1)
 
 
+@freeze_time("2025-06-10 10:00:00")
+def test_draft_keeps_an_overspent_line_and_submission_refuses_it(client, call, staff_user, promoter_user):
+    from grants.models import ReportStatus
+
+    g = make_grant(call, by=staff_user, member=promoter_user, signed=True,
+                   lines=(Decimal("1000.00"), Decimal("120000.00")))
+    report = g.reports.order_by("number").first()
+    small = g.budget_lines.order_by("order").first()
+    client.force_login(promoter_user)
+    url = reverse("grants:report_edit", kwargs={"pk": report.pk})
+    form = read_form(client, url, button="Salva come bozza")
+    form["activities"] = "Laboratori nel cortile."
+    form["exp-0-budget_line"] = str(small.pk)
+    form["exp-0-spent_on"] = "01/03/2025"
+    form["exp-0-amount"] = "1.500,00"
+    form["exp-0-supplier"] = "Ditta Costosa"
+    response = form.submit(button="Salva come bozza")
+    assert response.status_code == 302, response.content.decode()
+    assert Expense.objects.get().amount == Decimal("1500.00")
+    page = client.get(url).content.decode()
+    assert "Spesa oltre la voce di bilancio: verrà verificato alla presentazione." in page
+    assert "oltre i suoi 1.000,00" in page
+
+    # Submitting refuses the line, beside it; nothing changes.
+    form = read_form(client, url, button="Presenta il rendiconto")
+    response = form.submit(button="Presenta il rendiconto")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Il rendiconto non è stato salvato" in page and "oltre i suoi 1.000,00" in page
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DUE and report.submitted_at is None
+    expense = Expense.objects.get()
+    assert expense.amount == Decimal("1500.00")
+
+
 # What an Italian reader sees: money and dates the Italian way --------------------------------
 
 

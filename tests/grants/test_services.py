@@ -148,10 +148,14 @@ def test_expenses_cannot_overspend_a_budget_line_across_reports(call, staff_user
                          indicators=[], expenses=[expense("3000.00", r1)])
     with pytest.raises(services.GrantError) as exc:
         services.save_report(r2, by=promoter_user, activities="", jobs_created=0, volunteers_involved=0, reach={},
-                             indicators=[], expenses=[expense("1500.00", r2), expense("600.00", r2)])
+                             indicators=[], expenses=[expense("1500.00", r2), expense("600.00", r2)], submit=True)
     assert set(exc.value.errors["expenses"]) == {1}
     assert "over its €5,000.00" in exc.value.errors["expenses"][1]
     assert r2.expenses.count() == 0
+    # A draft keeps the overspent line: the submission above is where the rule is checked.
+    services.save_report(r2, by=promoter_user, activities="", jobs_created=0, volunteers_involved=0, reach={},
+                         indicators=[], expenses=[expense("1500.00", r2), expense("600.00", r2)])
+    assert r2.expenses.count() == 2
 
 
 def test_submit_needs_activities_and_receipts(call, staff_user, promoter_user):
