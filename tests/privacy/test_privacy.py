@@ -261,3 +261,27 @@ def test_proposals_not_selected_lose_their_attachments_once_expired(org):
     version.refresh_from_db()
     assert not version.attachments.exists() and version.team_description == ""
     assert version.title == "Forno di comunità"  # what the decision rests on stays
+
+
+def test_consents_saved_over_a_newer_choice_change_nothing(promoter_client, promoter_user):
+    from html import escape
+
+    from tests.forms_as_rendered import form_from_response
+
+    url = reverse("privacy:my_data")
+    old_tab = read_form(promoter_client, url, field="newsletter")
+    new_tab = read_form(promoter_client, url, field="newsletter")
+    new_tab.tick("mentor_contact")
+    assert new_tab.submit().status_code == 302
+    old_tab.tick("newsletter")
+    response = old_tab.submit()
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert escape(promoter_user.get_full_name()) in html and "NON" in html
+    assert services.consents_of(promoter_user) == {"newsletter": False, "mentor_contact": True}
+    # The page keeps this tab's ticks; saved again (merged), it is applied.
+    merged = form_from_response(promoter_client, response, field="newsletter", url=url)
+    assert merged.getlist("newsletter") and not merged.getlist("mentor_contact")
+    merged.tick("mentor_contact")
+    assert merged.submit().status_code == 302
+    assert services.consents_of(promoter_user) == {"newsletter": True, "mentor_contact": True}

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tsf.core.versioning import VersionedFormMixin
+
 from .models import ConsentKind
 
 CONSENT_HELP = {
@@ -9,8 +11,11 @@ CONSENT_HELP = {
 }
 
 
-class ConsentsForm(forms.Form):
-    """The optional consents, each apart, unticked until the person ticks it."""
+class ConsentsForm(VersionedFormMixin, forms.Form):
+    """The optional consents, each apart, unticked until the person ticks it. Build it with
+    `edit_object=user`: a save over choices made meanwhile (another tab) is not applied."""
+
+    edit_scope = "consents"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tsf.accounts.permissions import require_role
-from tsf.core import audit
+from tsf.core import audit, versioning
 from tsf.core.i18n import language_of
 
 from . import registry
@@ -42,9 +42,11 @@ def consents_of(user) -> dict[str, bool]:
 
 
 @transaction.atomic
-def set_consents(user, wanted: dict[str, bool]) -> list[str]:
+def set_consents(user, wanted: dict[str, bool], *, edit=None) -> list[str]:
     """The person gives or withdraws optional consents (each one apart, off until ticked); audited.
-    Returns the kinds that changed."""
+    Returns the kinds that changed. `edit` (the form's versioning.Edit): refused with
+    versioning.EditConflict, nothing changed, when the choices were saved after the form was loaded."""
+    versioning.claim(user, edit, by=user, scope="consents")
     changed = []
     now = timezone.now()
     for kind in Consent.Kind.values:

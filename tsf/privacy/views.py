@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tsf.accounts.permissions import staff_required
 from tsf.core.exports import export_response
+from tsf.core.versioning import EditConflict
 
 from . import registry, services
 from .forms import CloseAccountForm, ConsentsForm, DecisionForm, RequestFilterForm
@@ -22,7 +23,8 @@ def _my_data_context(request, **extra):
     user = request.user
     return {
         "copies": DataRequest.objects.filter(user=user, kind=DataRequest.Kind.ACCESS)[:5],
-        "consents_form": extra.pop("consents_form", None) or ConsentsForm(initial=services.consents_of(user)),
+        "consents_form": extra.pop("consents_form", None) or ConsentsForm(
+            initial=services.consents_of(user), edit_object=user),
         "pending_erasure": services.pending_erasure(user),
         "refused_erasure": DataRequest.objects.filter(user=user, kind=DataRequest.Kind.ERASURE,
                                                       status=DataRequest.Status.REFUSED).first(),
@@ -67,11 +69,15 @@ def copy_download(request, pk):
 @login_required
 @require_POST
 def consents(request):
-    form = ConsentsForm(request.POST)
+    form = ConsentsForm(request.POST, edit_object=request.user)
     if form.is_valid():
-        services.set_consents(request.user, form.cleaned_data)
-        messages.success(request, _("Your choices have been saved."))
-        return redirect("privacy:my_data")
+        try:
+            services.set_consents(request.user, form.cleaned_data, edit=form.edit())
+        except EditConflict as exc:
+            form.show_conflict(exc)
+        else:
+            messages.success(request, _("Your choices have been saved."))
+            return redirect("privacy:my_data")
     return render(request, "privacy/my_data.html", _my_data_context(request, consents_form=form))
 
 
