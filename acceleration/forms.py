@@ -62,7 +62,10 @@ class InvitationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Invited as"), choices=ParticipantKind.choices)
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(VersionedFormMixin, forms.ModelForm):
+    """A mentor's own feedback on a pitch: build it with `edit_object=pitch` and
+    `edit_scope=feedback_scope(user)` (each author's feedback is versioned apart, from its first save)."""
+
     class Meta:
         model = PitchFeedback
         fields = ["clarity", "impact", "sustainability", "team", "comment"]

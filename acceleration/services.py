@@ -449,8 +449,15 @@ def reject_registration(registration, *, by):
     return reg
 
 
-def give_feedback(pitch, *, by, clarity, impact, sustainability, team, comment=""):
-    """Write (or rewrite) an approved registrant's feedback on a pitch."""
+def feedback_scope(user) -> str:
+    """The part of a pitch one author's feedback is (versioning): each author's apart."""
+    return f"feedback:{user.pk}"
+
+
+def give_feedback(pitch, *, by, clarity, impact, sustainability, team, comment="", edit=None):
+    """Write (or rewrite) an approved registrant's feedback on a pitch. `edit` (the form's
+    versioning.Edit): refused with versioning.EditConflict, nothing saved, when the same author
+    saved it after the form was loaded (another tab)."""
     from .rules import approved_registration
 
     reg = approved_registration(by, pitch.camp)
@@ -459,6 +466,7 @@ def give_feedback(pitch, *, by, clarity, impact, sustainability, team, comment="
     if not pitch.camp.has_started():
         raise AccelerationError(_("Feedback opens when the camp starts."))
     with transaction.atomic():
+        versioning.claim(pitch, edit, by=by, scope=feedback_scope(by))
         fb, created = PitchFeedback.objects.update_or_create(
             pitch=pitch, author=by,
             defaults={"registration": reg, "clarity": clarity, "impact": impact,

@@ -403,10 +403,14 @@ def pitch_feedback(request, pk):
     if not request.user.has_perm("acceleration.give_feedback", pitch):
         raise PermissionDenied(_("Only experts approved for this camp can leave feedback, from the camp's start."))
     existing = pitch.feedback.filter(author=request.user).first()
-    form = FeedbackForm(request.POST or None, instance=existing)
+    form = FeedbackForm(request.POST or None, instance=existing, edit_object=pitch,
+                        edit_scope=services.feedback_scope(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            services.give_feedback(pitch, by=request.user, **form.cleaned_data)
+            services.give_feedback(pitch, by=request.user, edit=form.edit(),
+                                   **{name: form.cleaned_data[name] for name in FeedbackForm.Meta.fields})
+        except EditConflict as exc:
+            form.show_conflict(exc)
         except services.AccelerationError as exc:
             form.add_error(None, str(exc))
         else:

@@ -438,3 +438,19 @@ def test_a_rolled_back_request_notifies_nobody(world):
         raise RuntimeError
     assert (Notification.objects.count(), OutboxEmail.objects.count()) == before
     assert not HelpRequest.objects.filter(subject="Annullata").exists()
+
+
+def test_own_feedback_saved_over_a_newer_version_changes_nothing(client, world):
+    from django.test import Client
+
+    from tests.conflicts import assert_conflict_keeps_text
+
+    expert, pitch = world["expert"], world["pitch_a"]
+    client.force_login(expert)
+    other = Client()
+    other.force_login(expert)
+    assert_conflict_keeps_text(
+        mine=client, theirs=other, url=url("pitch_feedback", pk=pitch.pk), field="comment",
+        state=lambda: pitch.feedback.values("clarity", "impact", "comment").get(author=expert),
+        who="Elena Esperta", their_value="Ottimo ritmo (altra scheda).", my_value="Chiarite i costi.")
+    assert pitch.feedback.get(author=expert).comment == "Chiarite i costi."
