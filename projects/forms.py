@@ -34,13 +34,17 @@ class OrganisationForm(VersionedFormMixin, forms.ModelForm):
         help_text=_("11 digits for associations and companies (or 16 characters for a sole trader)."))
     partita_iva = forms.CharField(label=_("Partita IVA"), max_length=30, required=False,
                                   help_text=_("11 digits, if the organisation has one."))
+    legal_representative_fiscal_code = forms.CharField(
+        label=_("Legal representative's codice fiscale"), max_length=30, required=False,
+        help_text=_("16 characters. When the legal representative signs in with SPID or CIE and is in the team, "
+                    "the organisation page shows them as verified."))
 
     class Meta:
         model = Organisation
         fields = [
             "legal_name", "legal_form", "codice_fiscale", "partita_iva", "runts_number", "address", "postcode",
             "city", "province", "email", "pec", "phone", "website", "legal_representative",
-            "legal_representative_role", "description",
+            "legal_representative_role", "legal_representative_fiscal_code", "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"website": HttpsURLField}
@@ -48,6 +52,10 @@ class OrganisationForm(VersionedFormMixin, forms.ModelForm):
     def clean_codice_fiscale(self):
         value = self.cleaned_data["codice_fiscale"]
         return codicefiscale.compact(value) if value else value
+
+    def clean_legal_representative_fiscal_code(self):
+        value = (self.cleaned_data.get("legal_representative_fiscal_code") or "").strip()
+        return codicefiscale.compact(value) if value else ""
 
     def clean_partita_iva(self):
         value = self.cleaned_data.get("partita_iva") or ""

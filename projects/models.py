@@ -51,6 +51,21 @@ def validate_partita_iva(value: str):
         ) from exc
 
 
+def validate_personal_fiscal_code(value: str):
+    """A person's codice fiscale: 16 characters with a correct check character."""
+    try:
+        codicefiscale.validate(value)
+    except StdnumError:
+        valid = False
+    else:
+        valid = len(codicefiscale.compact(value)) == 16
+    if not valid:
+        raise ValidationError(
+            _("“%(value)s” is not a valid personal codice fiscale (16 characters, with a correct check character)."),
+            code="invalid_personal_codice_fiscale", params={"value": value},
+        )
+
+
 def compact_tax_code(value: str) -> str:
     return codicefiscale.compact(value or "") if value else ""
 
@@ -77,6 +92,11 @@ class Organisation(models.Model):
     legal_representative = models.CharField(_("legal representative"), max_length=200)
     legal_representative_role = models.CharField(_("legal representative's office"), max_length=100, blank=True,
                                                  help_text=_("For example: president."))
+    legal_representative_fiscal_code = models.CharField(
+        _("legal representative's codice fiscale"), max_length=16, blank=True,
+        validators=[validate_personal_fiscal_code],
+        help_text=_("16 characters. When the legal representative signs in with SPID or CIE and is in the team, "
+                    "the organisation page shows them as verified."))
     description = models.TextField(_("what the organisation does"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
@@ -97,6 +117,14 @@ class Organisation(models.Model):
     def clean(self):
         self.codice_fiscale = compact_tax_code(self.codice_fiscale)
         self.partita_iva = iva.compact(self.partita_iva) if self.partita_iva else ""
+        self.legal_representative_fiscal_code = compact_tax_code(self.legal_representative_fiscal_code)
+
+    def verified_representative(self, members):
+        """The team member whose codice fiscale, verified with SPID or CIE, is the legal representative's."""
+        code = self.legal_representative_fiscal_code
+        if not code:
+            return None
+        return next((m.user for m in members if m.user.fiscal_code_verified and m.user.fiscal_code == code), None)
 
 
 class Membership(models.Model):

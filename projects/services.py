@@ -149,7 +149,7 @@ def _forget_memberships(user):
 # Organisations and teams ------------------------------------------------------------------
 
 ORG_FIELDS = ("legal_name", "legal_form", "codice_fiscale", "partita_iva", "runts_number", "address", "postcode",
-              "city", "legal_representative")
+              "city", "legal_representative", "legal_representative_fiscal_code")
 
 
 @transaction.atomic

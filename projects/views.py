@@ -117,9 +117,10 @@ def organisation_detail(request, pk):
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
                 return redirect(org.get_absolute_url())
+    members = list(org.memberships.select_related("user").order_by("joined_at"))
     return render(request, "projects/organisation_detail.html", {
         "org": org,
-        "members": org.memberships.select_related("user").order_by("joined_at"),
+        "members": members, "verified_representative": org.verified_representative(members),
         "invitations": org.invitations.filter(accepted_at__isnull=True, declined_at__isnull=True,
                                               expires_at__gt=timezone.now()),
         "proposals": org.proposals.select_related("call").prefetch_related("versions"),

@@ -57,6 +57,10 @@ class User(AbstractUser):
     # verified once an identity provider vouched for it.
     fiscal_code = models.CharField(_("codice fiscale"), max_length=16, unique=True, null=True, blank=True)
     fiscal_code_verified = models.BooleanField(_("codice fiscale verified with SPID or CIE"), default=False)
+    company_fiscal_code = models.CharField(
+        _("codice fiscale of the organisation represented (from SPID)"), max_length=16, blank=True,
+        help_text=_("Sent by the identity provider when the person signed in with a SPID identity for "
+                    "professional use."))
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -104,6 +104,8 @@ def account_section(user):
 
     return {"rows": [{
         "full_name": user.full_name, "email": user.email, "language": user.language,
+        "fiscal_code": user.fiscal_code or "", "fiscal_code_verified": user.fiscal_code_verified,
+        "company_fiscal_code": user.company_fiscal_code,
         "date_joined": _dt(user.date_joined), "last_login": _dt(user.last_login), "active": user.is_active,
         "email_addresses": [{"email": e.email, "verified": e.verified, "primary": e.primary}
                             for e in EmailAddress.objects.filter(user=user)],

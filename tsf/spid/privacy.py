@@ -17,5 +17,6 @@ def erase(user, pseudonym):
     linked = 1 if user.fiscal_code else 0
     user.fiscal_code = None
     user.fiscal_code_verified = False
-    user.save(update_fields=["fiscal_code", "fiscal_code_verified"])
+    user.company_fiscal_code = ""
+    user.save(update_fields=["fiscal_code", "fiscal_code_verified", "company_fiscal_code"])
     return {"fiscal_code": linked}

@@ -65,9 +65,11 @@ def identity_from_attributes(ava: dict, *, provider: str, idp: str, level: int) 
 
         raise PermissionDenied(_("The identity provider did not send a valid codice fiscale. Nobody has been "
                                  "signed in."))
-    company = _first(ava, "companyFiscalNumber").upper()
+    company = _first(ava, "companyFiscalNumber").upper().replace(" ", "")
     for prefix in ("VATIT-", "TINIT-"):
         company = company.removeprefix(prefix)
+    if len(company) > 16 or not company.isalnum():
+        company = ""
     return Identity(fiscal_code=fiscal, first_name=_first(ava, "name").title(),
                     family_name=_first(ava, "familyName").title(), email=_first(ava, "email").lower(),
                     provider=provider, idp=idp, level=int(level), company_fiscal_number=company)
@@ -108,6 +110,9 @@ def _mark_verified(user, identity):
     if not user.fiscal_code_verified:
         user.fiscal_code_verified = True
         changed.append("fiscal_code_verified")
+    if identity.company_fiscal_number and user.company_fiscal_code != identity.company_fiscal_number:
+        user.company_fiscal_code = identity.company_fiscal_number
+        changed.append("company_fiscal_code")
     if changed:
         user.save(update_fields=changed)
 
@@ -128,6 +133,7 @@ def create_account(identity: Identity, *, email: str, language: str = "it"):
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=None, full_name=identity.full_name,
                                             fiscal_code=identity.fiscal_code, fiscal_code_verified=True,
+                                            company_fiscal_code=identity.company_fiscal_number,
                                             language=language)
     except IntegrityError as exc:
         raise IdentityError(_("An account with this codice fiscale or e-mail address already exists.")) from exc
@@ -152,7 +158,9 @@ def link_account(user, identity: Identity):
     locked.fiscal_code_verified = True
     if not locked.full_name:
         locked.full_name = identity.full_name
-    locked.save(update_fields=["fiscal_code", "fiscal_code_verified", "full_name"])
+    if identity.company_fiscal_number:
+        locked.company_fiscal_code = identity.company_fiscal_number
+    locked.save(update_fields=["fiscal_code", "fiscal_code_verified", "full_name", "company_fiscal_code"])
     audit(locked, "account.spid_link", locked, note=f"{identity.provider}:{identity.idp}")
     return locked
 
