@@ -194,6 +194,16 @@ def record_attendance(session: Session, proposal: Proposal, attendees, *, by) ->
     return attendance
 
 
+@transaction.atomic
+def record_session_attendance(session: Session, present_by_team: list, *, by, edit=None) -> None:
+    """The attendance page's save: [(proposal, attendees)], one revision for the whole page. `edit`
+    (the page's versioning.Edit): refused with versioning.EditConflict, nothing saved, when someone
+    saved the session's attendance after the page was loaded."""
+    versioning.claim(session, edit, by=by, scope="attendance")
+    for proposal, attendees in present_by_team:
+        record_attendance(session, proposal, attendees, by=by)
+
+
 PROGRESS_FIELDS = ("notes", "notes_staff_only", *[f for f, _label in READINESS_DIMENSIONS], "next_actions")
 
 

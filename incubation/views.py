@@ -24,7 +24,7 @@ from tsf.core import calendar
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
 from tsf.core.sharing import absolute
-from tsf.core.versioning import EditConflict
+from tsf.core.versioning import EditConflict, PageVersionForm
 
 from . import charts, selectors, services
 from .diff import version_diff
@@ -288,19 +288,29 @@ def session_attendance(request, pk):
              if request.user.has_perm("incubation.log_team", p)]
     existing = {a.proposal_id: {u.pk for u in a.attendees.all()}
                 for a in session.attendances.prefetch_related("attendees")}
+    version_form = PageVersionForm(request.POST or None, edit_object=session, edit_scope="attendance")
     if request.method == "POST":
         chosen = set(request.POST.getlist("present"))
+        plan = []
         for p in teams:
             if f"team-{p.pk}" not in request.POST:
                 continue  # the team was not on the form (paged or added since): leave it alone
             members = [m.user for m in p.organisation.memberships.all()]
-            present = [u for u in members if f"{p.pk}:{u.pk}" in chosen]
-            services.record_attendance(session, p, present, by=request.user)
-        messages.success(request, _("Attendance saved."))
-        return redirect("incubation:session_attendance", pk=session.pk)
+            plan.append((p, [u for u in members if f"{p.pk}:{u.pk}" in chosen]))
+        version_form.is_valid()
+        values = {p.title: sorted(u.get_full_name() or u.email for u in present) for p, present in plan}
+        try:
+            services.record_session_attendance(session, plan, by=request.user, edit=version_form.edit(values))
+        except EditConflict as exc:  # saved meanwhile: nothing applied, the page keeps this person's ticks
+            version_form.show_conflict(exc)
+            existing = {p.pk: {u.pk for u in present} for p, present in plan}
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect("incubation:session_attendance", pk=session.pk)
     rows = [(p, [(m, m.user.pk in existing.get(p.pk, set())) for m in p.organisation.memberships.all()],
              p.pk in existing) for p in teams]
-    return render(request, "incubation/attendance.html", {"session": session, "lab": lab, "rows": rows})
+    return render(request, "incubation/attendance.html", {"session": session, "lab": lab, "rows": rows,
+                                                          "version_form": version_form})
 
 
 @tutor_or_staff

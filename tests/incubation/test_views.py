@@ -528,3 +528,28 @@ def test_revised_steps_are_the_proposal_steps_drafts_included(client, world):
     assert "Un forno aperto anche la domenica." in body
     v2.refresh_from_db()
     assert v2.solution != "Un forno aperto anche la domenica." and v2.frozen
+
+
+def test_attendance_saved_over_a_newer_version_changes_nothing(client, world):
+    from html import escape
+
+    from tests.forms_as_rendered import read_form
+
+    client.force_login(world["tutor"])
+    team, members = world["team"], world["members"]
+    session = world["ws"].sessions.get()
+    url = reverse("incubation:session_attendance", kwargs={"pk": session.pk})
+    loaded = read_form(client, url, field="edit_revision")["edit_revision"]
+    mine = {"edit_revision": loaded, f"team-{team.pk}": "1", "present": [f"{team.pk}:{members[0].pk}"]}
+    theirs = {**mine, "present": [f"{team.pk}:{members[1].pk}"]}
+    assert client.post(url, theirs).status_code == 302  # the other tab saves first
+    response = client.post(url, mine)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert escape(world["tutor"].get_full_name()) in html
+    assert list(Attendance.objects.get(session=session, proposal=team).attendees.all()) == [members[1]]
+    assert f'value="{team.pk}:{members[0].pk}" id="present-{team.pk}-{members[0].pk}" checked' in html
+    # Saved again from that page (merged): applied.
+    merged = read_form(client, url, field="edit_revision")["edit_revision"]
+    assert client.post(url, {**mine, "edit_revision": merged}).status_code == 302
+    assert list(Attendance.objects.get(session=session, proposal=team).attendees.all()) == [members[0]]
