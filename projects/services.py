@@ -605,7 +605,6 @@ def _check_can_be_public(proposal: Proposal):
                               "public page."))
 
 
-@transaction.atomic
 def _make_share_image(page: PublicProject, *, changed: bool):
     """The page's 1200 x 630 share image, cut from its image (without the image, the portal's own)."""
     from tsf.core.imaging import share_image
@@ -623,6 +622,7 @@ def _make_share_image(page: PublicProject, *, changed: bool):
             transaction.on_commit(lambda: storage.delete(old))
 
 
+@transaction.atomic
 def save_public_page(form, *, by) -> PublicProject:
     """Staff write a project's public page (summary, image, grant amount...). Audited on the
     proposal. Publishing is a separate action."""
