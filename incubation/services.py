@@ -140,10 +140,13 @@ def delete_workshop_item(obj, *, kind: str, by):
 # Tutors --------------------------------------------------------------------------------------
 
 @transaction.atomic
-def assign_tutors(lab: Lab, proposal: Proposal, tutors, *, by) -> list[TutorAssignment]:
-    """Set the tutors of a team (replacing the previous ones). Only people with the tutor role."""
+def assign_tutors(lab: Lab, proposal: Proposal, tutors, *, by, edit=None) -> list[TutorAssignment]:
+    """Set the tutors of a team (replacing the previous ones). Only people with the tutor role.
+    `edit` (the tutors page's versioning.Edit, one revision for the lab's whole page): refused with
+    versioning.EditConflict, nothing changed, when someone saved tutors after the page was loaded."""
     _require(by, "incubation.manage_lab", lab)
     _in_lab(lab, proposal)
+    versioning.claim(lab, edit, by=by, scope="tutors")
     tutors = list(tutors)
     for tutor in tutors:
         if not tutor.has_role("tutor"):

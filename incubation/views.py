@@ -259,22 +259,35 @@ def tutors(request, pk):
     assigned = {}
     for a in TutorAssignment.objects.filter(proposal__in=teams).select_related("tutor"):
         assigned.setdefault(a.proposal_id, []).append(a.tutor)
+    version_form = PageVersionForm(request.POST or None, edit_object=lab, edit_scope="tutors")
+    kept = None  # the team whose save met a newer one: its form keeps what this person ticked
     if request.method == "POST":
         proposal = next((p for p in teams if str(p.pk) == request.POST.get("team")), None)
         if proposal is None:
             raise Http404
         form = TutorsForm(request.POST, prefix=f"t{proposal.pk}", tutors=all_tutors)
         if form.is_valid():
+            version_form.is_valid()
+            chosen = form.chosen()
+            values = {proposal.title: sorted(t.get_full_name() or t.email for t in chosen)}
             try:
-                services.assign_tutors(lab, proposal, form.chosen(), by=request.user)
+                services.assign_tutors(lab, proposal, chosen, by=request.user, edit=version_form.edit(values))
                 messages.success(request, _("Tutors of %(team)s saved.") % {"team": proposal.title})
+            except EditConflict as exc:  # saved meanwhile (another tab, a colleague): nothing applied
+                version_form.show_conflict(exc)
+                kept = (proposal.pk, form)
             except services.LabError as exc:
                 messages.error(request, exc.messages[0])
-        return redirect("incubation:tutors", pk=lab.pk)
-    rows = [(p, assigned.get(p.pk, []), TutorsForm(prefix=f"t{p.pk}", tutors=all_tutors,
-                                                   initial={"tutors": [t.pk for t in assigned.get(p.pk, [])]}))
+        if kept is None:
+            return redirect("incubation:tutors", pk=lab.pk)
+    rows = [(p, assigned.get(p.pk, []),
+             kept[1] if kept and kept[0] == p.pk else
+             TutorsForm(prefix=f"t{p.pk}", tutors=all_tutors,
+                        initial={"tutors": [t.pk for t in assigned.get(p.pk, [])]}))
             for p in teams]
-    return render(request, "incubation/tutors.html", {"lab": lab, "rows": rows})
+    revision = version_form["edit_revision"].value()
+    return render(request, "incubation/tutors.html", {"lab": lab, "rows": rows, "version_form": version_form,
+                                                      "revision": revision})
 
 
 # Tutors' log ---------------------------------------------------------------------------------

@@ -553,3 +553,30 @@ def test_attendance_saved_over_a_newer_version_changes_nothing(client, world):
     merged = read_form(client, url, field="edit_revision")["edit_revision"]
     assert client.post(url, {**mine, "edit_revision": merged}).status_code == 302
     assert list(Attendance.objects.get(session=session, proposal=team).attendees.all()) == [members[0]]
+
+
+def test_tutors_saved_over_a_newer_version_change_nothing(client, world, make_user):
+    """Two staff tabs on the tutors page: the later save is not applied; the page says who saved
+    when and keeps this person's ticks; saved again from that page, it is applied."""
+    from html import escape
+
+    from tests.forms_as_rendered import read_form
+
+    client.force_login(world["staff"])
+    team, lab = world["team"], world["lab"]
+    first, second = make_user(roles=["tutor"]), make_user(roles=["tutor"])
+    url = reverse("incubation:tutors", kwargs={"pk": lab.pk})
+    loaded = read_form(client, url, field="edit_revision", index=0)["edit_revision"]
+    theirs = {"team": team.pk, "edit_revision": loaded, f"t{team.pk}-tutors": [first.pk]}
+    mine = {**theirs, f"t{team.pk}-tutors": [second.pk]}
+    assert client.post(url, theirs).status_code == 302  # the other tab saves first
+    response = client.post(url, mine)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert escape(world["staff"].get_full_name()) in html and 'role="alert"' in html
+    assert [a.tutor for a in team.tutor_assignments.all()] == [first]
+    assert f'name="t{team.pk}-tutors" value="{second.pk}"' in html and "checked" in html
+    merged = read_form(client, url, field="edit_revision", index=0)["edit_revision"]
+    assert merged != loaded
+    assert client.post(url, {**mine, "edit_revision": merged}).status_code == 302
+    assert [a.tutor for a in team.tutor_assignments.all()] == [second]
