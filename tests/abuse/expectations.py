@@ -238,6 +238,8 @@ EXPECTED = {
     "spid:login": row("200", "200", "200", "200", "200", "200", "200"),
     "spid:choose": row("200", "200", "200", "200", "200", "200", "200"),
     "spid:complete": row(*["login"] * 7),
+    "spid:reauthenticate": row("login", "200", "200", "200", "200", "200", "200"),
+    "spid:reauthenticated": row("login", *["->/my-area/"] * 6),
     "spid:policy": row("login", "403", "200", "403", "403", "403", "403"),
     "spid:acs": row("405", "405", "405", "405", "405", "405", "405"),
     "spid:metadata": row("200", "200", "200", "200", "200", "200", "200"),

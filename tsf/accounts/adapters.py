@@ -81,6 +81,13 @@ class AccountAdapter(DefaultAccountAdapter):
         with the password; a person who uses TOTP with the password and a code together, on allauth's
         two-factor page (tsf.accounts.forms.ReauthenticateForm), never with the password alone."""
         methods = super().get_reauthentication_methods(user)
+        if (settings.SPID_ENABLED and getattr(user, "fiscal_code_verified", False)
+                and not user.has_usable_password()):
+            # Signed up with SPID/CIE, no password: they confirm by signing in again with their identity.
+            from django.urls import reverse
+
+            return [{"id": "spid", "description": _("Sign in again with SPID or CIE"),
+                     "url": reverse("spid:reauthenticate")}]
         two_factor = [m for m in methods if m["id"].startswith("mfa_reauthenticate")]
         if two_factor:
             for method in two_factor:
@@ -88,6 +95,19 @@ class AccountAdapter(DefaultAccountAdapter):
                     method["description"] = _("Use your password and authenticator app")
             return two_factor
         return methods
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Not again for a few minutes once a person without a password (signed up with SPID/CIE) has
+        confirmed who they are by signing in again with their identity (tsf.spid.views.reauthenticate):
+        allauth counts only its own methods (password, code, authenticator)."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if required:
+            from allauth.core import context
+
+            request = context.request
+            if request is not None and confirmed_with_identity(request):
+                return False
+        return required
 
     def post_login(self, request, user, **kwargs):
         """Signed in, a person reads the portal in their preferred language: the page they go to
@@ -117,3 +137,18 @@ class MFAAdapter(DefaultMFAAdapter):
         user = authenticator.user
         required = set(settings.TSF_MFA_REQUIRED_ROLES)
         return not (user.is_superuser or user.is_staff or required.intersection(user.held_roles))
+
+
+def confirmed_with_identity(request) -> bool:
+    """This person (no password: signed up with SPID/CIE) confirmed who they are with their digital
+    identity less than ACCOUNT_REAUTHENTICATION_TIMEOUT seconds ago."""
+    import time
+
+    from allauth.account.authentication import get_authentication_records
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.has_usable_password():
+        return False
+    records = [r for r in get_authentication_records(request, user)
+               if r.get("method") == "spid" and r.get("reauthenticated")]
+    return bool(records) and time.time() - records[-1]["at"] < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT

@@ -11,6 +11,7 @@ signals from `allauth.account.signals` and `allauth.mfa.signals`.
 import math
 
 from allauth.account.internal.flows.login import record_authentication
+from allauth.account.internal.flows.reauthentication import resume_request
 from allauth.core.internal.ratelimit import parse_rates
 
 # The adapter method allauth asks for the key of the "login_failed" rate limit (per account); the
@@ -34,3 +35,16 @@ def rate_limit_seconds(rates: str, per: str) -> int | None:
 
 def minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
+
+
+def record_reauthenticated_with_identity(request, user, provider: str, level: int) -> None:
+    """Write in the session that this person (signed up with SPID/CIE, no password) has just confirmed
+    who they are by signing in again with their digital identity, as allauth's re-authentication pages
+    record a password or a code (`reauthenticated`): the sensitive action may go on."""
+    record_authentication(request, user, "spid", provider=provider, level=level, reauthenticated=True)
+
+
+def resume_after_reauthentication(request):
+    """Carry out what the person asked before confirming who they are (allauth kept the request in the
+    session, its POST included), as allauth's own re-authentication pages do; None when nothing waits."""
+    return resume_request(request)

@@ -16,6 +16,8 @@ urlpatterns = [
     # pages of the sign-in, in the browser's language
     path("spid/choose/", views.choose, name="choose"),
     path("spid/complete/", views.complete, name="complete"),
+    path("spid/reauthenticate/", views.reauthenticate, name="reauthenticate"),
+    path("spid/reauthenticated/", views.reauthenticated, name="reauthenticated"),
     path("spid/policy/", views.policy, name="policy"),
 ]
 if settings.SPID_TEST_IDP:

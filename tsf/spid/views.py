@@ -9,12 +9,13 @@
   `slo` (its answers and its own logout requests).
 """
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import saml2
 from django import forms
 from django.conf import settings
 from django.contrib import auth, messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -32,6 +33,7 @@ from saml2.saml import NAMEID_FORMAT_ENTITY, NAMEID_FORMAT_TRANSIENT, AuthnConte
 from saml2.samlp import RequestedAuthnContext
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 
+from tsf.accounts.allauth_internals import record_reauthenticated_with_identity, resume_after_reauthentication
 from tsf.accounts.permissions import staff_required
 
 from . import conf, services, validation
@@ -40,6 +42,7 @@ from .testidp import _post_form_context
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "tsf_spid"
+REAUTH_KEY = "tsf_spid_reauth"  # a signed-in person asked to confirm who they are with SPID/CIE
 
 
 def _csp_with_form_action(response, url):
@@ -67,8 +70,10 @@ class LoginView(saml_views.LoginView):
         idp = conf.find_idp(request.GET.get("idp", ""), request)
         if idp is None:
             return choose(request)
-        if request.user.is_authenticated and "link" not in request.GET:
+        if request.user.is_authenticated and "link" not in request.GET and "reauth" not in request.GET:
             return redirect(settings.LOGIN_REDIRECT_URL)
+        if request.user.is_authenticated and "reauth" in request.GET:
+            request.session[REAUTH_KEY] = request.user.pk  # the answer confirms this person, not a new sign-in
         self.level = _level(request)
         self.entity = conf.entity_id(request)
         response = super().get(request, *args, **kwargs)
@@ -156,6 +161,17 @@ class AssertionConsumerServiceView(saml_views.AssertionConsumerServiceView):
             session_info.get("ava") or {}, provider=idp.provider, idp=idp.entity_id,
             level=validation.level_of(session_info) or requested.get("level", settings.SPID_LEVEL))
         result = services.resolve(identity)
+        if request.session.get(REAUTH_KEY) is not None and request.user.is_authenticated:
+            # A signed-in person confirming who they are: the identity must be theirs.
+            request.session.pop(REAUTH_KEY, None)
+            if result.user is None or result.user.pk != request.user.pk:
+                raise PermissionDenied(_("This digital identity is not the one linked to your account: "
+                                         "nothing was confirmed."))
+            record_reauthenticated_with_identity(request, request.user, idp.provider, identity.level)
+            saml_views._set_subject_id(request.saml_session, session_info["name_id"])
+            self._reauthenticated = True
+            self._user = request.user
+            return request.user
         if result.user is not None and result.action == "login":
             auth.login(request, result.user, backend="tsf.accounts.backends.ModelBackend")
             request.session[SESSION_KEY] = identity.session_record()
@@ -171,6 +187,8 @@ class AssertionConsumerServiceView(saml_views.AssertionConsumerServiceView):
     def custom_redirect(self, user, relay_state, session_info):
         if getattr(self, "_pending", False):
             return reverse("spid:complete")
+        if getattr(self, "_reauthenticated", False):
+            return reverse("spid:reauthenticated") + "?" + urlencode({"next": relay_state or ""})
         return None
 
     def build_relay_state(self):
@@ -322,3 +340,23 @@ def policy(request):
         return redirect("spid:policy")
     return render(request, "spid/policy.html", {
         "form": form, "in_force": promoters_need_spid(), "default": settings.SPID_REQUIRED_FOR_PROMOTERS})
+
+
+@login_required
+def reauthenticate(request):
+    """Before a sensitive action (closing the account, changing the e-mail address...), a person who
+    signed up with SPID/CIE and has no password confirms who they are by signing in again with it
+    (allauth's re-authentication sends them here: tsf.accounts.adapters.get_reauthentication_methods)."""
+    if not settings.SPID_ENABLED:
+        raise Http404
+    return render(request, "spid/reauthenticate.html", {})
+
+
+@login_required
+def reauthenticated(request):
+    """Back from the identity provider, confirmed: what the person asked for is carried out."""
+    response = resume_after_reauthentication(request)
+    if response is not None:
+        return response
+    messages.success(request, _("Your identity is confirmed."))
+    return redirect(settings.LOGIN_REDIRECT_URL)

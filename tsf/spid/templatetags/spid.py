@@ -7,9 +7,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("spid/buttons.html", takes_context=True)
-def spid_buttons(context, link=False):
+def spid_buttons(context, link=False, reauth=False):
     """"Entra con SPID" with its menu of identity providers, and "Entra con CIE" (`link`: from the
-    profile of a signed-in person, to link the identity to the account)."""
+    profile of a signed-in person, to link the identity to the account; `reauth`: a signed-in person
+    confirms who they are before a sensitive action, tsf.spid.views.reauthenticate)."""
     request = context.get("request")
     next_url = request.GET.get("next", "") if request is not None else ""
     enabled = settings.SPID_ENABLED
@@ -18,5 +19,6 @@ def spid_buttons(context, link=False):
         "spid_idps": conf.identity_providers(conf.SPID, request) if enabled else [],
         "cie_idps": conf.identity_providers(conf.CIE, request) if enabled else [],
         "next": next_url,
-        "link": link,
+        "link": link or reauth,
+        "mode": "reauth" if reauth else ("link" if link else ""),
     }
