@@ -56,8 +56,10 @@ def test_english_page_shows_the_english_versions_and_the_italian_where_none(clie
     for italian in ("Il bando sostiene il welfare di comunità.", "Serve lo SPID?", "No, basta un indirizzo e-mail.",
                     "Modulo di budget"):
         assert italian in body, italian
+    # The call's own texts (the header and footer name the municipality as it is called, in both languages).
+    main = body[body.index("<main"):body.index("</main>")]
     for replaced in ("Povertà urbana", "Circoscrizione 6", "Chi può partecipare?", "Testo del bando", "Città di Torino"):
-        assert replaced not in body, replaced
+        assert replaced not in main, replaced
 
 
 def test_italian_page_shows_only_the_italian(client, call):

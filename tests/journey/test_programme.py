@@ -26,6 +26,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from tests.journey.conftest import login
+from tests.pdf_text import pdf_is_tagged_pdfa, pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,7 +149,7 @@ def promoter_submits(page, tmp_path, say, org, cf_seed, title, solution_kind, le
     page.get_by_role("heading", name=say("Nuovo ente", "New organisation")).wait_for()
     field(page, say("Denominazione", "Legal name")).fill(org)
     field(page, say("Forma giuridica", "Legal form")).select_option("aps")
-    field(page, "Codice fiscale").fill(partita_iva(cf_seed))
+    field(page, "Codice fiscale", exact=True).fill(partita_iva(cf_seed))
     field(page, say("Indirizzo", "Address")).fill("Via Cigna 10")
     field(page, say("CAP", "Postcode")).fill("10152")
     field(page, say("Legale rappresentante", "Legal representative"), exact=True).fill(legal_rep)
@@ -490,6 +491,18 @@ def test_the_2018_edition_from_the_call_to_the_public_results(actors, people, sa
     assert "2 proposte saranno ammesse all'Incubation Lab" in staff.content()
     staff.get_by_role("button", name="Conferma e applica la decisione").click()
     staff.get_by_text("La decisione è stata applicata").wait_for()
+    # The minutes, downloaded as a PDF to file and read back: committee, conflicts, ranking, act.
+    with staff.expect_download() as download:
+        staff.get_by_role("link", name="Scarica il verbale (PDF)").click()
+    minutes = open(download.value.path(), "rb").read()
+    assert pdf_is_tagged_pdfa(minutes)
+    text = pdf_text(minutes)
+    assert "Giulia Rosso" in text and "Paolo Bianchi" in text  # the committee
+    assert "Dichiarazioni sul conflitto di interessi" in text and "6 dichiarazioni di assenza di conflitto" in text
+    assert "2018 00987" in text and "Dott.ssa Maria Bianchi" in text  # the act and its official
+    ranking = text[text.index("La graduatoria come deliberata"):]
+    assert (ranking.index(protocols["promoter1"]) < ranking.index(protocols["promoter2"])
+            < ranking.index(protocols["promoter3"]))
     staff.get_by_role("button", name="Pubblica la graduatoria").click()
     staff.get_by_text("La graduatoria è ora pubblica.").wait_for()
     # Each team reads its outcome from its area; the one not selected reads why.

@@ -70,13 +70,13 @@ def test_promoter_submits_a_proposal_from_start_to_finish(page, live_server, tmp
     page.get_by_role("heading", name="New organisation").wait_for()
     page.get_by_label(re.compile(r"^\s*Legal name")).fill("Associazione Verdi Quartieri APS")
     page.get_by_label(re.compile(r"^\s*Legal form")).select_option("aps")
-    page.get_by_label(re.compile(r"^\s*Codice fiscale")).fill("123")  # wrong first
+    page.get_by_label(re.compile(r"^\s*Codice fiscale\*?\s*$")).fill("123")  # wrong first
     page.get_by_label(re.compile(r"^\s*Address")).fill("Via Cigna 10")
     page.get_by_label(re.compile(r"^\s*Postcode")).fill("10152")
     page.get_by_label(re.compile(r"^\s*Legal representative\*?\s*$")).fill("Sara Verdi")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("is not a valid codice fiscale").wait_for()
-    page.get_by_label(re.compile(r"^\s*Codice fiscale")).fill(partita_iva(4242))
+    page.get_by_label(re.compile(r"^\s*Codice fiscale\*?\s*$")).fill(partita_iva(4242))
     page.get_by_role("button", name="Save").click()
     page.get_by_role("heading", name="Start a proposal").wait_for()
     page.get_by_role("button", name="Start").click()
