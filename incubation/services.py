@@ -201,7 +201,10 @@ def record_attendance(session: Session, proposal: Proposal, attendees, *, by) ->
 def record_session_attendance(session: Session, present_by_team: list, *, by, edit=None) -> None:
     """The attendance page's save: [(proposal, attendees)], one revision for the whole page. `edit`
     (the page's versioning.Edit): refused with versioning.EditConflict, nothing saved, when someone
-    saved the session's attendance after the page was loaded."""
+    saved the session's attendance after the page was loaded. Nothing to save (no team of this person's
+    on the page): nothing is written, not even a revision."""
+    if not present_by_team:
+        return
     versioning.claim(session, edit, by=by, scope="attendance")
     for proposal, attendees in present_by_team:
         record_attendance(session, proposal, attendees, by=by)
