@@ -77,7 +77,11 @@ def test_component_styles_are_loaded_on_every_page_not_per_page():
     (a document of its own, for WeasyPrint) and the server-error page (no template tags, so it cannot
     fail) have their own."""
     own = {"templates/base.html", "templates/500.html", "assessment/templates/assessment/print_base.html",
-           "templates/pdf/base.html"}
+           "templates/pdf/base.html",
+           # the readable summary inside a person's data copy (a file of its own in the ZIP, read offline)
+           "tsf/privacy/templates/privacy/export_summary.html",
+           # the rich-text editor's own stylesheets (django-prose-editor), on the one page that has it
+           "blog/templates/blog/manage/post_form.html"}
     offenders = []
     for template in ROOT.glob("**/templates/**/*.html"):
         rel = template.relative_to(ROOT).as_posix()

@@ -88,11 +88,18 @@ class SocialCardMiddleware:
         if title.endswith(self.SUFFIX):
             title = title[: -len(self.SUFFIX)]
         description = self.DESCRIPTION.search(text)
+        from django.utils import translation
+
+        from tsf.core.sharing import site_url
+
+        # Without the request: its context processors (the unread notifications) would query the
+        # database on every page, a page served from the private cache included.
         card = render_to_string("includes/social_meta.html", {
             "og_type": "website", "og_title": title or "Torino Social Factory",
             "og_description": unescape(description.group(1)) if description else "",
             "canonical_url": absolute(request.path, request),
-        }, request=request)
+            "SITE_URL": site_url(request), "LANGUAGE_CODE": translation.get_language(),
+        })
         response.content = text.replace("</head>", card + "\n</head>", 1).encode(response.charset or "utf-8")
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
