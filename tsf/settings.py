@@ -386,10 +386,14 @@ SPID_ENTITY_ID = env.str("SPID_ENTITY_ID", default="")  # empty: SPID_BASE_URL +
 SPID_CERT_DIR = Path(env.str("SPID_CERT_DIR", default=str(BASE_DIR / "var" / "spid")))
 SPID_KEY_SIZE = env.int("SPID_KEY_SIZE", default=3072)
 SPID_IDP_METADATA_DIR = Path(env.str("SPID_IDP_METADATA_DIR", default=str(SPID_CERT_DIR / "idps")))
+# The registries of the real identity providers; in DEBUG (the demo, `make run`) none by default: the
+# demo signs in with its own test identity providers and never reaches out to AgID's or the CIE's servers.
 SPID_IDP_REGISTRY_URL = env.str(
-    "SPID_IDP_REGISTRY_URL", default="https://registry.spid.gov.it/metadata/idp/spid-entities-idps.xml")
+    "SPID_IDP_REGISTRY_URL",
+    default="" if DEBUG else "https://registry.spid.gov.it/metadata/idp/spid-entities-idps.xml")
 CIE_IDP_METADATA_URL = env.str(
-    "CIE_IDP_METADATA_URL", default="https://idserver.servizicie.interno.gov.it/idp/shibboleth?Metadata")
+    "CIE_IDP_METADATA_URL",
+    default="" if DEBUG else "https://idserver.servizicie.interno.gov.it/idp/shibboleth?Metadata")
 # More identity providers' metadata files to trust (`make spid-test` gives spid-sp-test's own).
 SPID_EXTRA_IDP_METADATA = env.list("SPID_EXTRA_IDP_METADATA", default=[])
 SPID_IDP_REFRESH_HOURS = env.int("SPID_IDP_REFRESH_HOURS", default=12)
