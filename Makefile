@@ -97,7 +97,8 @@ test: install-test pdf-deps saml-deps browser-deps messages
 	run() { label=$$1; db=$$2; redis=$$3; \
 	  echo "== The tests on $$label ($$db, Redis $$redis)"; \
 	  DATABASE_URL=$$db REDIS_URL=$$redis DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	    MEDIA_ROOT=$(CURDIR)/var/test/$$label/media PRIVATE_MEDIA_ROOT=$(CURDIR)/var/test/$$label/private \
+	    TEST_MEDIA_ROOT=$(CURDIR)/var/test/$$label/media TEST_PRIVATE_MEDIA_ROOT=$(CURDIR)/var/test/$$label/private \
+	    TEST_STATIC_ROOT=$(CURDIR)/var/test/$$label/static \
 	    $(PY) -m pytest -p no:cacheprovider --durations=10 $(PYTEST_ARGS) 2>&1 | sed -u "s/^/[$$label] /"; \
 	  return $${PIPESTATUS[0]}; }; \
 	start=$$(date +%s); \

@@ -16,11 +16,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# `make test` runs the SQLite and PostgreSQL passes side by side: each gives its own folders
+# (TEST_MEDIA_ROOT, TEST_PRIVATE_MEDIA_ROOT, TEST_STATIC_ROOT), so that one pass never sees the other's files.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("TEST_PRIVATE_MEDIA_ROOT") or BASE_DIR / "var" / "test-private")
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or BASE_DIR / "var" / "test-media")
 ACCOUNT_RATE_LIMITS = {}
 ADMIN_ENABLED = True  # the admin's guards are tested (tests/tsf/test_admin.py turns it off too)
-STATIC_ROOT = BASE_DIR / "var" / "test-static"
+STATIC_ROOT = Path(os.environ.get("TEST_STATIC_ROOT") or BASE_DIR / "var" / "test-static")
 os.makedirs(STATIC_ROOT, exist_ok=True)
 # Request and unit tests run tasks eagerly; the tests that prove the real worker use Redis.
 CELERY_TASK_ALWAYS_EAGER = True
