@@ -50,6 +50,7 @@ def test_bench_pipeline_runs_at_a_tiny_scale(tmp_path):
         # The same number of queries whatever the number of rows.
         assert row["queries_small"] == row["queries_large"], row
         # Counted with nothing cached: every page reads the database (a count of 0 is a broken count).
-        assert 1 <= row["queries_large"] <= 15, row
+        # A budget of 16 (my area has one query more since SPID/CIE and the data rights: still flat above).
+        assert 1 <= row["queries_large"] <= 16, row
         assert row["cold_ms"] > 0, row
         assert row["page"] in result.stdout
