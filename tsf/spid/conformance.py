@@ -44,6 +44,7 @@ def main(argv=None):
     reports = work / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     idp_metadata = work / "sp-test-idp.xml"
+    args.tool = os.path.abspath(args.tool)  # the tool runs in its own working folder
     exported = subprocess.run([args.tool, "--idp-metadata"], capture_output=True, text=True, check=True)  # noqa: S603
     idp_metadata.write_text(exported.stdout[exported.stdout.index("<"):])
 
