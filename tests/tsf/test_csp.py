@@ -19,7 +19,7 @@ def test_scripts_only_from_the_portals_files():
 def test_no_template_has_an_inline_script_or_event_handler():
     found = []
     for path in ROOT.glob("**/templates/**/*.html"):
-        if ".venv" in path.parts or "node_modules" in path.parts:
+        if {".venv", "node_modules", "var"} & set(path.relative_to(ROOT).parts):  # var/: tools' own venvs
             continue
         text = path.read_text(encoding="utf-8")
         found += [f"{path.relative_to(ROOT)}: {m.group(0)[:80]}" for m in INLINE_HANDLER.finditer(text)]
