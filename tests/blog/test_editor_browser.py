@@ -34,6 +34,9 @@ def test_editor_writes_an_article_with_an_image_and_a_gallery_of_ten(page, live_
     field(page, "Sintesi").fill("Un panificio che dà lavoro a chi ne cerca.")
 
     text = page.get_by_role("textbox", name="Testo", exact=True)
+    # The rich-text editor replaces the plain text area once its module has loaded (slow on a busy
+    # machine): wait for it, rather than for the text area it hides.
+    expect(text).to_have_attribute("contenteditable", "true", timeout=60_000)
     text.click()
     page.keyboard.press("Control+Alt+2")  # heading 2 (Tiptap's shortcut)
     page.keyboard.type("Una nuova bottega")
