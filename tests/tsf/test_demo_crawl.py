@@ -216,15 +216,19 @@ def test_the_demo_prints_every_account_the_crawl_plays(demo):
     assert accounts["staff@example.org"] and accounts["assessor@example.org"], "no TOTP secret printed"
 
 
-@pytest.mark.parametrize("language", ["it", "en"])
-def test_every_page_every_demo_account_reaches_answers_without_a_server_error(demo, language):
+# Italian, the default language, crawls a few objects and filters of each view; English crawls every
+# view too, with fewer of them (its failures are those of words and formats, not of the data).
+@pytest.mark.parametrize("language,max_objects,max_query_variants", [("it", MAX_OBJECTS, MAX_QUERY_VARIANTS), ("en", 2, 1)])
+def test_every_page_every_demo_account_reaches_answers_without_a_server_error(demo, language, max_objects,
+                                                                              max_query_variants):
     assert not settings.DEBUG, "the crawl must see the pages as production serves them"
     failures, pages = [], {}
     for who in ["anonymous", *CRAWLED]:
         client = Client() if who == "anonymous" else sign_in(who, demo["accounts"][who])
         with translation.override(language):
             starts = [reverse("home")] + ([] if who == "anonymous" else [reverse("accounts:my_area")])
-        found, pages[who] = crawl(client, language, starts)
+        found, pages[who] = crawl(client, language, starts, max_objects=max_objects,
+                                  max_query_variants=max_query_variants)
         failures += [f"{who}: {f}" for f in found]
     assert not failures, f"{len(failures)} pages answer with a server error ({language}):\n" + "\n".join(failures)
     assert all(n >= 10 for n in pages.values()), f"the crawl reached too few pages: {pages}"
