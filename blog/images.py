@@ -72,5 +72,5 @@ def illustration(title: str, subtitle: str = "", *, seed: int = 0, size=(1200, 6
         draw.text((margin, y + font.size // 2), subtitle, font=small, fill=accent)
     draw.text((margin, h - h // 10 + h // 40), "Torino Social Factory", font=_font(max(14, w // 50)), fill=bg)
     out = io.BytesIO()
-    img.save(out, format="PNG", optimize=True)
+    img.save(out, format="PNG", compress_level=6)  # not `optimize`: five times slower for 7% smaller files
     return out.getvalue()
