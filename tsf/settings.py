@@ -4,11 +4,16 @@ Every value that differs between a laptop and production comes from an environme
 the defaults are the ones of the demo (`make run`): SQLite, eager tasks, e-mails as files.
 """
 import datetime
+import warnings
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+# pysaml2 (SPID/CIE) names a cipher mode that cryptography moved: a warning at every start, about a
+# mode the portal never uses (SPID's messages are signed, not encrypted with CFB).
+warnings.filterwarnings("ignore", message="CFB has been moved", module="saml2.*")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -438,5 +443,6 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},  # one line per e-mail sent is noise
         "weasyprint": {"level": "ERROR"},  # its progress steps, and warnings on CSS it skips
         "fontTools": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},  # "Resource 'XMLSchema.xsd' is already loaded" (SAML's schemas), at every start
     },
 }
