@@ -168,6 +168,21 @@ def test_people_list_filters_and_exports(staff_client, make_user):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_people_search_ignores_the_case_of_romanian_and_italian_letters(staff_client, make_user):
+    """Staff type a name as they hear it: lower case, with its letters. On SQLite (the default install)
+    LIKE ignored the case of ASCII letters only, so "ștefan" did not find "Ștefan"."""
+    make_user("stefan@example.org", roles=["promoter"], full_name="Ștefan Țurcanu")
+    make_user("nicola@example.org", roles=["promoter"], full_name="NICOLÒ ÀLVARO")
+    make_user("other@example.org", roles=["promoter"], full_name="Stefano Rossi")
+    for q, found, not_found in (("ștefan", "Ștefan Țurcanu", "Stefano Rossi"), ("ȚURCANU", "Ștefan Țurcanu", "Stefano Rossi"),
+                                ("nicolò àl", "NICOLÒ ÀLVARO", "Ștefan Țurcanu"), ("stefan%", None, "Stefano Rossi"),
+                                ("_tefan", None, "Ștefan Țurcanu")):
+        body = staff_client.get(reverse("accounts:people"), {"q": q}).content.decode()
+        if found:
+            assert found in body, q
+        assert not_found not in body, q  # LIKE's wildcards typed by a person are plain characters
+
+
 def test_people_list_query_count_is_flat(staff_client, make_user, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
