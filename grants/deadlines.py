@@ -4,10 +4,10 @@
   e.g. 14, 3 and 0 days), by the engine's one rule (`deadlines.reminder_due`; the due date is the
   whole day in Rome): key `grants:report:<id>:d<offset>`.
 - Escalation to staff every 7 days while a report is overdue (its due day is over and it is
-  neither submitted nor approved): key `grants:report:<id>:esc<n>`. A worker that was down for
-  days sends every escalation it missed in the last CATCH_UP_DAYS (14) once; older ones are
-  superseded by the newer and never sent, so a report overdue for years (an old grant brought
-  into the portal, the demo) does not flood staff with hundreds of stale messages.
+  neither submitted nor approved), by the engine's one rule (`deadlines.escalation_due`): key
+  `grants:report:<id>:esc<n>`. A worker that was down for days sends the current escalation only
+  (it says how many days late the report is), so a report overdue for years (an old grant brought
+  into the portal, the demo) sends one message, not hundreds.
 
 Each key names the report, the offset or escalation number: the engine sends each once, however
 often or late it runs.
@@ -24,7 +24,6 @@ from .models import GrantStatus, Report, ReportStatus
 
 ESCALATE_EVERY_DAYS = 7
 HORIZON_DAYS = 120  # longer than any reminder offset a call sets
-CATCH_UP_DAYS = 14
 LIVE = (GrantStatus.SIGNED, GrantStatus.ACTIVE)
 
 
@@ -51,14 +50,10 @@ def report_deadlines(now):
                 context={"report": report, "grant": grant, "days": offset, "due_date": report.due_date},
                 url=url)
         overdue_since = start_of_day(report.due_date + timedelta(days=1))
-        escalations = deadlines.escalations_passed(overdue_since, now, ESCALATE_EVERY_DAYS)
-        recent = [n for n in escalations
-                  if overdue_since + timedelta(days=(n - 1) * ESCALATE_EVERY_DAYS) >= now - timedelta(days=CATCH_UP_DAYS)]
-        if escalations and not recent:
-            recent = [escalations[-1]]
-        if recent and staff is None:
-            staff = staff_people()
-        for n in recent:
+        n = deadlines.escalation_due(overdue_since, now, ESCALATE_EVERY_DAYS)
+        if n is not None:
+            if staff is None:
+                staff = staff_people()
             yield deadlines.Reminder(
                 key=f"grants:report:{report.pk}:esc{n}", users=staff, event="grant_report_overdue",
                 context={"report": report, "grant": grant, "number": n,

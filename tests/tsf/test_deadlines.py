@@ -46,14 +46,14 @@ def test_a_calls_offsets_or_the_default():
     assert deadlines.offsets_for(None) == [14, 3, 0]
 
 
-def test_escalations_passed():
-    assert deadlines.escalations_passed(DUE, DUE - DAY) == []
-    assert deadlines.escalations_passed(DUE, DUE) == []
-    assert deadlines.escalations_passed(DUE, DUE + datetime.timedelta(minutes=1)) == [1]
-    assert deadlines.escalations_passed(DUE, DUE + 6 * DAY) == [1]
-    assert deadlines.escalations_passed(DUE, DUE + 7 * DAY) == [1, 2]
-    assert deadlines.escalations_passed(DUE, DUE + 15 * DAY) == [1, 2, 3]
-    assert deadlines.escalations_passed(DUE, DUE + 3 * DAY, every_days=1) == [1, 2, 3, 4]
+def test_escalation_due():
+    assert deadlines.escalation_due(DUE, DUE - DAY) is None
+    assert deadlines.escalation_due(DUE, DUE) is None
+    assert deadlines.escalation_due(DUE, DUE + datetime.timedelta(minutes=1)) == 1
+    assert deadlines.escalation_due(DUE, DUE + 6 * DAY) == 1
+    assert deadlines.escalation_due(DUE, DUE + 7 * DAY) == 2
+    assert deadlines.escalation_due(DUE, DUE + 15 * DAY) == 3
+    assert deadlines.escalation_due(DUE, DUE + 3 * DAY, every_days=1) == 4
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def report_provider(make_user):
                 context={"subject": f"Your report is due in {d} days", "text": "Please upload it."},
                 url="/projects/1/",
             )
-        for n in deadlines.escalations_passed(DUE, now, 7):
+        if (n := deadlines.escalation_due(DUE, now, 7)) is not None:
             yield deadlines.Reminder(
                 key=f"test-report:1:esc{n}",
                 users=[staff],
@@ -113,10 +113,10 @@ def test_each_reminder_is_sent_once_twice_late_or_after_downtime(report_provider
     assert _titles(staff) == ["Report overdue (escalation 1)"]
 
 
-def test_escalations_after_a_long_downtime_are_each_sent_once(report_provider):
+def test_after_a_long_downtime_only_the_current_escalation_is_sent_once(report_provider):
     promoter, staff = report_provider
     with freeze_time(DUE + 15 * DAY):  # the job never ran until two weeks after the deadline
-        assert deadlines.run() == 3  # escalations 1, 2, 3; the reminders before it are stale
+        assert deadlines.run() == 1  # escalation 3 only; the reminders and escalations before it are stale
         assert deadlines.run() == 0
     with freeze_time(DUE + 16 * DAY):
         assert deadlines.run() == 0
@@ -124,9 +124,9 @@ def test_escalations_after_a_long_downtime_are_each_sent_once(report_provider):
         assert deadlines.run() == 1  # the fourth escalation
         assert deadlines.run() == 0
     assert _titles(promoter) == []
-    assert _titles(staff) == [f"Report overdue (escalation {n})" for n in (1, 2, 3, 4)]
-    assert DeadlineReminder.objects.filter(key__startswith="test-report:1:").count() == 4
-    assert OutboxEmail.objects.filter(to=staff.email).count() == 4
+    assert _titles(staff) == [f"Report overdue (escalation {n})" for n in (3, 4)]
+    assert DeadlineReminder.objects.filter(key__startswith="test-report:1:").count() == 2
+    assert OutboxEmail.objects.filter(to=staff.email).count() == 2
 
 
 def test_a_failing_provider_or_reminder_does_not_stop_the_others(report_provider, make_user):

@@ -24,7 +24,7 @@ def feedback_deadlines(now):
             yield deadlines.Reminder(key=f"accessibility:{item.pk}:{stamp}:d{offset}", users=staff,
                                      event="accessibility_feedback_due", context={"feedback": item, "days": offset},
                                      url=item.get_staff_url())
-        for n in deadlines.escalations_passed(item.due_at, now, ESCALATE_EVERY_DAYS):
+        if (n := deadlines.escalation_due(item.due_at, now, ESCALATE_EVERY_DAYS)) is not None:
             yield deadlines.Reminder(key=f"accessibility:{item.pk}:{stamp}:esc{n}", users=staff,
                                      event="accessibility_feedback_overdue", context={"feedback": item},
                                      url=item.get_staff_url())

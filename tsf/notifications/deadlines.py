@@ -11,7 +11,8 @@ whole days before the deadline's day in Rome (0 is "due today"), the call's `rem
 (`offsets_for`, [14, 3, 0] when a call sets none); the reminder of offset d is due from the start of
 that day until the end of the deadline's day; when several are due (a job that ran late, an item
 made a day before its deadline) only the nearest is sent, so nobody gets "14 days left" and
-"due today" at once. The key names the offset, so each is sent once.
+"due today" at once. The key names the offset, so each is sent once. The same for the escalations
+while an item is overdue (`escalation_due`): only the current one.
 
     from tsf.notifications import deadlines
 
@@ -82,13 +83,17 @@ def reminder_due(deadline, now, offsets: Iterable[int]) -> int | None:
     return min(due) if due else None
 
 
-def escalations_passed(due, now, every_days: int = 7) -> list[int]:
-    """The numbers (1, 2, ...) of the escalations due for an item overdue since `due`: the first
-    as soon as it is overdue, then one more every `every_days` days (escalation n is due at
-    `due + (n - 1) * every_days`). Empty while `now <= due`."""
+def escalation_due(due, now, every_days: int = 7) -> int | None:
+    """The number (1, 2, ...) of the escalation due for an item overdue since `due`: the first as
+    soon as it is overdue, then one more every `every_days` days (escalation n is due from
+    `due + (n - 1) * every_days`). None while `now <= due`.
+
+    As with the reminders, only the latest is due: a job that ran late, or a worker that was down
+    for weeks, sends one escalation (the current one, with how late the item is), not every one it
+    missed at once. The key names the number, so each is sent once."""
     if now <= due:
-        return []
-    return list(range(1, (now - due) // timezone.timedelta(days=every_days) + 2))
+        return None
+    return (now - due) // timezone.timedelta(days=every_days) + 1
 
 
 def run(now=None) -> int:
