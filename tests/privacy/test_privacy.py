@@ -285,3 +285,13 @@ def test_consents_saved_over_a_newer_choice_change_nothing(promoter_client, prom
     merged.tick("mentor_contact")
     assert merged.submit().status_code == 302
     assert services.consents_of(promoter_user) == {"newsletter": True, "mentor_contact": True}
+
+
+def test_a_copy_asked_in_a_change_rolled_back_queues_nothing(promoter_user, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.request_copy(promoter_user)
+            raise RuntimeError("the page failed after the request")
+    assert callbacks == [] and not DataRequest.objects.exists()
