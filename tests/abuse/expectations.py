@@ -154,6 +154,10 @@ EXPECTED = {
     "privacy:requests": row("login", "403", "200", "403", "403", "403", "403"),
     "privacy:request": row("login", "403", "200", "403", "403", "403", "403"),
     "privacy:register": row("login", "403", "200", "403", "403", "403", "403"),
+    # Staff record a request that came by PEC; staff open only copies prepared for such a request (the
+    # sweep's copy is the person's own: refused to staff too).
+    "privacy:record_request": row("login", "403", "200", "403", "403", "403", "403"),
+    "privacy:staff_copy_download": row("login", "403", "403", "403", "403", "403", "403"),
     "core:private_file": row("login", "403", "200", "200", "403", "403", "403"),
     "grants:agreement_pdf": row("login", "404", "200", "404", "404", "404", "404"),
     "grants:award": row("login", "403", "404", "403", "403", "403", "403"),

@@ -40,6 +40,7 @@ def url_kwargs(o):
         "core:kept_upload": {"token": o.kept_token},
         "privacy:copy_download": {"pk": o.data_request.pk},
         "privacy:request": {"pk": o.data_request.pk},
+        "privacy:staff_copy_download": {"pk": o.data_request.pk},
         "accessibility:thread": {"token": "not-a-real-token"},
         "accessibility:staff_detail": {"pk": o.feedback.pk},
         "newsletter:confirm": {"token": "not-a-real-token"},

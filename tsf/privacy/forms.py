@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsf.core.versioning import VersionedFormMixin
 
-from .models import ConsentKind
+from .models import ConsentKind, RequestChannel, RequestKind, RequestStatus
 
 CONSENT_HELP = {
     ConsentKind.NEWSLETTER: _("News of the programme by e-mail, about once a month."),
@@ -37,7 +37,32 @@ class DecisionForm(forms.Form):
 
 
 class RequestFilterForm(forms.Form):
-    from .models import RequestKind, RequestStatus
+    """The filters of the log of data requests: a bad value is a message on the page, never an error."""
 
+    q = forms.CharField(label=_("Search (name or e-mail address)"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Request"), required=False, choices=[("", _("All"))] + RequestKind.choices)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + RequestStatus.choices)
+    channel = forms.ChoiceField(label=_("Received by"), required=False,
+                                choices=[("", _("All"))] + RequestChannel.choices)
+
+
+class RecordRequestForm(forms.Form):
+    """A request that came by PEC, e-mail or letter, recorded by staff once the person's identity is checked."""
+
+    email = forms.EmailField(label=_("E-mail address of the person's account"))
+    kind = forms.ChoiceField(label=_("Request"), choices=RequestKind.choices, widget=forms.RadioSelect)
+    channel = forms.ChoiceField(label=_("Received by"),
+                                choices=[c for c in RequestChannel.choices if c[0] != RequestChannel.PORTAL])
+    note = forms.CharField(label=_("Reference (e.g. PEC protocol number and date)"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    identity_checked = forms.BooleanField(
+        label=_("I have checked that the request comes from the person who holds the account."), required=True)
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data["email"].strip()
+        self.person = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if self.person is None:
+            raise forms.ValidationError(_("There is no open account with this address."))
+        return email

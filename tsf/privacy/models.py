@@ -39,6 +39,13 @@ class RequestKind(models.TextChoices):
     ERASURE = "erasure", _("Closing the account")
 
 
+class RequestChannel(models.TextChoices):
+    PORTAL = "portal", _("In the portal")
+    PEC = "pec", _("Certified e-mail (PEC)")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter or at the counter")
+
+
 class RequestStatus(models.TextChoices):
     PREPARING = "preparing", _("Being prepared")
     PENDING = "pending", _("Waiting for the staff")
@@ -52,6 +59,7 @@ class DataRequest(models.Model):
 
     Kind = RequestKind
     Status = RequestStatus
+    Channel = RequestChannel
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="data_requests")
@@ -60,6 +68,11 @@ class DataRequest(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices,
                               default=RequestStatus.PENDING, db_index=True)
     note = models.TextField(_("what the person wrote"), blank=True)
+    channel = models.CharField(_("received by"), max_length=10, choices=RequestChannel.choices,
+                               default=RequestChannel.PORTAL)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"),
+                                    help_text=_("The staff member who recorded a request that came by other means."))
     outcome = models.TextField(_("outcome"), blank=True)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

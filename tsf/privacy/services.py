@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from tsf.accounts.permissions import require_role
+from tsf.accounts.permissions import require_perm, require_role
 from tsf.core import audit, versioning
 from tsf.core.i18n import language_of
 
@@ -138,6 +138,51 @@ def request_copy(user) -> DataRequest:
     return req
 
 
+@transaction.atomic
+def record_request(person, kind: str, *, by, channel: str, note: str = "") -> DataRequest:
+    """Staff record a request that came by PEC, e-mail or letter, once the person's identity is checked:
+    a copy is prepared in the background for the staff to download and send; a request to close the
+    account waits, like one made in the portal, for a staff member to read the plan and confirm it.
+    Audited as the staff member's act, with how it arrived."""
+    from tsf.notifications.services import notify
+
+    require_perm(by, "privacy.record_request")
+    if channel not in DataRequest.Channel.values or channel == DataRequest.Channel.PORTAL:
+        raise PrivacyError(_("Say how the request arrived."))
+    if person is None or not person.is_active:
+        raise PrivacyError(_("There is no open account with this address."))
+    note = (note or "").strip()
+    if kind == DataRequest.Kind.ACCESS:
+        req = DataRequest.objects.create(user=person, person=str(person), kind=kind, channel=channel, note=note,
+                                         recorded_by=by, status=DataRequest.Status.PREPARING)
+        audit.record(by, "privacy.copy_request", person, note=f"{req.get_channel_display()}: {note}".strip(": "))
+        from .tasks import build_copy
+
+        transaction.on_commit(lambda: _enqueue(build_copy, req.pk))
+        return req
+    if kind == DataRequest.Kind.ERASURE:
+        if pending_erasure(person):
+            raise PrivacyError(_("This person has already asked to close their account: answer that request."))
+        req = DataRequest.objects.create(user=person, person=str(person), kind=kind, channel=channel, note=note,
+                                         recorded_by=by, status=DataRequest.Status.PENDING)
+        audit.record(by, "privacy.erasure_request", person, note=f"{req.get_channel_display()}: {note}".strip(": "))
+        others = get_user_model().objects.with_role("staff").exclude(pk=by.pk)
+        notify(list(others), "privacy_erasure_requested", {"person": str(person)},
+               url=reverse("privacy:request", kwargs={"pk": req.pk}))
+        return req
+    raise PrivacyError(_("Choose the kind of request."))
+
+
+def open_copy(req: DataRequest, *, by):
+    """The ZIP of a copy, opened for `by` (its owner, or staff for a request they recorded): checked per
+    request, and every download by staff audited."""
+    require_perm(by, "privacy.download_copy", req)
+    handle = req.file.open("rb")
+    if req.recorded_by_id is not None:
+        audit.record(by, "privacy.copy_download", req.user, note=req.note)
+    return handle
+
+
 def _enqueue(task, *args):
     try:
         task.delay(*args)
@@ -150,7 +195,7 @@ def prepare_copy(request_id: int) -> bool:
     from tsf.notifications.services import notify
 
     with transaction.atomic():
-        req = DataRequest.objects.select_for_update(of=("self",)).select_related("user").filter(
+        req = DataRequest.objects.select_for_update(of=("self",)).select_related("user", "recorded_by").filter(
             pk=request_id, status=DataRequest.Status.PREPARING).first()
         if req is None or req.user is None:
             return False
@@ -160,11 +205,16 @@ def prepare_copy(request_id: int) -> bool:
         req.status = DataRequest.Status.COMPLETED
         req.completed_at = now
         req.expires_at = now + datetime.timedelta(days=export_days())
-        req.outcome = _("Copy prepared; the link expires after %(days)s days.") % {"days": export_days()}
+        with translation.override(settings.LANGUAGE_CODE):
+            req.outcome = _("Copy prepared; the link expires after %(days)s days.") % {"days": export_days()}
         req.save()
         audit.record(None, "privacy.copy_ready", req.user)
-        notify(req.user, "privacy_copy_ready", {"expires_at": req.expires_at},
-               url=reverse("privacy:my_data"))
+        if req.recorded_by_id is not None:  # asked by other means: the staff member who recorded it sends it
+            notify(req.recorded_by, "privacy_copy_ready_staff", {"person": req.person, "expires_at": req.expires_at},
+                   url=reverse("privacy:request", kwargs={"pk": req.pk}))
+        else:
+            notify(req.user, "privacy_copy_ready", {"expires_at": req.expires_at},
+                   url=reverse("privacy:my_data"))
     return True
 
 
