@@ -96,20 +96,63 @@ def prepare(database_url, scale, *, reseed, sessions):
     with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
         args = ["bench_seed", "--scale", str(scale), "--count-queries", "--out", out.name]
         if sessions:
-            args.append("--sessions")
+            args += ["--sessions", "--mixed"]
         manage(env, *args)
         return json.load(open(out.name))
 
 
-def start_server(database_url, redis_url, workers, port):
+def restore_mixed(database_url):
+    manage(django_env(database_url, MANIFEST_STATIC="false"), "bench_seed", "--restore-mixed")
+
+
+def start_server(database_url, redis_url, workers, port, *, collect=True, **settings):
     # MANIFEST_STATIC=false by default, as the README's table was measured (BENCH_MANIFEST_STATIC=true
     # for the hashed names of production); WhiteNoise serves the collected files either way.
-    extra = {"ALLOWED_HOSTS": "127.0.0.1", "MANIFEST_STATIC": os.environ.get("BENCH_MANIFEST_STATIC", "false")}
+    extra = {"ALLOWED_HOSTS": "127.0.0.1", "MANIFEST_STATIC": os.environ.get("BENCH_MANIFEST_STATIC", "false"),
+             **settings}
     if redis_url:
         extra["REDIS_URL"] = redis_url
     env = django_env(database_url, **extra)
-    manage(env, "collectstatic", "--noinput", "-v", "0")
+    if collect:
+        manage(env, "collectstatic", "--noinput", "-v", "0")
     return localserver.start_gunicorn(env, port, workers=workers, ready_path=PING, timeout=120)
+
+
+def drive_pages(port, large, only, args, roles=None):
+    """Each page of `large` (those of `roles` when given) driven for --duration s: {name: run}."""
+    results = {}
+    for page in large["pages"]:
+        if only and page["name"] not in only:
+            continue
+        if roles is not None and page["role"] not in roles:
+            continue
+        cookie = None if page["role"] == "anonymous" else f"sessionid={large['sessions'][page['role']]}"
+        status, _ = load.get("127.0.0.1", port, page["url"], cookie=cookie, timeout=60)
+        if status != 200:
+            log(f"  {page['name']}: {page['url']} answered {status}, not driven")
+            continue
+        for _ in range(3):  # warm: the worker's imports, templates and the cache
+            load.get("127.0.0.1", port, page["url"], cookie=cookie, timeout=60)
+        run = load.drive("127.0.0.1", port, page["url"], cookie=cookie, concurrency=args.concurrency,
+                         duration=args.duration)
+        log(f"  {page['name']}: {run['rps']} req/s, p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms")
+        results[page["name"]] = run
+    return results
+
+
+def drive_mixed(port, large, submissions, args):
+    """The mixed load: the pages behind a login read by --concurrency clients while the promoter saves
+    drafts (two clients) and assessors submit `submissions` (two clients), for --mixed-duration s."""
+    pages = [{"name": p["name"], "url": p["url"], "session": large["sessions"][p["role"]]}
+             for p in large["pages"] if not p["public"]]
+    drafts = [{"url": url, "session": large["sessions"]["promoter"]} for url in large["mixed"]["drafts"][:2]]
+    for page in pages:  # warm the workers, as for the pages alone
+        load.get("127.0.0.1", port, page["url"], cookie=f"sessionid={page['session']}", timeout=60)
+    run = load.mixed("127.0.0.1", port, pages=pages, drafts=drafts, submissions=submissions,
+                     readers=args.concurrency, duration=args.mixed_duration)
+    log(f"  mixed load: {run['reads']} reads, private page cache hit rate {run['hit_rate']:.0%}; "
+        f"drafts saved {run['writes']['draft']['saved']}, assessments submitted {run['writes']['submit']['saved']}")
+    return run
 
 
 def main(argv=None):
@@ -125,7 +168,13 @@ def main(argv=None):
     parser.add_argument("--out", default=str(BASE_DIR / "var" / "bench" / "latest.json"))
     parser.add_argument("--reseed", action="store_true", help="drop both databases and seed again")
     parser.add_argument("--only", default="", help="comma-separated page names to drive (default: all)")
+    parser.add_argument("--mixed-duration", type=float, default=None,
+                        help="seconds of the mixed load (default: --duration); 0 leaves it out")
+    parser.add_argument("--no-private-off", action="store_true",
+                        help="leave out the second server with the private page cache and user snapshot off")
     args = parser.parse_args(argv)
+    if args.mixed_duration is None:
+        args.mixed_duration = args.duration
 
     small_url = with_db_name(args.database_url, urlsplit(args.database_url).path.lstrip("/") + "_small")
     log(f"small dataset (scale {args.small_scale:g}) on {small_url}")
@@ -146,33 +195,43 @@ def main(argv=None):
     load_before = os.getloadavg()
     proc = start_server(args.database_url, redis_url, args.workers, port)
     only = {name.strip() for name in args.only.split(",") if name.strip()}
-    results = {}
+    submissions = large["mixed"]["submissions"]
+    half = len(submissions) // 2  # one half for each mixed load: each assessment is submitted once
+    mixed_runs, off_results = {}, {}
     try:
-        ping_runs = [load.drive("127.0.0.1", port, PING, concurrency=args.concurrency, duration=args.duration)]
-        for page in large["pages"]:
-            if only and page["name"] not in only:
-                continue
-            cookie = None if page["role"] == "anonymous" else f"sessionid={large['sessions'][page['role']]}"
-            status, _ = load.get("127.0.0.1", port, page["url"], cookie=cookie, timeout=60)
-            if status != 200:
-                log(f"  {page['name']}: {page['url']} answered {status}, not driven")
-                continue
-            for _ in range(3):  # warm: the worker's imports, templates and the cache
-                load.get("127.0.0.1", port, page["url"], cookie=cookie, timeout=60)
-            run = load.drive("127.0.0.1", port, page["url"], cookie=cookie, concurrency=args.concurrency,
-                             duration=args.duration)
-            log(f"  {page['name']}: {run['rps']} req/s, p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms")
-            results[page["name"]] = run
-        ping_runs.append(load.drive("127.0.0.1", port, PING, concurrency=args.concurrency, duration=args.duration))
+        try:
+            ping_runs = [load.drive("127.0.0.1", port, PING, concurrency=args.concurrency, duration=args.duration)]
+            results = drive_pages(port, large, only, args)
+            if args.mixed_duration > 0:
+                mixed_runs["cache_on"] = drive_mixed(port, large, submissions[:half], args)
+            ping_runs.append(load.drive("127.0.0.1", port, PING, concurrency=args.concurrency,
+                                        duration=args.duration))
+        finally:
+            localserver.stop(proc)
+        if not args.no_private_off:
+            # The same pages, and the same mixed load, with every page behind a login built on each request.
+            log("the pages behind a login with the private page cache and the user snapshot off")
+            if redis_url:
+                import redis
+
+                redis.Redis.from_url(redis_url).flushdb()
+            proc = start_server(args.database_url, redis_url, args.workers, port, collect=False,
+                                PRIVATE_PAGE_CACHE_SECONDS="0", USER_SNAPSHOT_SECONDS="0")
+            try:
+                off_results = drive_pages(port, large, only, args, roles={"staff", "promoter", "assessor"})
+                if args.mixed_duration > 0:
+                    mixed_runs["cache_off"] = drive_mixed(port, large, submissions[half:], args)
+            finally:
+                localserver.stop(proc)
     finally:
-        localserver.stop(proc)
+        restore_mixed(args.database_url)
 
     ceiling = round(sum(r["rps"] for r in ping_runs) / len(ping_runs), 1)
-    report = evaluate(large, small, results, ping_runs, ceiling)
+    report = evaluate(large, small, results, ping_runs, ceiling, off_results=off_results, mixed_runs=mixed_runs)
     report["run"] = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"), "scale": args.scale,
         "small_scale": args.small_scale, "duration_s": args.duration, "concurrency": args.concurrency,
-        "workers": args.workers, "cache": "redis" if redis_url else "locmem", "cpus": os.cpu_count(),
+        "mixed_duration_s": args.mixed_duration, "workers": args.workers, "cache": "redis" if redis_url else "locmem", "cpus": os.cpu_count(),
         "counts": large["counts"], "small_counts": small["counts"],
         # The machine's load (1-minute average) before and after: other work shares the CPUs.
         "loadavg": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],

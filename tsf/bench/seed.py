@@ -14,7 +14,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 STAFF_EMAIL = "bench-staff@example.org"
 PROMOTER_EMAIL = "bench-promoter@example.org"
@@ -335,3 +336,68 @@ def seed(scale=1.0, log=print):
         for k, p in enumerate(posts)], batch_size=BATCH)
     log(f"  {len(posts)} posts")
     return {"main_call": main_call.slug}
+
+
+# The mixed load (python -m tsf.bench: readers while promoters save drafts and assessors submit) -----
+OPEN_CALL_SLUG = "bench-open"
+POOL_FLAG = "Benchmark: scrittura del carico misto."  # marks the assignments the mixed load submits
+
+
+def ensure_drafts(drafts=4):
+    """What the promoters of the mixed load write to, made if missing (the dataset itself is not
+    seeded again): a call open for a year from now with `drafts` draft proposals of the bench
+    promoter. Made at every scale, so that "my area" shows the same at both. Returns their step pages."""
+    from calls.models import Call
+    from projects import services as project_services
+    from projects.models import Organisation, Proposal, ProposalStatus
+    from tsf.accounts.models import User
+
+    now = timezone.now()
+    main_call = Call.objects.get(slug=MAIN_CALL_SLUG)
+    open_call, created = Call.objects.update_or_create(slug=OPEN_CALL_SLUG, defaults={
+        "programme": main_call.programme, "title": f"Torino Social Factory {main_call.year + 1}",
+        "year": main_call.year + 1, "summary": "Il bando aperto: le proposte sono in scrittura.",
+        "description": "<p>Il bando sostiene progetti sperimentali di welfare di comunità.</p>", "is_published": True,
+        "opens_at": now - timedelta(days=30), "closes_at": now + timedelta(days=365),
+        "total_budget": Decimal("2000000.00")})
+    if created:
+        open_call.districts.set(main_call.districts.all())
+        open_call.themes.set(main_call.themes.all())
+        open_call.target_groups.set(main_call.target_groups.all())
+    promoter = User.objects.get(email=PROMOTER_EMAIL)
+    org = Organisation.objects.filter(created_by=promoter).order_by("pk").first()
+    existing = list(Proposal.objects.filter(call=open_call, created_by=promoter, status=ProposalStatus.DRAFT)
+                    .order_by("pk"))
+    for _i in range(len(existing), drafts):
+        existing.append(project_services.start_proposal(open_call, org, by=promoter))
+    with translation.override("it"):
+        return [reverse("projects:step", kwargs={"pk": p.pk, "step": "need"}) for p in existing[:drafts]]
+
+
+def prepare_mixed(pool=400):
+    """Up to `pool` assessments of the selection round (none of the measured assessor's) put back to
+    draft, for the other assessors to submit under the mixed load; the round kept open. Returns
+    [(score page, assessor's pk)]. `restore_mixed()` submits them again (the dataset as seeded)."""
+    from assessment.models import AssessmentRound, Assignment
+    from tsf.accounts.models import User
+
+    now = timezone.now()
+    rnd = AssessmentRound.objects.get(call__slug=MAIN_CALL_SLUG, kind=AssessmentRound.Kind.SELECTION)
+    if rnd.closes_at < now + timedelta(days=1):
+        AssessmentRound.objects.filter(pk=rnd.pk).update(closes_at=now + timedelta(days=30))
+    measured = User.objects.get(email=ASSESSOR_EMAIL.format(0))
+    restore_mixed()
+    chosen = list(Assignment.objects.filter(round=rnd).exclude(assessor=measured).order_by("pk")
+                  .values_list("pk", "assessor_id")[:pool])
+    Assignment.objects.filter(pk__in=[pk for pk, _a in chosen]).update(
+        status=Assignment.Status.DRAFT, submitted_at=None, feedback=POOL_FLAG)
+    with translation.override("it"):
+        return [(reverse("assessment:score", kwargs={"pk": pk}), assessor_id) for pk, assessor_id in chosen]
+
+
+def restore_mixed():
+    """The pool of the mixed load submitted again, as seeded."""
+    from assessment.models import Assignment
+
+    return Assignment.objects.filter(feedback=POOL_FLAG).update(
+        status=Assignment.Status.SUBMITTED, submitted_at=timezone.now(), feedback="Rafforzare le partnership.")
