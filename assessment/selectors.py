@@ -331,18 +331,36 @@ def progress(rnd):
     return out
 
 
-def assignments_for(user):
-    """An assessor's assignments, newest round first, with the declaration and the version title."""
+def assignment_rows_for(user, status=""):
+    """The assessor's list ("my assignments") as plain rows, one query, no model instance: what
+    `assignments_for` gives the page, with the title of the version the round assesses; `status`
+    "todo" or "done" keeps the assessments still to submit or the submitted ones. `assignment_rows`
+    adds what depends on the clock and the labels, for the page's rows."""
     declared = ConflictDeclaration.objects.filter(round=OuterRef("round"), proposal=OuterRef("proposal"),
                                                   assessor=OuterRef("assessor"), has_conflict=False)
+    title = ProposalVersion.objects.filter(proposal=OuterRef("proposal"), number=OuterRef("round__version_number"))
+    qs = Assignment.objects.filter(assessor=user)
+    if status == "todo":
+        qs = qs.exclude(status=Assignment.Status.SUBMITTED)
+    elif status == "done":
+        qs = qs.filter(status=Assignment.Status.SUBMITTED)
     return (
-        Assignment.objects.filter(assessor=user)
-        .select_related("round", "round__call", "proposal", "proposal__organisation")
-        .prefetch_related(Prefetch("proposal__versions", queryset=ProposalVersion.objects.only(
-            "pk", "proposal_id", "number", "title")))
-        .annotate(declared=Exists(declared))
+        qs.annotate(declared=Exists(declared), title=Subquery(title.values("title")[:1]))
         .order_by("-round__opens_at", "round", "proposal__protocol_seq", "pk")
+        .values("pk", "status", "declared", "title", "round__title", "round__opens_at", "round__closes_at",
+                "proposal__protocol_number")
     )
+
+
+def assignment_rows(rows, now=None):
+    """One page of `assignment_rows_for` with whether its round has opened and the status label."""
+    now = now or timezone.now()
+    labels = dict(Assignment.Status.choices)
+    rows = list(rows)
+    for r in rows:
+        r["has_opened"] = now >= r["round__opens_at"]
+        r["status_label"] = labels.get(r["status"], r["status"])
+    return rows
 
 
 def assessor_summary(user, now=None):

@@ -423,19 +423,11 @@ def publish(request, pk):
 @assessor_required
 @private_page_cache
 def mine(request):
-    qs = selectors.assignments_for(request.user)
     status = request.GET.get("status", "")
-    if status == "todo":
-        qs = qs.exclude(status=Assignment.Status.SUBMITTED)
-    elif status == "done":
-        qs = qs.filter(status=Assignment.Status.SUBMITTED)
-    page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
-    rows = []
-    for a in page_obj:
-        versions = [v for v in a.proposal.versions.all() if v.number == a.round.version_number]
-        rows.append((a, versions[0].title if versions else ""))
+    page_obj = Paginator(selectors.assignment_rows_for(request.user, status), 25).get_page(request.GET.get("page"))
+    page_obj.object_list = selectors.assignment_rows(page_obj.object_list)
     return render(request, "assessment/mine.html", {
-        "summary": selectors.assessor_summary(request.user), "page_obj": page_obj, "rows": rows, "status": status,
+        "summary": selectors.assessor_summary(request.user), "page_obj": page_obj, "status": status,
     })
 
 

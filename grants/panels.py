@@ -7,7 +7,7 @@ from . import selectors
 
 @my_area.panel("promoter", order=20)
 def my_grants(request):
-    grants = list(selectors.grants_for_team(request.user)[:5])
+    grants = selectors.team_grant_rows(request.user, limit=5)
     if not grants:
         return None
     return {"template": "grants/panels/team.html", "grants": grants}

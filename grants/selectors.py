@@ -76,6 +76,27 @@ def grants_for_team(user):
             .order_by("-awarded_at"))
 
 
+STATUS_BADGES = {GrantStatus.AWARDED: "bg-secondary", GrantStatus.REVOKED: "bg-danger", GrantStatus.CLOSED: "bg-dark"}
+
+
+def team_grant_rows(user, limit=5, today=None):
+    """A team's latest grants for the panel of "my area", as plain rows (no model instance, no
+    grouping): pk, title, amount, status with its label and badge, next report due, reports overdue."""
+    today = today or timezone.localdate()
+    open_reports = Report.objects.filter(OPEN_REPORT, grant=OuterRef("pk"))
+    rows = list(
+        Grant.objects.filter(proposal__organisation__memberships__user=user)
+        .annotate(next_due=Subquery(open_reports.order_by("due_date").values("due_date")[:1]),
+                  overdue=Exists(open_reports.filter(due_date__lt=today)))
+        .order_by("-awarded_at").values("pk", "title", "amount", "status", "next_due", "overdue")[:limit]
+    )
+    labels = dict(GrantStatus.choices)
+    for r in rows:
+        r["status_label"] = labels.get(r["status"], r["status"])
+        r["badge"] = STATUS_BADGES.get(r["status"], "bg-success")
+    return rows
+
+
 def grant_detail(pk):
     return (
         Grant.objects.select_related("proposal", "proposal__organisation", "call", "decision_item")

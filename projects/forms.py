@@ -7,7 +7,7 @@ from stdnum.it import codicefiscale, iva
 
 from calls.models import District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
 from tsf.core.acts import act_date_not_in_future
-from tsf.core.forms import AmountField, AutosavedRowsMixin, HttpsURLField, TypedRowsInlineFormSet
+from tsf.core.forms import AmountField, AutosavedRowsMixin, HttpsURLField, QuickSelect, TypedRowsInlineFormSet
 from tsf.core.keptuploads import KeepUploadsMixin
 from tsf.core.money import euro
 from tsf.core.versioning import VersionedFormMixin
@@ -191,19 +191,22 @@ class AttachmentForm(KeepUploadsMixin, forms.ModelForm):
 
 class StaffFilterForm(forms.Form):
     q = forms.CharField(label=_("Search (title, protocol, organisation, codice fiscale)"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False,
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect,
                                choices=[("", _("All submitted")), ("all", _("All, drafts included")),
                                         *ProposalStatus.choices])
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(), required=False,
+                                      widget=QuickSelect,
                                       empty_label=_("All"))
     neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=Neighbourhood.objects.all(),
-                                           required=False, empty_label=_("All"))
+                                           required=False, widget=QuickSelect, empty_label=_("All"))
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=ImpactTheme.objects.all(), required=False,
+                                   widget=QuickSelect,
                                    empty_label=_("All"))
     target_group = forms.ModelChoiceField(label=_("Target group"), queryset=TargetGroup.objects.all(), required=False,
+                                          widget=QuickSelect,
                                           empty_label=_("All"))
-    legal_form = forms.ChoiceField(label=_("Legal form"), required=False, choices=[("", _("All")), *LegalForm.choices])
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+    legal_form = forms.ChoiceField(label=_("Legal form"), required=False, widget=QuickSelect, choices=[("", _("All")), *LegalForm.choices])
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=QuickSelect, choices=[
         ("protocol", _("Protocol number")), ("-protocol", _("Protocol number, last first")), ("-submitted", _("Latest submitted")), ("submitted", _("First submitted")),
         ("title", _("Title")), ("organisation", _("Organisation")), ("-grant", _("Requested grant, highest first")),
         ("grant", _("Requested grant, lowest first")), ("status", _("Status")), ("-status", _("Status, reversed")),

@@ -105,28 +105,34 @@ SORTS = {
 }
 
 
-def staff_proposals(call: Call, params: dict, *, target_groups=False):
+STAFF_ROW_FIELDS = ("pk", "protocol_number", "status", "submitted_at", "organisation__legal_name",
+                    "organisation__legal_form", "cur_version_id", "cur_title", "cur_grant", "cur_district_number")
+
+
+def staff_proposals(call: Call, params: dict, *, target_groups=False, rows=False):
     """The call's proposals (drafts excluded unless asked for), filtered, searched and sorted
     as the staff list asks: status, district, neighbourhood, theme, target group, legal form, q, sort.
     Filters apply to the current version (v2 once the revised proposal exists). The versions'
-    target groups are read only when asked for (the exports show them, the list does not)."""
+    target groups are read only when asked for (the exports show them, the list does not).
+    `rows=True`: plain values (STAFF_ROW_FIELDS), no model instance, for the list page, which shows
+    only columns (`staff_list_rows` adds the themes and the labels)."""
     current = ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
-    budget = (
-        BudgetLine.objects.filter(version=OuterRef("cur_version_id"))
-        .values("version").annotate(t=Sum("amount")).values("t")
+    qs = Proposal.objects.filter(call=call).annotate(
+        cur_version_id=Subquery(current.values("pk")[:1]),
+        cur_title=Subquery(current.values("title")[:1]),
+        cur_grant=Subquery(current.values("requested_grant")[:1]),
+        cur_district_id=Subquery(current.values("district_id")[:1]),
     )
-    qs = (
-        Proposal.objects.filter(call=call)
-        .select_related("organisation", "call", "admissibility")
-        .annotate(
-            cur_version_id=Subquery(current.values("pk")[:1]),
-            cur_title=Subquery(current.values("title")[:1]),
-            cur_grant=Subquery(current.values("requested_grant")[:1]),
-            cur_district_id=Subquery(current.values("district_id")[:1]),
+    if rows:
+        qs = qs.annotate(cur_district_number=Subquery(current.values("district__number")[:1]))
+    else:
+        budget = (
+            BudgetLine.objects.filter(version=OuterRef("cur_version_id"))
+            .values("version").annotate(t=Sum("amount")).values("t")
         )
-        .annotate(cur_budget=Coalesce(Subquery(budget), Value(ZERO)))
-        .prefetch_related(_version_prefetch(target_groups=target_groups))
-    )
+        qs = (qs.select_related("organisation", "call", "admissibility")
+              .annotate(cur_budget=Coalesce(Subquery(budget), Value(ZERO)))
+              .prefetch_related(_version_prefetch(target_groups=target_groups)))
     status = params.get("status") or ""
     if status == "all":
         pass
@@ -154,7 +160,42 @@ def staff_proposals(call: Call, params: dict, *, target_groups=False):
             | Q(organisation__codice_fiscale__icontains=q)
         )
     sort = params.get("sort") or "protocol"
-    return qs.order_by(*SORTS.get(sort, SORTS["protocol"]))
+    qs = qs.order_by(*SORTS.get(sort, SORTS["protocol"]))
+    return qs.values(*STAFF_ROW_FIELDS) if rows else qs
+
+
+def staff_list_rows(rows):
+    """The staff list's rows (dicts of `staff_proposals(..., rows=True)`, one page of them) with
+    what they show besides the columns: the current version's themes in the active language (one
+    query for the page), the labels of legal form and status."""
+    from tsf.core.model_i18n import translated
+
+    rows = list(rows)
+    themes = {}
+    through = ProposalVersion.themes.through.objects.filter(
+        proposalversion_id__in=[r["cur_version_id"] for r in rows if r["cur_version_id"]])
+    for version_id, name in (through.annotate(theme_name=translated("impacttheme__name"))
+                             .order_by("impacttheme__order", "impacttheme__name", "impacttheme_id")
+                             .values_list("proposalversion_id", "theme_name")):
+        themes.setdefault(version_id, []).append(name)
+    legal_forms = dict(Organisation._meta.get_field("legal_form").flatchoices)
+    statuses = dict(ProposalStatus.choices)
+    for r in rows:
+        r["themes"] = ", ".join(themes.get(r["cur_version_id"], ()))
+        r["legal_form_label"] = legal_forms.get(r["organisation__legal_form"], r["organisation__legal_form"])
+        r["status_label"] = statuses.get(r["status"], r["status"])
+        r["badge"] = STATUS_BADGES.get(r["status"], "bg-primary")
+    return rows
+
+
+# The colour of a status badge (projects/status_badge.html says the same for model instances).
+STATUS_BADGES = {
+    ProposalStatus.DRAFT: "bg-secondary",
+    ProposalStatus.WITHDRAWN: "bg-danger", ProposalStatus.NOT_ADMISSIBLE: "bg-danger",
+    ProposalStatus.NOT_SELECTED: "bg-danger", ProposalStatus.NOT_FUNDED: "bg-danger",
+    ProposalStatus.FUNDED: "bg-success", ProposalStatus.ADMISSIBLE: "bg-success",
+    ProposalStatus.ADMITTED_TO_INCUBATION: "bg-success",
+}
 
 
 def next_step_for(proposal):

@@ -349,12 +349,14 @@ def staff_proposals(request, slug):
     call = get_object_or_404(Call, slug=slug)
     filters = StaffFilterForm(request.GET or None)
     fmt = request.GET.get("format")
-    qs = selectors.staff_proposals(call, filters.params() if request.GET else {},
-                                   target_groups=fmt in ("csv", "xlsx"))
+    params = filters.params() if request.GET else {}
     if fmt in ("csv", "xlsx"):
+        qs = selectors.staff_proposals(call, params, target_groups=True)
         headers = [str(h) for h in EXPORT_HEADERS]
         return export_response(fmt, f"proposals-{call.slug}", headers, (_export_row(p) for p in qs))
-    page_obj = Paginator(qs, 25).get_page(request.GET.get("page"))
+    # The list shows only columns: plain rows (no model instance), their themes in one query.
+    page_obj = Paginator(selectors.staff_proposals(call, params, rows=True), 25).get_page(request.GET.get("page"))
+    page_obj.object_list = selectors.staff_list_rows(page_obj.object_list)
     current = request.GET.get("sort") or "protocol"
     sort_links = {}
     for key in ("protocol", "title", "organisation", "grant", "submitted", "status"):

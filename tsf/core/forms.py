@@ -1,5 +1,8 @@
 """Form fields shared by every stage's forms."""
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -157,3 +160,22 @@ class TypedRowsModelFormSet(TypedRowsMixin, forms.BaseModelFormSet):
 
 class TypedRowsInlineFormSet(TypedRowsMixin, forms.BaseInlineFormSet):
     pass
+
+
+class QuickSelect(forms.Select):
+    """Django's select, written in Python rather than with a template per option: the same HTML for
+    a flat list of choices (the attributes Django adds for errors included), several times faster.
+    For the filter forms of lists built on every request; grouped choices fall back to Django's."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(iter(self.choices))  # list(self.choices) would count a queryset's rows first
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((option, mark_safe(" selected") if str(option) in chosen else "", label)  # noqa: S308 - a constant
+             for option, label in ((("" if v is None else v), lbl) for v, lbl in choices)))
+        return format_html("<select{}>{}</select>", flatatt(final), options)

@@ -1,0 +1,73 @@
+"""The staff's list of a call's proposals, built from plain rows (projects.selectors.staff_list_rows):
+each row shows the current version's title, themes and district, the organisation and its legal
+form, the amount, the status, in the reader's language; the page's queries stay flat."""
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from calls.models import District, ImpactTheme
+from projects.models import Proposal
+from projects.services import submit_proposal
+from tests.projects.factories import MembershipFactory, OrganisationFactory, ProposalFactory, complete
+
+
+def _row_of(body, title):
+    start = body.index(title)
+    return body[body.rindex("<tr>", 0, start):body.index("</tr>", start)]
+
+
+def test_each_row_shows_the_current_version_organisation_and_status(staff_client, open_call, make_user):
+    promoter = make_user(roles=["promoter"])
+    org = OrganisationFactory(legal_name="Cooperativa Il Forno", legal_form="coop_b")
+    MembershipFactory(user=promoter, organisation=org)
+    proposal = complete(ProposalFactory(call=open_call, organisation=org), title="Forno di comunità")
+    version = proposal.versions.get()
+    version.district = District.objects.get(number=7)
+    version.save()
+    themes = list(ImpactTheme.objects.order_by("order", "name")[:2])
+    version.themes.set(themes)
+    submit_proposal(proposal, promoter)
+    proposal.refresh_from_db()
+    with translation.override("it"):
+        row = _row_of(staff_client.get(reverse("projects:staff_proposals", args=[open_call.slug])).content.decode(),
+                      "Forno di comunità")
+        assert proposal.protocol_number in row
+        assert reverse("projects:staff_proposal", kwargs={"pk": proposal.pk}) in row
+    assert "Cooperativa Il Forno" in row and "Cooperativa sociale di tipo B" in row
+    assert "<td>7</td>" in row
+    assert ", ".join(t.name_it for t in themes) in row
+    assert "50.000" in row
+    assert "Presentata" in row and "bg-primary" in row
+
+    with translation.override("en"):
+        row = _row_of(staff_client.get(reverse("projects:staff_proposals", args=[open_call.slug])).content.decode(),
+                      "Forno di comunità")
+    assert "Social cooperative type B" in row and "Submitted" in row
+    assert ", ".join(t.name_en or t.name_it for t in themes) in row
+
+
+def test_a_draft_shown_to_staff_is_untitled_without_district_or_protocol(staff_client, open_call):
+    ProposalFactory(call=open_call, version__title="")
+    with translation.override("it"):
+        body = staff_client.get(reverse("projects:staff_proposals", args=[open_call.slug]), {"status": "all"}).content
+    row = _row_of(body.decode(), "Proposta senza titolo")
+    assert row.count("—") >= 3 and "bg-secondary" in row and "Bozza" in row
+
+
+def test_the_list_reads_the_same_number_of_queries_with_3_and_60_proposals(staff_client, open_call):
+    url = reverse("projects:staff_proposals", args=[open_call.slug])
+    counts = []
+    for target in (3, 60):
+        while Proposal.objects.filter(call=open_call).count() < target:
+            i = Proposal.objects.count() + 1
+            p = complete(ProposalFactory(call=open_call))
+            p.versions.get().themes.set(ImpactTheme.objects.all()[:3])
+            Proposal.objects.filter(pk=p.pk).update(status="submitted", protocol_seq=i,
+                                                    protocol_number=f"TSF-2030-{i:04d}")
+        staff_client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert staff_client.get(url).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 13
