@@ -32,6 +32,7 @@ from django.db.models import (
     Sum,
 )
 from django.utils import timezone
+from django.utils.encoding import force_str
 
 from projects.models import Proposal, ProposalVersion
 
@@ -149,11 +150,12 @@ def median(values):
 
 @dataclass
 class RankedProposal:
-    """The columns of a proposal a ranking page shows, read with values() (no model instance)."""
+    """The columns of a proposal a ranking page shows, read with values() (no model instance).
+    `protocol_number` and the organisation's name are read for the rows shown (`fill_columns`)."""
     pk: int
-    protocol_number: str
     protocol_seq: int | None
-    organisation_name: str
+    protocol_number: str = ""
+    organisation_name: str = ""
 
     @property
     def organisation(self):
@@ -212,100 +214,121 @@ def decision_of(rnd):
 Assessor = namedtuple("Assessor", "full_name email")
 
 
-def ranking(rnd, *, instances=True):
+def ranking(rnd, *, instances=True, columns=True):
     """The round's ranking, computed from the database in a fixed number of queries.
 
     - weighted total of each submitted assessment = sum(points x weight), by the database;
-    - combined score of a proposal = mean (by the database) or median of its submitted totals;
+    - combined score of a proposal = mean or median of its submitted totals;
     - order (the tie-break rule stated on the page): higher combined score, then higher mean
       points on the highest-weighted criterion, then the earlier protocol number; proposals with
       no submitted assessment come last;
     - spread = highest total - lowest total; `disputed` when it exceeds the round's threshold.
 
-    Every figure is read as plain values (one query for the proposals with their sums and counts, one
-    for the submitted assessments with their totals): no model instance is made for the ranking. With
-    `instances` (the decision, which changes the proposals), each row's `proposal` is then the model
-    instance (one more query, with its organisation and version); without (the staff page and its
-    export, which only show columns), a `RankedProposal`.
+    Every figure comes from three plain queries, none with a correlated subquery: the round's
+    proposals (with their protocol order), its assessments (status and assessor's name), and each
+    assessment's weighted total and points on the top criterion, summed by the database grouped by
+    assessment. The means, medians and the order are made here from those few thousand values,
+    with Decimal (SQLite divides integers as integers, so a mean from the database would differ
+    between SQLite and PostgreSQL).
+
+    The shown columns (protocol number, organisation, the round's version title and requested
+    grant) are read by `fill_columns` for the rows given: with `columns` (the default: exports, the
+    printable page, the decision), for every row; the staff page passes `columns=False` and fills
+    only the page of rows it shows. With `instances` (the decision, which changes the proposals),
+    each row's `proposal` is the model instance (one more query, with its organisation and
+    version); without, a `RankedProposal`.
     """
-    # Sums and counts by the database, the division by Decimal here: SQLite divides integers as
-    # integers (29 / 2 = 14), so a mean from the database would differ between SQLite and PostgreSQL.
-    submitted = Q(assignment__status=Assignment.Status.SUBMITTED, value__isnull=False)
-    scores = Score.objects.filter(submitted, assignment__round=rnd, assignment__proposal=OuterRef("pk"))
     crit = top_criterion(rnd)
-
-    def per_proposal(qs, value):
-        return Subquery(qs.values("assignment__proposal").annotate(v=value).values("v"))
-
-    def count_of(qs):
-        return Subquery(qs.values("round").annotate(n=Count("pk")).values("n"))
-
-    n_scored = Count("assignment", distinct=True)
-    version = ProposalVersion.objects.filter(proposal=OuterRef("pk"), number=rnd.version_number)
-    mine = Assignment.objects.filter(round=rnd, proposal=OuterRef("pk"))
     assigned = Assignment.objects.filter(round=rnd, proposal=OuterRef("pk"))
-    proposals = list(
-        Proposal.objects.filter(call_id=rnd.call_id)
-        .filter(Q(status__in=rnd.entry_statuses()) | Exists(assigned))
-        .annotate(
-            v_title=Subquery(version.values("title")[:1]),
-            latest_title=Subquery(ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
-                                  .values("title")[:1]),
-            v_grant=Subquery(version.values("requested_grant")[:1]),
-            total_sum=per_proposal(scores, Sum(weighted_total_expression())),
-            total_n=per_proposal(scores, n_scored),
-            top_sum=per_proposal(scores.filter(criterion=crit),
-                                 Sum("value", output_field=DecimalField(max_digits=14, decimal_places=2))),
-            top_n=per_proposal(scores.filter(criterion=crit), n_scored),
-            n_assigned=count_of(mine),
-            n_submitted=count_of(mine.filter(status=Assignment.Status.SUBMITTED)),
-        )
-        .values("pk", "protocol_number", "protocol_seq", "latest_title", "organisation__legal_name", "v_title", "v_grant",
-                "total_sum", "total_n", "top_sum", "top_n", "n_assigned", "n_submitted")
-    )
-    totals = assignment_totals(rnd)
-    by_proposal = defaultdict(list)
-    # The submitted assessments with their assessor's name: only the columns the ranking shows.
-    submitted_rows = (Assignment.objects.filter(round=rnd, status=Assignment.Status.SUBMITTED).order_by("pk")
-                      .values_list("pk", "proposal_id", "assessor__full_name", "assessor__email"))
-    for pk, proposal_id, full_name, email in submitted_rows:
-        if pk in totals:
-            by_proposal[proposal_id].append((pk, Assessor(full_name, email), totals[pk]))
+    proposals = (Proposal.objects.filter(call_id=rnd.call_id)
+                 .filter(Q(status__in=rnd.entry_statuses()) | Exists(assigned))
+                 .values_list("pk", "protocol_seq"))
+    # Each assessment's weighted total and points on the top criterion, from its filled-in scores,
+    # grouped by the database (one row per assessment; counted below once it is submitted).
+    # (A score is unique per assessment and criterion: `top` is None when the top one is not filled in.)
+    scored = {
+        aid: (total, top) for aid, total, top in
+        Score.objects.filter(assignment__round=rnd, value__isnull=False).order_by().values_list("assignment_id")
+        .annotate(total=Sum(weighted_total_expression()), top=Sum("value", filter=Q(criterion=crit)))
+    }
+    # The round's assessments, in order, with their assessor's name (the title of each total).
+    assessments = (Assignment.objects.filter(round=rnd).order_by("pk")
+                   .values_list("pk", "proposal_id", "status", "assessor__full_name", "assessor__email"))
+    rows = {pk: RankingRow(proposal=RankedProposal(pk=pk, protocol_seq=protocol_seq), title="")
+            for pk, protocol_seq in proposals}
+    sums, top_sums, top_ns = defaultdict(Decimal), defaultdict(Decimal), defaultdict(int)
+    names = {}  # one Assessor per committee member, not one per assessment
+    for pk, proposal_id, status, full_name, email in assessments:
+        row = rows.get(proposal_id)
+        if row is None:
+            continue
+        row.assigned += 1
+        if status != Assignment.Status.SUBMITTED:
+            continue
+        row.submitted += 1
+        if pk in scored:
+            total, top = scored[pk]
+            sums[proposal_id] += total
+            assessor = names.setdefault((full_name, email), Assessor(full_name, email))
+            row.totals.append((pk, assessor, total.quantize(TWO, ROUND_HALF_UP)))
+            if top is not None:
+                top_sums[proposal_id] += top
+                top_ns[proposal_id] += 1
     items = {}
     decision = decision_of(rnd)
     if decision is not None:
-        items = {i.proposal_id: i for i in decision.items.all()}
-    rows = []
-    for p in proposals:
-        ref = RankedProposal(pk=p["pk"], protocol_number=p["protocol_number"], protocol_seq=p["protocol_seq"],
-                             organisation_name=p["organisation__legal_name"])
-        row = RankingRow(proposal=ref, title=p["v_title"] if p["v_title"] is not None else (p["latest_title"] or ""),
-                         totals=by_proposal.get(p["pk"], []), assigned=p["n_assigned"] or 0,
-                         submitted=p["n_submitted"] or 0, requested_grant=p["v_grant"])
-        values = [t for _a, _u, t in row.totals]
-        if values:
-            if rnd.combine == AssessmentRound.Combine.MEDIAN:
+        labels = dict(DecisionItem.Outcome.choices)
+        items = {proposal_id: (outcome, force_str(labels.get(outcome, outcome)), amount)
+                 for proposal_id, outcome, amount in decision.items.values_list("proposal_id", "outcome", "grant_amount")}
+    median_of_round = rnd.combine == AssessmentRound.Combine.MEDIAN
+    for pk, row in rows.items():
+        if row.totals:
+            values = [t for _a, _u, t in row.totals]
+            if median_of_round:
                 row.combined = median(values).quantize(TWO, ROUND_HALF_UP)
             else:
-                row.combined = mean_of(p["total_sum"], p["total_n"])
+                row.combined = mean_of(sums[pk], len(values))
             row.spread = max(values) - min(values)
             row.disputed = len(values) > 1 and row.spread > rnd.disagreement_threshold
-        if p["top_n"]:
-            row.top_criterion = mean_of(p["top_sum"], p["top_n"])
-        item = items.get(p["pk"])
+        if top_ns[pk]:
+            row.top_criterion = mean_of(top_sums[pk], top_ns[pk])
+        item = items.get(pk)
         if item is not None:
-            row.outcome, row.outcome_label, row.grant_amount = item.outcome, item.get_outcome_display(), (
-                item.grant_amount)
-        rows.append(row)
+            row.outcome, row.outcome_label, row.grant_amount = item
+    rows = list(rows.values())
     rows.sort(key=lambda r: (
         r.combined is None, -(r.combined or 0), -(r.top_criterion or 0), r.proposal.protocol_seq or 0, r.proposal.pk,
     ))
     for i, row in enumerate(rows, start=1):
         row.rank = i
+    if columns or instances:
+        fill_columns(rnd, rows)
     if instances:
         models = round_proposals(rnd).in_bulk([r.proposal.pk for r in rows])
         for row in rows:
             row.proposal = models[row.proposal.pk]
+    return rows
+
+
+def fill_columns(rnd, rows):
+    """The shown columns of the given ranking rows (protocol number, organisation, the title of the
+    round's version, or the latest one's, and its requested grant), in one query."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    version = ProposalVersion.objects.filter(proposal=OuterRef("pk"), number=rnd.version_number)
+    latest = ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
+    columns = {
+        pk: rest for pk, *rest in Proposal.objects.filter(pk__in=[r.proposal.pk for r in rows]).annotate(
+            v_title=Subquery(version.values("title")[:1]), latest_title=Subquery(latest.values("title")[:1]),
+            v_grant=Subquery(version.values("requested_grant")[:1]),
+        ).values_list("pk", "protocol_number", "organisation__legal_name", "v_title", "latest_title", "v_grant")
+    }
+    for row in rows:
+        protocol_number, organisation_name, v_title, latest_title, v_grant = columns[row.proposal.pk]
+        row.proposal.protocol_number, row.proposal.organisation_name = protocol_number, organisation_name
+        row.title = v_title if v_title is not None else (latest_title or "")
+        row.requested_grant = v_grant
     return rows
 
 

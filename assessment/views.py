@@ -259,8 +259,13 @@ def _ranking_row(r):
 @private_page_cache
 def ranking(request, pk):
     rnd = _round(pk)
-    rows = selectors.ranking(rnd, instances=False)  # only columns: no model instance per proposal
+    # Every figure of the round (the order, and the disputed count above the table), but the shown
+    # columns (protocol, title, organisation) only for the rows on the page; exports and the
+    # printable page have them all.
+    rows = selectors.ranking(rnd, instances=False, columns=False)
     fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx") or request.GET.get("print"):
+        selectors.fill_columns(rnd, rows)
     if fmt in ("csv", "xlsx"):
         return export_response(fmt, f"ranking-{rnd.call.slug}-{rnd.kind}", [str(h) for h in RANKING_HEADERS],
                                (_ranking_row(r) for r in rows))
@@ -270,6 +275,7 @@ def ranking(request, pk):
     if request.GET.get("print"):
         return render(request, "assessment/staff/ranking_print.html", ctx)
     ctx["page_obj"] = Paginator(rows, 50).get_page(request.GET.get("page"))
+    selectors.fill_columns(rnd, ctx["page_obj"].object_list)
     return render(request, "assessment/staff/ranking.html", ctx)
 
 

@@ -586,3 +586,39 @@ def test_weights_cannot_change_once_scores_exist(client, rnd, assessors, staff_u
     data["criteria-0-name"] = "Impatto sociale e comunitario"
     assert client.post(url, data).status_code == 302
     assert rnd.criteria.get(pk=crits[0].pk).name == "Impatto sociale e comunitario"
+
+
+def test_ranking_page_two_shows_the_next_fifty_with_their_columns_in_the_tie_break_order(
+        client, staff_user, make_user):
+    """The page builds the shown columns only for its 50 rows; they are the export's rows 51-60, and
+    the whole ranking follows the rule stated on the page (combined score, then the highest-weighted
+    criterion, then the earlier protocol number), ties included."""
+    import csv
+    import io
+    import re
+    from html import unescape
+
+    five = [make_user(roles=["assessor"]) for _ in range(5)]
+    rnd = RoundFactory()
+    make_criteria(rnd)
+    add_committee(rnd, five)
+    _populate(rnd, five, 60)
+    _login(client, staff_user)
+    url = reverse("assessment:ranking", kwargs={"pk": rnd.pk})
+    exported = list(csv.reader(io.StringIO(
+        b"".join(client.get(url + "?format=csv").streaming_content).decode("utf-8-sig"))))[1:]
+    assert len(exported) == 60 and all(row[2].startswith("Progetto ") and row[3] for row in exported)
+
+    def shown(page):
+        html = client.get(url + f"?page={page}").content.decode()
+        body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        return [[unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)][:4]
+                for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+    assert shown(1) == [row[:4] for row in exported[:50]]
+    assert shown(2) == [row[:4] for row in exported[50:]]
+    protocol_seq = dict(Proposal.objects.filter(call=rnd.call).values_list("protocol_number", "protocol_seq"))
+    combined = [Decimal(row[4]) for row in exported]
+    assert len(set(combined)) < 60  # there are ties, broken by the rule
+    assert exported == sorted(exported, key=lambda row: (-Decimal(row[4]), -Decimal(row[8]), protocol_seq[row[1]]))
+    assert [int(row[0]) for row in exported] == list(range(1, 61))
