@@ -1,20 +1,23 @@
 """Reads for the grants' pages, panels, exports and jobs, in a fixed number of queries."""
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
+    DateField,
     DecimalField,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -153,13 +156,13 @@ def what_is_missing(grant, today=None):
 
 # The staff portfolio ------------------------------------------------------------------------
 
-def _quarter(d: date) -> str:
-    """'2019-T3': sortable as text."""
-    return f"{d.year}-T{(d.month - 1) // 3 + 1}"
-
-
 def portfolio(call=None, today=None):
-    """Totals, reports due and overdue, and the charts' data, in a fixed number of queries."""
+    """Totals, reports due and overdue, and the charts' data, in a fixed number of queries.
+
+    Every figure is summed by the database, grouped as the page shows it (no row per grant, tranche
+    or version reaches Python): the grants' total and count; the tranches by status and quarter
+    (the timeline, and the paid and payable totals from it); the grants' amounts by impact theme and
+    by city district of their proposal's latest version."""
     today = today or timezone.localdate()
     grants = Grant.objects.exclude(status=GrantStatus.REVOKED)
     # The calls that have grants (the page's call filter), read once: an EXISTS, not a DISTINCT
@@ -170,36 +173,40 @@ def portfolio(call=None, today=None):
     budget = sum((c.total_budget for c in all_calls if call is None or c.pk == call.pk), ZERO)
     totals = grants.aggregate(committed=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
                               n=Count("pk"))
-    tranche_totals = Tranche.objects.filter(grant__in=grants).aggregate(
-        paid=Coalesce(Sum("amount", filter=Q(status=TrancheStatus.PAID)), Value(ZERO), output_field=MONEY),
-        payable=Coalesce(Sum("amount", filter=Q(status=TrancheStatus.PAYABLE)), Value(ZERO), output_field=MONEY))
-    paid, payable = tranche_totals["paid"], tranche_totals["payable"]
-    reports = Report.objects.filter(grant__in=grants).select_related("grant", "grant__proposal__organisation")
+    shown = ("pk", "kind", "number", "due_date", "grant__cup", "grant__proposal__organisation__legal_name")
+    reports = (Report.objects.filter(grant__in=grants).select_related("grant", "grant__proposal__organisation")
+               .only(*shown))
     overdue = list(reports.filter(OPEN_REPORT, due_date__lt=today).order_by("due_date")[:50])
     due_soon = list(reports.filter(OPEN_REPORT, due_date__gte=today,
                                    due_date__lte=today + timezone.timedelta(days=45)).order_by("due_date")[:50])
     to_review = list(reports.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at")[:50])
 
-    # Budget by theme and by district, from each grant's latest proposal version.
-    rows = list(grants.annotate(vid=latest_version_id()).values("pk", "amount", "vid"))
-    amount_of_version = {r["vid"]: r["amount"] for r in rows}
+    # Budget by theme and by district, from each grant's latest proposal version (no newer one).
+    granted = ~Exists(ProposalVersion.objects.filter(proposal=OuterRef("proposal"), number__gt=OuterRef("number")))
+    versions = ProposalVersion.objects.filter(granted, proposal__grant__in=grants).order_by()
     by_theme = defaultdict(lambda: ZERO)
-    through = ProposalVersion.themes.through
-    for vid, name in through.objects.filter(proposalversion_id__in=list(amount_of_version)).values_list(
-            "proposalversion_id", translated("impacttheme__name")):
-        by_theme[name] += amount_of_version[vid]
+    for name, amount in versions.values_list(translated("themes__name")).annotate(total=Sum("proposal__grant__amount")):
+        if name is not None:  # a version without a theme
+            by_theme[name] += amount
     by_district = defaultdict(lambda: ZERO)
-    for vid, number, name in ProposalVersion.objects.filter(pk__in=list(amount_of_version)).values_list(
-            "pk", "district__number", translated("district__name")):
-        label = name if number else "—"
-        by_district[label] += amount_of_version[vid]
+    for number, name, amount in (versions.values_list("district__number", translated("district__name"))
+                                 .annotate(total=Sum("proposal__grant__amount"))):
+        by_district[name if number else "—"] += amount
 
-    # Tranche timeline: paid by payment date; the others by when they are expected.
+    # Tranche timeline: paid by payment date; the others by when they are expected. The paid and
+    # payable totals are its sums.
+    when = Case(When(status=TrancheStatus.PAID, then=F("paid_on")),
+                default=Coalesce("report__due_date", "grant__signed_on", "grant__start_date"), output_field=DateField())
     timeline = defaultdict(lambda: {"paid": ZERO, "payable": ZERO, "planned": ZERO})
-    for status, amount, paid_on, signed_on, start, due in Tranche.objects.filter(grant__in=grants).values_list(
-            "status", "amount", "paid_on", "grant__signed_on", "grant__start_date", "report__due_date"):
-        when = paid_on if status == TrancheStatus.PAID else (due or signed_on or start)
-        timeline[_quarter(when)][status] += amount
+    paid = payable = ZERO
+    for status, year, quarter, amount in (
+            Tranche.objects.filter(grant__in=grants).order_by().annotate(when=when)
+            .values_list("status", ExtractYear("when"), ExtractQuarter("when")).annotate(total=Sum("amount"))):
+        timeline[f"{year}-T{quarter}"][status] += amount
+        if status == TrancheStatus.PAID:
+            paid += amount
+        elif status == TrancheStatus.PAYABLE:
+            payable += amount
     if timeline:  # every quarter between the first and the last, so that the columns keep time
         first, last = min(timeline), max(timeline)
         y, q = int(first[:4]), int(first[-1])
@@ -210,7 +217,7 @@ def portfolio(call=None, today=None):
         "count": totals["n"], "committed": totals["committed"], "paid": paid, "payable": payable,
         "remaining": totals["committed"] - paid, "budget": budget, "uncommitted": budget - totals["committed"],
         "overdue": overdue, "due_soon": due_soon, "to_review": to_review,
-        "by_theme": sorted(by_theme.items(), key=lambda kv: -kv[1]),
+        "by_theme": sorted(by_theme.items(), key=lambda kv: (-kv[1], kv[0])),
         "by_district": sorted(by_district.items()),
         "timeline": sorted(timeline.items()),
         "calls": all_calls,

@@ -365,3 +365,33 @@ def test_staff_signs_closes_and_revokes_through_the_pages(staff_client, call, st
     assert g.status == "revoked" and g.revocation_act_number == "2025 00999"
     page = staff_client.get(reverse("grants:transparency")).content.decode()
     assert g.cup in page and "Revoked" in page  # the revoked grant stays in the table, marked
+
+
+def test_portfolio_figures_and_timeline_as_the_grants_and_tranches_add_up(staff_client, staff_user, call):
+    """The portfolio's totals, charts and timeline are the sums the database makes: revoked grants
+    left out, each grant counted by its latest version, each tranche in the quarter it is paid or due."""
+    bulk_grants(call, 4, staff_user)
+    g0, g1, g2, g3 = Grant.objects.order_by("pk")
+    Grant.objects.filter(pk=g0.pk).update(status="revoked")
+    Report.objects.update(due_date=date(2025, 7, 10))  # the payable tranches: third quarter 2025
+    Tranche.objects.create(grant=g2, order=2, condition="signature", amount=Decimal("1000.00"), status="planned")
+    other_theme = ImpactTheme.objects.exclude(pk=ImpactTheme.objects.first().pk).first()
+    v3 = ProposalVersion.objects.create(proposal=g1.proposal, number=3, title="Rivista", district=None)
+    v3.themes.add(other_theme)
+
+    data = staff_client.get(reverse("grants:portfolio")).context["data"]
+    assert (data["count"], data["committed"], data["paid"], data["payable"]) == (
+        3, Decimal("30000.00"), Decimal("8000.00"), Decimal("4000.00"))
+    assert data["remaining"] == Decimal("22000.00")
+    first_theme = ImpactTheme.objects.first()
+    assert data["by_theme"] == [(first_theme.name_en, Decimal("20000.00")), (other_theme.name_en, Decimal("10000.00"))]
+    assert [(label[:10], amount) for label, amount in data["by_district"]] == [
+        ("District 3", Decimal("20000.00")), ("—", Decimal("10000.00"))]
+    zero = Decimal("0.00")
+    assert data["timeline"] == [
+        ("2025-T1", {"paid": Decimal("8000.00"), "payable": zero, "planned": Decimal("1000.00")}),
+        ("2025-T2", {"paid": zero, "payable": zero, "planned": zero}),
+        ("2025-T3", {"paid": zero, "payable": Decimal("4000.00"), "planned": zero}),
+    ]
+    call_only = staff_client.get(reverse("grants:portfolio") + f"?call={call.slug}").context["data"]
+    assert call_only["count"] == 3 and call_only["timeline"] == data["timeline"]
