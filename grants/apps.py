@@ -7,4 +7,4 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
-        from . import deadlines, home, panels  # noqa: F401
+        from . import deadlines, giving, home, panels  # noqa: F401 (giving: the check of the 360Giving prefix)

@@ -4,18 +4,21 @@ Organisation ids are `IT-CF-<codice fiscale>` (the org-id.guide scheme for Itali
 funder and publisher is the municipality of `settings.TSF_PUBLISHER` (the City of Turin,
 `IT-CF-00514490010`, with the department that runs the programme: the one the footer and
 publiccode.yml name). Grant ids are `<prefix>-<CUP>`, the prefix being the one 360Giving issued to
-the publisher (`GIVING_ID_PREFIX`); the package names its publisher and the data's licence
-(`GIVING_LICENSE`, CC BY 4.0 by default).
+the publisher (`GIVING_ID_PREFIX`: "360G-", then letters, digits and dashes; checked at start, and
+`check --deploy` warns while it is still the placeholder `360G-cittaditorino`); the package names its
+publisher and the data's licence (`GIVING_LICENSE`, CC BY 4.0 by default).
 
 Dates are written as full date-times (Europe/Rome): the standard accepts a plain YYYY-MM-DD too,
 but a validator without a `date-time` format checker then matches both branches of its `oneOf`
 and rejects it; a date-time is valid for every validator.
 """
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.utils import timezone
 
 from tsf.core.dates import start_of_day
@@ -23,6 +26,37 @@ from tsf.core.dates import start_of_day
 from .models import TrancheStatus
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+
+
+# 360Giving's rules for identifiers: the publisher prefix it issues starts with "360G-"; a grant's id is that
+# prefix, a dash and the publisher's own unique, unchanging reference (here the CUP, the national project code).
+# Letters, digits and dashes only, so the id reads the same in a URL, a spreadsheet and a file name.
+PREFIX_PATTERN = re.compile(r"^360G-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+GRANT_ID_PATTERN = re.compile(r"^360G-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*-[A-Z0-9]{15}$")
+PLACEHOLDER_PREFIX = "360G-cittaditorino"
+
+
+@checks.register("tsf")
+def check_prefix(app_configs=None, **kwargs):
+    """The configured prefix must follow 360Giving's rules (an error at every start otherwise)."""
+    prefix = settings.TSF_GIVING_ID_PREFIX
+    if not PREFIX_PATTERN.match(prefix or ""):
+        return [checks.Error(
+            f"GIVING_ID_PREFIX {prefix!r} is not a 360Giving publisher prefix",
+            hint="It starts with '360G-' and has letters, digits and dashes only, as 360Giving issues it "
+                 "(e.g. 360G-cittaditorino).", id="grants.E001")]
+    return []
+
+
+@checks.register("tsf", deploy=True)
+def check_prefix_issued(app_configs=None, **kwargs):
+    """In production (`check --deploy`): the placeholder prefix must be replaced by the one 360Giving issued."""
+    if settings.TSF_GIVING_ID_PREFIX == PLACEHOLDER_PREFIX:
+        return [checks.Warning(
+            f"GIVING_ID_PREFIX is the placeholder {PLACEHOLDER_PREFIX!r}",
+            hint="Register the City as a 360Giving publisher and set GIVING_ID_PREFIX to the prefix it issues: "
+                 "the grant ids of /grants/360giving.json must not change once published.", id="grants.W001")]
+    return []
 
 
 def funder() -> dict:

@@ -61,6 +61,22 @@ def test_360giving_names_its_publisher_licence_and_prefix_and_the_footers_depart
     assert "Divisione Prova" in footer
 
 
+def test_360giving_ids_follow_the_standards_rules_and_the_prefix_is_checked(client, grants, settings):
+    """Grant ids: the publisher prefix ("360G-..."), a dash, the CUP; letters, digits and dashes only. A prefix
+    that breaks the rules stops the portal's checks; the placeholder is flagged by `check --deploy`."""
+    data = json.loads(client.get(reverse("grants:giving360")).content)
+    ids = [g["id"] for g in data["grants"]]
+    assert ids and all(giving.GRANT_ID_PATTERN.match(i) for i in ids)
+    assert all(t["id"].startswith(g["id"] + "-") for g in data["grants"] for t in g.get("disbursementTransaction", []))
+    assert giving.check_prefix() == []
+    assert [w.id for w in giving.check_prefix_issued()] == ["grants.W001"]  # still the placeholder
+    for wrong in ("cittaditorino", "360G-città di Torino", "360G-", "360G-torino/"):
+        settings.TSF_GIVING_ID_PREFIX = wrong
+        assert [e.id for e in giving.check_prefix()] == ["grants.E001"], wrong
+    settings.TSF_GIVING_ID_PREFIX = "360G-ComuneDiTorino"
+    assert giving.check_prefix() == [] and giving.check_prefix_issued() == []
+
+
 def test_the_schema_check_is_real(grants):
     """A broken grant is refused: the validation is not a rubber stamp."""
     data = giving.package([grants[0]])

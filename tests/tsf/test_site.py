@@ -54,6 +54,13 @@ def test_production_settings_pass_check_deploy(monkeypatch):
         "ALLOWED_HOSTS": "torinosocialfactory.it",
         "DEBUG": "false",
     }
+    # Production sets the 360Giving prefix issued to the City: the placeholder is a warning (grants.W001).
+    placeholder = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert placeholder.returncode != 0 and "grants.W001" in placeholder.stdout + placeholder.stderr
+    env["GIVING_ID_PREFIX"] = "360G-ComuneDiTorino"
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, timeout=120,
