@@ -38,9 +38,19 @@ def memberships_for(user):
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__legal_name")
 
 
-def _version_prefetch(target_groups=True):
+def _version_prefetch(target_groups=True, texts=True):
     related = ("themes", "target_groups") if target_groups else ("themes",)
-    return Prefetch("versions", queryset=ProposalVersion.objects.select_related("district").prefetch_related(*related))
+    versions = ProposalVersion.objects.select_related("district").prefetch_related(*related)
+    if not texts:
+        versions = versions.defer(*VERSION_TEXTS)
+    return Prefetch("versions", queryset=versions)
+
+
+# The long texts a panel of "my area" never shows: left unread there (fewer columns to read and convert).
+VERSION_TEXTS = ("summary", "social_need", "area_description", "solution", "experimental_rationale",
+                 "community_rationale", "expected_impacts", "indicators", "partners", "team_description")
+CALL_TEXTS = ("summary", "summary_it", "summary_en", "description", "description_it", "description_en",
+              "eligibility", "eligibility_it", "eligibility_en")
 
 
 def proposals_for(user):
@@ -59,13 +69,15 @@ REQUEST_PROPOSALS_LIMIT = 100
 def proposals_of_request(request):
     """The signed-in user's proposals (newest first, at most REQUEST_PROPOSALS_LIMIT) with their
     versions, districts and themes, read once per request: the panels of "my area" of every stage
-    share this list instead of each asking the database again."""
+    share this list instead of each asking the database again. The long texts of calls, versions and
+    organisations are not read (no panel shows them)."""
     cached = getattr(request, "_tsf_user_proposals", None)
     if cached is None:
         cached = list(
             Proposal.objects.filter(organisation__memberships__user=request.user)
             .select_related("call", "organisation")
-            .prefetch_related(_version_prefetch(target_groups=False))
+            .defer(*(f"call__{name}" for name in CALL_TEXTS), "organisation__description")
+            .prefetch_related(_version_prefetch(target_groups=False, texts=False))
             .order_by("-created_at", "-pk")[:REQUEST_PROPOSALS_LIMIT]
         )
         request._tsf_user_proposals = cached
