@@ -17,6 +17,7 @@ from calls.models import Call
 from tsf.accounts.permissions import staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
+from tsf.core.model_i18n import translated
 from tsf.core.models import AuditEntry
 from tsf.core.pagecache import private_page_cache
 from tsf.core.pdf import pdf_response
@@ -367,7 +368,8 @@ def staff_proposals(request, slug):
         direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
         sort_links[key] = {"url": "?" + params.urlencode(), "aria": direction}
     return render(request, "projects/staff/list.html", {"call": call, "filters": filters, "page_obj": page_obj,
-                                                        "calls": Call.objects.order_by("-opens_at"),
+                                                        "calls": Call.objects.order_by("-opens_at").values(
+                                                            "pk", "slug", title_shown=translated("title")),
                                                         "sort_links": sort_links})
 
 
