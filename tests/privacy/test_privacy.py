@@ -238,8 +238,8 @@ def test_staff_answer_a_request_by_letter_with_the_commands(tmp_path, promoter_u
     call_command("close_account", "promoter@example.org", by="officer@example.org", note="PEC prot. 13")
     promoter_user.refresh_from_db()
     assert not promoter_user.is_active and promoter_user.full_name.startswith("Ex partecipante")
-    assert list(DataRequest.objects.order_by("pk").values_list("kind", "status")) == [
-        ("access", "completed"), ("erasure", "completed")]
+    assert list(DataRequest.objects.order_by("pk").values_list("kind", "status", "channel")) == [
+        ("access", "completed", "pec"), ("erasure", "completed", "pec")]
 
 
 def test_proposals_not_selected_lose_their_attachments_once_expired(org):

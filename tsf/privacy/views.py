@@ -24,7 +24,8 @@ from .models import DataRequest, RetentionRun
 def _my_data_context(request, **extra):
     user = request.user
     return {
-        "copies": DataRequest.objects.filter(user=user, kind=DataRequest.Kind.ACCESS, recorded_by__isnull=True)[:5],
+        "copies": DataRequest.objects.filter(user=user, kind=DataRequest.Kind.ACCESS, channel=DataRequest.Channel.PORTAL,
+                                             recorded_by__isnull=True)[:5],
         "consents_form": extra.pop("consents_form", None) or ConsentsForm(
             initial=services.consents_of(user), edit_object=user),
         "pending_erasure": services.pending_erasure(user),

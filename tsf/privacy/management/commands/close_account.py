@@ -14,16 +14,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("email", help="the e-mail address the person signs in with")
         parser.add_argument("--by", required=True, help="the e-mail address of the staff member who decided")
+        parser.add_argument("--channel", default="pec", choices=["pec", "email", "letter"],
+                            help="how the request arrived (default: pec)")
         parser.add_argument("--note", default="", help="how the request arrived, and anything to record")
 
-    def handle(self, email, by, note="", **options):
+    def handle(self, email, by, note="", channel="pec", **options):
         users = get_user_model().objects
         person = users.filter(email__iexact=email.strip(), is_active=True).first()
         officer = users.filter(email__iexact=by.strip()).first()
         if person is None or officer is None:
             raise CommandError("Unknown or already closed account, or unknown staff member")
         req = services.pending_erasure(person) or DataRequest.objects.create(
-            user=person, person=str(person), kind=DataRequest.Kind.ERASURE, note=note)
+            user=person, person=str(person), kind=DataRequest.Kind.ERASURE, note=note, channel=channel)
         try:
             services.confirm_erasure(req, by=officer, note=note)
         except (PermissionDenied, services.PrivacyError) as exc:
