@@ -245,10 +245,11 @@ def ranking(rnd, *, instances=True, columns=True):
                  .values_list("pk", "protocol_seq"))
     # Each assessment's weighted total and points on the top criterion, from its filled-in scores,
     # grouped by the database (one row per assessment; counted below once it is submitted).
-    # (A score is unique per assessment and criterion: `top` is None when the top one is not filled in.)
+    # (A score is unique per assessment and criterion: `top` is None when the top one is not filled in.
+    # The round's scores are those on its criteria: one join, the one the weights need.)
     scored = {
         aid: (total, top) for aid, total, top in
-        Score.objects.filter(assignment__round=rnd, value__isnull=False).order_by().values_list("assignment_id")
+        Score.objects.filter(criterion__round=rnd, value__isnull=False).order_by().values_list("assignment_id")
         .annotate(total=Sum(weighted_total_expression()), top=Sum("value", filter=Q(criterion=crit)))
     }
     # The round's assessments, in order, with their assessor's name (the title of each total).

@@ -244,9 +244,15 @@ class Report(models.Model):
     @property
     def label(self):
         """"Interim report 2", "Final report" (interim reports are numbered, the final one is not)."""
-        if self.kind == ReportKind.FINAL:
-            return str(self.get_kind_display())
-        return f"{self.get_kind_display()} {self.number}"
+        return self.label_for(self.kind, self.number)
+
+    @staticmethod
+    def label_for(kind, number):
+        """The label of a report of this kind and number (for rows read with values())."""
+        name = ReportKind(kind).label if kind in ReportKind.values else kind
+        if kind == ReportKind.FINAL:
+            return str(name)
+        return f"{name} {number}"
 
     @property
     def is_editable(self):

@@ -1,6 +1,7 @@
 """Reads for the grants' pages, panels, exports and jobs, in a fixed number of queries."""
 from collections import defaultdict
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import (
     Case,
@@ -156,6 +157,18 @@ def what_is_missing(grant, today=None):
 
 # The staff portfolio ------------------------------------------------------------------------
 
+def report_lines(reports):
+    """The columns a list of reports shows (`grants/includes/report_rows.html`: label, CUP,
+    organisation, due date), read with values(): no model instance per report, grant or proposal."""
+    return [
+        SimpleNamespace(pk=pk, label=Report.label_for(kind, number), due_date=due_date,
+                        grant=SimpleNamespace(cup=cup, proposal=SimpleNamespace(
+                            organisation=SimpleNamespace(legal_name=organisation))))
+        for pk, kind, number, due_date, cup, organisation in reports.values_list(
+            "pk", "kind", "number", "due_date", "grant__cup", "grant__proposal__organisation__legal_name")
+    ]
+
+
 def portfolio(call=None, today=None):
     """Totals, reports due and overdue, and the charts' data, in a fixed number of queries.
 
@@ -173,13 +186,11 @@ def portfolio(call=None, today=None):
     budget = sum((c.total_budget for c in all_calls if call is None or c.pk == call.pk), ZERO)
     totals = grants.aggregate(committed=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
                               n=Count("pk"))
-    shown = ("pk", "kind", "number", "due_date", "grant__cup", "grant__proposal__organisation__legal_name")
-    reports = (Report.objects.filter(grant__in=grants).select_related("grant", "grant__proposal__organisation")
-               .only(*shown))
-    overdue = list(reports.filter(OPEN_REPORT, due_date__lt=today).order_by("due_date")[:50])
-    due_soon = list(reports.filter(OPEN_REPORT, due_date__gte=today,
-                                   due_date__lte=today + timezone.timedelta(days=45)).order_by("due_date")[:50])
-    to_review = list(reports.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at")[:50])
+    reports = Report.objects.filter(grant__in=grants)
+    overdue = report_lines(reports.filter(OPEN_REPORT, due_date__lt=today).order_by("due_date")[:50])
+    due_soon = report_lines(reports.filter(OPEN_REPORT, due_date__gte=today,
+                                           due_date__lte=today + timezone.timedelta(days=45)).order_by("due_date")[:50])
+    to_review = report_lines(reports.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at")[:50])
 
     # Budget by theme and by district, from each grant's latest proposal version (no newer one).
     granted = ~Exists(ProposalVersion.objects.filter(proposal=OuterRef("proposal"), number__gt=OuterRef("number")))
