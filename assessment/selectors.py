@@ -90,6 +90,17 @@ def round_detail(pk):
     )
 
 
+def round_for_ranking(pk):
+    """A round with what its ranking page reads beside the ranking: the call, the decision and the
+    criteria (for the tie-break rule); not the committee (`round_detail`)."""
+    return (
+        AssessmentRound.objects.select_related("call", "decision")
+        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk")))
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def version_prefetch(number):
     """The version a round assesses, with the columns its lists show (title, requested grant)."""
     return Prefetch("versions", queryset=ProposalVersion.objects.filter(number=number).only(

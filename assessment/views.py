@@ -258,7 +258,9 @@ def _ranking_row(r):
 @staff_required
 @private_page_cache
 def ranking(request, pk):
-    rnd = _round(pk)
+    rnd = selectors.round_for_ranking(pk)
+    if rnd is None:
+        raise Http404
     # Every figure of the round (the order, and the disputed count above the table), but the shown
     # columns (protocol, title, organisation) only for the rows on the page; exports and the
     # printable page have them all.

@@ -186,7 +186,12 @@ def portfolio(call=None, today=None):
     budget = sum((c.total_budget for c in all_calls if call is None or c.pk == call.pk), ZERO)
     totals = grants.aggregate(committed=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
                               n=Count("pk"))
-    reports = Report.objects.filter(grant__in=grants)
+    # The same grants, as a condition on the join each query below makes anyway (no IN subquery).
+    def live(path):
+        q = Q(**{f"{path}__status__in": [s for s in GrantStatus.values if s != GrantStatus.REVOKED]})
+        return q & Q(**{f"{path}__call": call}) if call is not None else q
+
+    reports = Report.objects.filter(live("grant"))
     overdue = report_lines(reports.filter(OPEN_REPORT, due_date__lt=today).order_by("due_date")[:50])
     due_soon = report_lines(reports.filter(OPEN_REPORT, due_date__gte=today,
                                            due_date__lte=today + timezone.timedelta(days=45)).order_by("due_date")[:50])
@@ -194,7 +199,7 @@ def portfolio(call=None, today=None):
 
     # Budget by theme and by district, from each grant's latest proposal version (no newer one).
     granted = ~Exists(ProposalVersion.objects.filter(proposal=OuterRef("proposal"), number__gt=OuterRef("number")))
-    versions = ProposalVersion.objects.filter(granted, proposal__grant__in=grants).order_by()
+    versions = ProposalVersion.objects.filter(granted, live("proposal__grant")).order_by()
     by_theme = defaultdict(lambda: ZERO)
     for name, amount in versions.values_list(translated("themes__name")).annotate(total=Sum("proposal__grant__amount")):
         if name is not None:  # a version without a theme
@@ -211,7 +216,7 @@ def portfolio(call=None, today=None):
     timeline = defaultdict(lambda: {"paid": ZERO, "payable": ZERO, "planned": ZERO})
     paid = payable = ZERO
     for status, year, quarter, amount in (
-            Tranche.objects.filter(grant__in=grants).order_by().annotate(when=when)
+            Tranche.objects.filter(live("grant")).order_by().annotate(when=when)
             .values_list("status", ExtractYear("when"), ExtractQuarter("when")).annotate(total=Sum("amount"))):
         timeline[f"{year}-T{quarter}"][status] += amount
         if status == TrancheStatus.PAID:
