@@ -1,7 +1,9 @@
 """Demo posts of the 2018 edition: the launch of the call, the Incubation Lab days, interviews
 with promoters, the Social Innovation Camp and the funded projects. Cover and gallery images are
-drawn with Pillow (blog.images) and saved into MEDIA_ROOT. Running it twice changes nothing: each
-post is looked up by its slug first.
+drawn with Pillow (blog.images) and saved into MEDIA_ROOT, then go through what an editor's upload
+goes through (blog.services: metadata removed, then the AVIF/WebP copies and the share image made by
+the worker after commit). Running it twice changes nothing: each post is looked up by its slug first
+(and its images queued again if an older demo left them without copies).
 
 The video addresses are placeholders in the right format (YouTube / Vimeo): replace them with
 the programme's real videos.
@@ -15,6 +17,7 @@ from django.utils.text import slugify
 from projects.models import LAB_STATUSES, Proposal, ProposalStatus
 from tsf.core.dates import ROME
 
+from . import services
 from .images import illustration
 from .models import Category, GalleryImage, Post, Tag
 
@@ -263,6 +266,8 @@ def _create(*, seed, kind, title, summary, body, categories, tag_names, status, 
     slug = slugify(title)[:200]
     post = Post.objects.filter(slug=slug).first()
     if post is not None:
+        if services.images_pending(post):  # a demo seeded before its images were processed
+            services.queue_post_images(post)
         return post, False
     event_date = extra.get("event_date")
     post = Post(
@@ -277,12 +282,19 @@ def _create(*, seed, kind, title, summary, body, categories, tag_names, status, 
     post.save()
     post.categories.set(categories)
     post.tags.set(_tags(tag_names))
+    received = [post]
     for n, caption in enumerate(extra.get("gallery", []), start=1):
         # The images are drawn illustrations, so the alternative text says what they show.
         image = GalleryImage(post=post, caption=caption, alt=f"Illustrazione con la scritta «{caption}»", order=n)
         image.image.save(f"{slug[:40]}-{n}.png", ContentFile(illustration(caption, title[:60], seed=seed + n, size=(1024, 683))),
                          save=False)
         image.save()
+        received.append(image)
+    # As an editor's upload: metadata removed now, the AVIF/WebP copies and the share image made by the
+    # worker once the seed commits (at once, on commit, where tasks run eagerly: `make run` without Redis).
+    for obj in received:
+        services.take_in(obj)
+    services.queue_post_images(post)
     return post, True
 
 

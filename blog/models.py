@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsf.core.uploads import ImageValidator, upload_to
 
+from .renditions import Slot
 from .sanitize import clean_html
 from .video import embed_url, provider_name, validate_video_url
 
@@ -88,7 +89,7 @@ class Post(models.Model):
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_renditions = models.JSONField(default=list, blank=True, editable=False)
+    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
     share_image = models.ImageField(upload_to=upload_to("blog/share"), blank=True, editable=False)
     cover_alt = models.CharField(
         _("alternative text of the cover"), max_length=250, blank=True,
@@ -112,6 +113,9 @@ class Post(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PostQuerySet.as_manager()
+
+    # The cover is processed as every public image is (blog.renditions, blog.services.make_renditions).
+    IMAGE_SLOT = Slot("cover_image", "cover_width", "cover_height", "cover_renditions")
 
     class Meta:
         verbose_name = _("post")
@@ -180,17 +184,32 @@ class Post(models.Model):
         return self.seo_description or self.summary
 
 
-class GalleryImage(models.Model):
+class PublicImage(models.Model):
+    """An image the public sees, with its alternative text: stripped of its metadata at upload, its
+    AVIF/WebP copies made by the worker (blog.renditions; `renditions` is empty until then). Each
+    kind declares its own `image` field (its folder)."""
+
+    IMAGE_SLOT = Slot()
+
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    alt = models.CharField(
+        _("alternative text"), max_length=250, help_text=_("What the image shows, for people who cannot see it.")
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.alt
+
+
+class GalleryImage(PublicImage):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images", verbose_name=_("post"))
     image = models.ImageField(
         _("image"), upload_to=upload_to("blog/gallery"), validators=[ImageValidator()],
         width_field="width", height_field="height",
-    )
-    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    renditions = models.JSONField(default=list, blank=True, editable=False)
-    alt = models.CharField(
-        _("alternative text"), max_length=250, help_text=_("What the image shows, for people who cannot see it.")
     )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -205,18 +224,12 @@ class GalleryImage(models.Model):
         return self.caption or self.alt
 
 
-class InlineImage(models.Model):
+class InlineImage(PublicImage):
     """An image placed in the text of a post with the editor (uploaded from its image dialog)."""
 
     image = models.ImageField(
         _("image"), upload_to=upload_to("blog/inline"), validators=[ImageValidator()],
         width_field="width", height_field="height",
-    )
-    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    renditions = models.JSONField(default=list, blank=True, editable=False)
-    alt = models.CharField(
-        _("alternative text"), max_length=250, help_text=_("What the image shows, for people who cannot see it.")
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, blank=True,
@@ -228,6 +241,3 @@ class InlineImage(models.Model):
         verbose_name = _("image in a text")
         verbose_name_plural = _("images in texts")
         ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return self.alt

@@ -1,6 +1,17 @@
 """Every change to the blog: writing, publishing, scheduling, unpublishing and deleting a post.
-Each is atomic and leaves an audit entry."""
+Each is atomic and leaves an audit entry.
+
+Images (README, "The blog's editor and the public site's images"): an uploaded image is stripped of
+its metadata in the request (`take_in`); its AVIF/WebP copies and the post's share image are made by
+the worker after the transaction commits (`queue_post_images`, `queue_inline_image` ->
+blog.tasks), and by the periodic pass for whatever a stopped worker or a broker down left
+(`process_pending_images`). The demo (blog.demo) goes through the same functions, at once.
+"""
+import logging
+
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -10,7 +21,9 @@ from tsf.core.slugs import unique_slug
 
 from . import renditions
 from .images import illustration
-from .models import RESERVED_SLUGS, InlineImage, Post, Tag
+from .models import RESERVED_SLUGS, GalleryImage, InlineImage, Post, Tag
+
+logger = logging.getLogger(__name__)
 
 TRACKED = ("title", "slug", "kind", "status", "publish_at")
 
@@ -71,17 +84,24 @@ def save_post(form, gallery_formset, *, by):
     post.save()
     form.save_m2m()
     set_tags(post, parse_tag_names(form.cleaned_data.get("tags_text", "")))
+    received = []
+    gallery_changed = False
     if gallery_formset is not None:
         gallery_formset.instance = post
         gallery_formset.save()
+        gallery_changed = bool(gallery_formset.new_objects or gallery_formset.deleted_objects or any(
+            {"image", "order"} & set(fields) for _obj, fields in gallery_formset.changed_objects))
         for gform in gallery_formset.forms:
             if gform.instance.pk and "image" in gform.changed_data and not gform.cleaned_data.get("DELETE"):
-                process_gallery_image(gform.instance)
+                received.append(gform.instance)
     if "cover_image" in form.changed_data and post.cover_image:
-        post.cover_renditions, (post.cover_width, post.cover_height) = renditions.process(post.cover_image)
-        post.save(update_fields=["cover_renditions", "cover_width", "cover_height", "cover_image"])
-    if creating or not post.share_image or {"cover_image", "title"} & set(form.changed_data):
-        make_share_image(post)
+        received.append(post)
+    for obj in received:
+        take_in(obj)
+    if creating or not post.share_image or gallery_changed or {"cover_image", "title"} & set(form.changed_data):
+        forget_share_image(post)
+    if images_pending(post):
+        queue_post_images(post)
     if creating:
         audit.record(by, "blog.post.create", post, changes={k: [None, getattr(post, k)] for k in TRACKED})
     else:
@@ -89,41 +109,159 @@ def save_post(form, gallery_formset, *, by):
     return post
 
 
-def process_gallery_image(image):
-    image.renditions, (image.width, image.height) = renditions.process(image.image)
-    image.save(update_fields=["renditions", "width", "height", "image"])
+# Images -----------------------------------------------------------------------------------------
 
 
-def make_share_image(post: Post):
-    """The post's 1200 x 630 share image: cut from its cover, else from its first gallery image,
-    else drawn from its title."""
-    source = post.cover_image or next((img.image for img in post.images.all()), None)
-    storage = post.share_image.storage
+def take_in(obj) -> None:
+    """An image just stored (a post's cover, a gallery image, an image of a text): its metadata
+    removed now, its size read upright, its copies still to make (`renditions` empty)."""
+    slot = obj.IMAGE_SLOT
+    width, height = renditions.strip(getattr(obj, slot.image))
+    setattr(obj, slot.width, width or None)
+    setattr(obj, slot.height, height or None)
+    setattr(obj, slot.renditions, {})
+    obj.save(update_fields=[slot.image, slot.width, slot.height, slot.renditions])
+
+
+def forget_share_image(post: Post) -> None:
+    """The post's share image no longer fits it (new cover, title or gallery): the worker makes the
+    next one; until then the page's card shows the cover (or the portal's image)."""
     old = post.share_image.name
+    if not old:
+        return
+    storage = post.share_image.storage
+    post.share_image.name = ""
+    post.save(update_fields=["share_image"])
+    transaction.on_commit(lambda: storage.delete(old))
+
+
+def _send(task, *args) -> None:
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - the periodic pass makes what is missing
+        logger.warning("Broker unreachable: %s%s waits for the periodic pass", task.name, args)
+
+
+def queue_post_images(post: Post) -> None:
+    """After commit: the worker makes the post's missing image copies and share image."""
+    from .tasks import process_post_images
+
+    transaction.on_commit(lambda: _send(process_post_images, post.pk))
+
+
+def queue_inline_image(image: InlineImage) -> None:
+    from .tasks import process_inline_image
+
+    transaction.on_commit(lambda: _send(process_inline_image, image.pk))
+
+
+def make_renditions(obj) -> bool:
+    """The one processing of a public image (a post's cover, a gallery image, an image of a text):
+    its AVIF/WebP copies written, then recorded on its row if the row still holds that file (an image
+    replaced or deleted meanwhile keeps nothing of it). Does nothing for an image already done: safe to
+    repeat. Whether it made something."""
+    slot = obj.IMAGE_SLOT
+    fieldfile = getattr(obj, slot.image)
+    if not fieldfile or getattr(obj, slot.renditions):
+        return False
+    name = fieldfile.name
+    made = renditions.make(fieldfile)
+    model = type(obj)
+    with transaction.atomic():
+        fresh = model._default_manager.select_for_update().filter(pk=obj.pk).first()
+        if fresh is None or getattr(fresh, slot.image).name != name:
+            transaction.on_commit(lambda: renditions.remove(fieldfile, made))
+            return False
+        if getattr(fresh, slot.renditions):  # made meanwhile by another worker: the same files
+            return False
+        setattr(fresh, slot.renditions, made)
+        fresh.save(update_fields=[slot.renditions])  # a post's save moves updated_at too (the page's ETag)
+    setattr(obj, slot.renditions, made)
+    return True
+
+
+def images_pending(post: Post) -> bool:
+    """Whether the post still lacks its share image or a copy of its cover or gallery images."""
+    return bool(not post.share_image or (post.cover_image and not post.cover_renditions)
+                or post.images.filter(renditions={}).exists())
+
+
+def process_post_images(post_id: int) -> int:
+    """What a post's images still lack: the copies of its cover and gallery images, its share image.
+    Safe to repeat; how many things were made."""
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None:
+        return 0
+    done = int(make_renditions(post))
+    gallery = list(post.images.order_by("order", "id"))
+    gallery_done = sum(make_renditions(image) for image in gallery)
+    if gallery_done:  # the page changed: its ETag follows (each image's save moved the page cache)
+        Post.objects.filter(pk=post.pk).update(updated_at=timezone.now())
+    done += gallery_done
+    if not post.share_image:
+        done += make_share_image(post, gallery)
+    return done
+
+
+def process_inline_image(image_id: int) -> int:
+    image = InlineImage.objects.filter(pk=image_id).first()
+    if image is None or not make_renditions(image):
+        return 0
+    # The posts that show it: their pages change (ETag).
+    Post.objects.filter(body__contains=image.image.url).update(updated_at=timezone.now())
+    return 1
+
+
+def process_pending_images(older_than_seconds: int = 120) -> int:
+    """The periodic pass: every image whose copies, and every post whose share image, are still
+    missing a while after its last change (a broker that was down, a worker stopped half-way, a save
+    that raced the worker)."""
+    before = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    posts = set(Post.objects.filter(updated_at__lt=before).filter(
+        Q(share_image="") | (~Q(cover_image="") & Q(cover_renditions={}))).values_list("pk", flat=True))
+    posts |= set(GalleryImage.objects.filter(renditions={}, post__updated_at__lt=before)
+                 .values_list("post_id", flat=True))
+    done = sum(process_post_images(pk) for pk in sorted(posts))
+    for pk in InlineImage.objects.filter(renditions={}, created_at__lt=before).values_list("pk", flat=True):
+        done += process_inline_image(pk)
+    return done
+
+
+def make_share_image(post: Post, gallery=None) -> bool:
+    """The post's 1200 x 630 share image: cut from its cover, else from its first gallery image,
+    else drawn from its title. Recorded only if the post has none meanwhile."""
+    if gallery is None:
+        gallery = list(post.images.order_by("order", "id"))
+    source = post.cover_image or next((img.image for img in gallery), None)
+    storage = post.share_image.storage
     name = f"blog/share/{post.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg"
     if source:
-        post.share_image.name = renditions.share_image(source, storage, name)
+        name = renditions.share_image(source, storage, name)
     else:
-        from django.core.files.base import ContentFile
-
         name = name[:-4] + ".png"
         storage.delete(name)
-        post.share_image.name = storage.save(name, ContentFile(illustration(post.title, seed=post.pk)))
-    post.save(update_fields=["share_image"])
-    if old and old != post.share_image.name:
-        transaction.on_commit(lambda: storage.delete(old))
+        name = storage.save(name, ContentFile(illustration(post.title, seed=post.pk)))
+    with transaction.atomic():
+        fresh = Post.objects.select_for_update().filter(pk=post.pk).first()
+        if fresh is None or fresh.share_image:
+            transaction.on_commit(lambda: storage.delete(name))
+            return False
+        fresh.share_image.name = name
+        fresh.save(update_fields=["share_image"])
+    post.share_image.name = name
+    return True
 
 
 @transaction.atomic
 def upload_inline_image(form, *, by) -> InlineImage:
-    """An image uploaded from the editor's image dialog: stored without its metadata, with its
-    smaller copies."""
+    """An image uploaded from the editor's image dialog: stored without its metadata; its smaller
+    copies made by the worker."""
     require_perm(by, "blog.add_post")
     image = form.save(commit=False)
     image.uploaded_by = by
     image.save()
-    image.renditions, (image.width, image.height) = renditions.process(image.image)
-    image.save(update_fields=["renditions", "width", "height", "image"])
+    take_in(image)
+    queue_inline_image(image)
     audit.record(by, "blog.image.upload", image, changes={"alt": [None, image.alt]})
     return image
 
@@ -164,10 +302,11 @@ def unpublish(post: Post, *, by):
 def delete_post(post: Post, *, by):
     require_perm(by, "blog.delete_post", post)
     audit.record(by, "blog.post.delete", post, changes={"title": [post.title, None]})
+    gallery = list(post.images.all())
     files = [post.cover_image] if post.cover_image else []
     files += [post.share_image] if post.share_image else []
-    files += [img.image for img in post.images.all()]
-    renditions_of = [(post.cover_image, post.cover_renditions)] + [(img.image, img.renditions) for img in post.images.all()]
+    files += [img.image for img in gallery]
+    renditions_of = [(post.cover_image, post.cover_renditions)] + [(img.image, img.renditions) for img in gallery]
     post.delete()
 
     def remove_files():

@@ -298,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "newsletter.tasks.continue_sending",
         "schedule": 300.0,
     },
+    # The blog's image copies and share images that a broker down or a stopped worker left unmade.
+    "blog-process-pending-images": {
+        "task": "blog.tasks.process_pending_images",
+        "schedule": 600.0,
+    },
     # The retention schedule (tsf.privacy): what has expired is deleted or anonymised, among it the
     # files kept across a form's errors (tsf.core.keptuploads) and unused for a day.
     "retention-schedule": {

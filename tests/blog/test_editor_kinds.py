@@ -1,11 +1,12 @@
 """The editor's tools: one form per kind of post, a gallery of many images in one save, images in
 the text uploaded from the editor with their alternative text, images processed at upload
-(metadata removed, smaller WebP copies, a share image) and the calendar of publications."""
+(metadata removed in the request; AVIF/WebP copies and a share image made by the worker after commit) and the calendar of publications."""
 import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -83,34 +84,90 @@ def test_a_gallery_of_ten_images_in_one_save_and_nothing_lost_when_one_alt_is_mi
     assert page.count('loading="lazy"') >= 10
 
 
-def test_images_are_stripped_of_metadata_resized_to_webp_and_served_with_srcset(editor_client):
+def test_images_are_stripped_at_upload_and_their_copies_made_after_commit(editor_client,
+                                                                          django_capture_on_commit_callbacks):
+    visitor = Client()
     data = _data(kind="gallery", title="Una foto dal telefono", publication="now",
                  cover_image=_jpeg_with_gps("copertina.jpg"), cover_alt="Il cortile",
                  **{"images-0-image": _jpeg_with_gps(), "images-0-alt": "Una piazza", "images-0-order": "1"})
-    response = editor_client.post(reverse("blog:manage_create"), data)
+    with django_capture_on_commit_callbacks() as queued:
+        response = editor_client.post(reverse("blog:manage_create"), data)
     assert response.status_code == 302, response.context["form"].errors
     post = Post.objects.get()
     image = post.images.get()
+    # In the request: the location and camera data are gone already, the copies are not made yet.
     for fieldfile in (image.image, post.cover_image):
         with fieldfile.open("rb") as f:
             stored = Image.open(f)
             stored.load()
         assert not stored.getexif(), "location and camera data removed"
         assert stored.size == (2000, 1000)
-    assert image.renditions == [480, 960, 1600]
-    for width in image.renditions:
-        with image.image.storage.open(renditions.rendition_name(image.image.name, width)) as f:
-            copy = Image.open(f)
-            assert copy.format == "WEBP" and copy.width == width
+    assert image.renditions == {} and post.cover_renditions == {} and not post.share_image
+    # Meanwhile a visitor gets the original, its size set: nothing broken, nothing moving.
+    html = visitor.get(post.get_absolute_url()).content.decode()
+    assert f'src="{image.image.url}"' in html and 'width="2000" height="1000"' in html
+    assert "srcset=" not in html and "<source" not in html
+
+    for callback in queued:  # the transaction committed: the worker's task (eager here) runs
+        callback()
+    post.refresh_from_db()
+    image.refresh_from_db()
+    made = list(renditions.formats())
+    assert "webp" in made
+    assert image.renditions == {"widths": [480, 960, 1600], "formats": made}
+    assert post.cover_renditions == image.renditions
+    for width in (480, 960, 1600):
+        for fmt in made:
+            with image.image.storage.open(renditions.rendition_name(image.image.name, width, fmt)) as f:
+                copy = Image.open(f)
+                assert copy.format == fmt.upper() and copy.width == width
     with post.share_image.open("rb") as f:
         assert Image.open(f).size == (1200, 630)
-    html = editor_client.get(post.get_absolute_url()).content.decode()
-    assert "srcset=" in html and "-480.webp 480w" in html and 'sizes="' in html
+    html = visitor.get(post.get_absolute_url()).content.decode()
+    assert '<source type="image/webp" srcset="' in html and "-480.webp 480w" in html and 'sizes="' in html
+    if "avif" in made:  # AVIF first: a browser takes the first type it reads
+        assert html.index('type="image/avif"') < html.index('type="image/webp"')
+        assert "-960.avif 960w" in html
     assert 'width="2000" height="1000"' in html
     assert f'property="og:image" content="http://testserver{post.share_image.url}"' in html
 
 
-def test_an_image_uploaded_from_the_editor_needs_its_alt_text_and_keeps_the_file(editor_client, editor_user):
+def test_an_upload_rolled_back_queues_nothing(editor_user, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from blog import services
+    from blog.forms import InlineImageForm
+
+    form = InlineImageForm(data={"alt": "Un forno"}, files={"image": _png("forno.png", (800, 600))})
+    assert form.is_valid(), form.errors
+    with django_capture_on_commit_callbacks() as queued:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.upload_inline_image(form, by=editor_user)
+            raise RuntimeError("something after the upload failed")
+    assert queued == [] and not InlineImage.objects.exists()
+
+
+def test_the_periodic_pass_makes_what_a_broker_down_left(editor_client, django_capture_on_commit_callbacks):
+    from freezegun import freeze_time
+
+    from blog import services
+
+    data = _data(kind="article", title="Senza lavoratore", publication="now",
+                 cover_image=_png("copertina.png", (1000, 500)), cover_alt="Una strada")
+    response = editor_client.post(reverse("blog:manage_create"), data)  # the callbacks never run: no worker
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert post.cover_renditions == {} and not post.share_image
+    assert services.process_pending_images() == 0  # too early: the worker may be about to do it
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=5)):
+        assert services.process_pending_images() == 2  # the cover's copies, the share image
+        assert services.process_pending_images() == 0  # again: nothing more
+    post.refresh_from_db()
+    assert post.cover_renditions["widths"] == [480, 960] and post.share_image
+
+
+def test_an_image_uploaded_from_the_editor_needs_its_alt_text_and_keeps_the_file(editor_client, editor_user,
+                                                                                 django_capture_on_commit_callbacks):
     url = reverse("blog:manage_image")
     page = editor_client.get(url, {"CKEditorFuncNum": "-3"})
     assert page.status_code == 200 and 'name="CKEditorFuncNum" value="-3"' in page.content.decode()
@@ -118,7 +175,8 @@ def test_an_image_uploaded_from_the_editor_needs_its_alt_text_and_keeps_the_file
     assert response.status_code == 200 and "alt" in response.context["form"].errors
     kept = response.context["form"].data.get("image-kept")
     assert kept
-    response = editor_client.post(url, {"image-kept": kept, "alt": "Due fornai", "CKEditorFuncNum": "-3"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(url, {"image-kept": kept, "alt": "Due fornai", "CKEditorFuncNum": "-3"})
     assert response.status_code == 200
     image = InlineImage.objects.get()
     assert image.alt == "Due fornai" and image.uploaded_by == editor_user and image.renditions
@@ -127,9 +185,11 @@ def test_an_image_uploaded_from_the_editor_needs_its_alt_text_and_keeps_the_file
 
 
 def test_the_text_keeps_the_editors_images_and_refuses_one_without_alt(editor_client, client):
+    from blog import services
+
     image = InlineImage.objects.create(image=_png("forno.png", (1200, 800)), alt="Forno")
-    image.renditions, _size = renditions.process(image.image)
-    image.save()
+    services.take_in(image)
+    assert services.make_renditions(image)
     src = image.image.url
     body = (f'<h2>La bottega</h2><p>Il pane è <strong>buono</strong>.</p><figure><img src="{src}" alt="Due fornai">'
             '<figcaption>Via Cigna</figcaption></figure><ul><li><p>uno</p></li></ul><blockquote><p>Citazione</p>'
@@ -140,7 +200,8 @@ def test_the_text_keeps_the_editors_images_and_refuses_one_without_alt(editor_cl
     post = Post.objects.get()
     assert post.body == body  # the editor's HTML is kept as it is
     html = client.get(post.get_absolute_url()).content.decode()
-    assert f'src="{src}"' in html and "srcset=" in html and 'width="1200" height="800"' in html
+    assert f'src="{src}"' in html and 'width="1200" height="800"' in html
+    assert '<picture><source type="image/' in html and "-480.webp 480w" in html
 
     missing = _data(title="Senza alt", body=f'<figure><img src="{src}" alt=""></figure>')
     response = editor_client.post(reverse("blog:manage_create"), missing)
