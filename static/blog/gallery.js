@@ -1,6 +1,7 @@
 // The photo gallery of a post's form: choose or drop many images at once (each gets its own row,
-// with a preview, its alternative text and caption), and move rows up and down (the order
-// numbers follow). Without script the rows of the form work as they are.
+// with a preview, its alternative text and caption), and move rows up and down with the buttons
+// (keyboard, screen readers) or by dragging a row by its handle (HTML5 drag and drop); the order
+// numbers follow. Without script the rows of the form work as they are.
 (function () {
   var script = document.currentScript;
   var box = document.querySelector("[data-gallery]");
@@ -92,10 +93,49 @@
     row.closest("form").dispatchEvent(new Event("input", {bubbles: true}));
   }
 
+  // Drag and drop: a row is dragged by its handle (its fields stay selectable as they are).
+  var dragged = null;
+
+  function announceMove(row) {
+    renumber();
+    say(words.moved.replace("{n}", String(Array.prototype.indexOf.call(rows.children, row) + 1)));
+    row.closest("form").dispatchEvent(new Event("input", {bubbles: true}));
+  }
+
+  function addHandle(row, bar) {
+    var handle = document.createElement("span");
+    handle.className = "btn btn-outline-secondary btn-sm tsf-drag-handle";
+    handle.textContent = "\u2630"; handle.title = words.drag || ""; handle.setAttribute("aria-hidden", "true");
+    handle.draggable = true;
+    handle.dataset.dragHandle = "";
+    handle.addEventListener("dragstart", function (e) {
+      dragged = row;
+      row.classList.add("opacity-50");
+      e.dataTransfer.effectAllowed = "move";
+      e.dataTransfer.setData("text/plain", "");
+      if (e.dataTransfer.setDragImage) e.dataTransfer.setDragImage(row, 20, 20);
+    });
+    handle.addEventListener("dragend", function () {
+      row.classList.remove("opacity-50");
+      if (dragged === row) announceMove(row);
+      dragged = null;
+    });
+    row.addEventListener("dragover", function (e) {
+      if (!dragged || dragged === row) return;
+      e.preventDefault();
+      var box = row.getBoundingClientRect();
+      var after = e.clientY > box.top + box.height / 2;
+      rows.insertBefore(dragged, after ? row.nextElementSibling : row);
+    });
+    row.addEventListener("drop", function (e) { if (dragged) e.preventDefault(); });
+    bar.appendChild(handle);
+  }
+
   function addButtons(row) {
     if (row.querySelector("[data-move]")) return;
     var bar = document.createElement("div");
     bar.className = "d-flex gap-2 mt-2";
+    addHandle(row, bar);
     [["up", words.moveUp, -1], ["down", words.moveDown, 1]].forEach(function (spec) {
       var b = document.createElement("button");
       b.type = "button"; b.className = "btn btn-outline-primary btn-sm"; b.dataset.move = spec[0];
