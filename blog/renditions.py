@@ -1,6 +1,6 @@
 """What happens to a public image of the blog (a post's cover, a gallery image, an image of a text).
 
-1. `strip(fieldfile)`, at upload, in the request: the stored original is rewritten from its pixels,
+1. `strip(fieldfile)` (tsf.core.imaging, also used by the project pages), at upload, in the request: the stored original is rewritten from its pixels,
    upright, without its EXIF/XMP (GPS position, camera, date), so a location is never served, not
    even for the seconds before the worker gets to it.
 2. `make(fieldfile)`, in the worker (blog.tasks): copies in the modern formats Pillow writes here,
@@ -24,7 +24,7 @@ from functools import cache
 from django.core.files.base import ContentFile
 from PIL import Image, features
 
-from tsf.core.imaging import SHARE_SIZE, open_image, share_image, without_metadata
+from tsf.core.imaging import SHARE_SIZE, open_image, share_image, strip, without_metadata
 
 __all__ = ["SHARE_SIZE", "WIDTHS", "Slot", "formats", "make", "remove", "rendition_name", "share_image", "sources",
            "strip"]
@@ -35,7 +35,6 @@ FORMATS = ("avif", "webp")
 MIME_TYPES = {"avif": "image/avif", "webp": "image/webp"}
 # AVIF at speed 8: a tenth of a second for a 960-pixel copy, about 40% smaller than the WebP copy.
 SAVE_OPTIONS = {"avif": {"quality": 50, "speed": 8}, "webp": {"quality": 80, "method": 4}}
-SAVE_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
 
 
 @dataclass(frozen=True)
@@ -62,26 +61,6 @@ def rendition_name(name: str, width: int, fmt: str = "webp") -> str:
 def widths_for(original_width: int) -> list[int]:
     """The widths of the copies: those of WIDTHS narrower than the original (none for a small one)."""
     return [w for w in WIDTHS if w < original_width]
-
-
-def strip(fieldfile) -> tuple[int, int]:
-    """Rewrite the stored image from its pixels: upright, no metadata. Returns its (upright) size."""
-    if not fieldfile:
-        return 0, 0
-    storage, name = fieldfile.storage, fieldfile.name
-    image, fmt = open_image(fieldfile)
-    clean = without_metadata(image)
-    out = io.BytesIO()
-    save_format = SAVE_FORMATS.get(fmt, "PNG")
-    if save_format == "JPEG":
-        clean.convert("RGB").save(out, format="JPEG", quality=90, optimize=True)
-    else:
-        clean.save(out, format=save_format)
-    storage.delete(name)
-    stored = storage.save(name, ContentFile(out.getvalue()))
-    if stored != name:  # the storage kept the old name free: never expected, but keep them equal
-        fieldfile.name = stored
-    return clean.size
 
 
 def make(fieldfile) -> dict:

@@ -36,7 +36,7 @@ from calls.models import Call
 from tsf.accounts.models import User
 from tsf.accounts.permissions import require_perm
 from tsf.accounts.services import grant_role
-from tsf.core import audit, versioning
+from tsf.core import audit, imaging, versioning
 from tsf.core.acts import act_problems
 from tsf.core.i18n import later
 from tsf.core.money import euro
@@ -637,6 +637,10 @@ def save_public_page(form, *, by) -> PublicProject:
     if not page.slug:
         page.slug = unique_public_slug(page.proposal.title, exclude_pk=page.pk)
     page.save()
+    if "image" in form.changed_data and page.image:
+        # A public image: its location and camera data removed now, before anyone can see it.
+        page.image_width, page.image_height = imaging.strip(page.image)
+        page.save(update_fields=["image", "image_width", "image_height"])
     _make_share_image(page, changed="image" in form.changed_data)
     if creating:
         changes = {k: [None, str(getattr(page, k))] for k in PUBLIC_TRACKED if getattr(page, k) not in ("", None)}

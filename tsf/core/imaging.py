@@ -32,6 +32,30 @@ def without_metadata(image: Image.Image) -> Image.Image:
     return clean
 
 
+SAVE_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
+
+
+def strip(fieldfile) -> tuple[int, int]:
+    """Rewrite a stored public image from its pixels, at upload: upright, no metadata (a GPS position
+    is never served). Returns its (upright) size."""
+    if not fieldfile:
+        return 0, 0
+    storage, name = fieldfile.storage, fieldfile.name
+    image, fmt = open_image(fieldfile)
+    clean = without_metadata(image)
+    out = io.BytesIO()
+    save_format = SAVE_FORMATS.get(fmt, "PNG")
+    if save_format == "JPEG":
+        clean.convert("RGB").save(out, format="JPEG", quality=90, optimize=True)
+    else:
+        clean.save(out, format=save_format)
+    storage.delete(name)
+    stored = storage.save(name, ContentFile(out.getvalue()))
+    if stored != name:  # the storage kept the old name free: never expected, but keep them equal
+        fieldfile.name = stored
+    return clean.size
+
+
 def share_image(fieldfile, storage, name: str) -> str:
     """A 1200 x 630 JPEG cut from the middle of the image (what Facebook, X and LinkedIn show);
     returns its stored name."""
