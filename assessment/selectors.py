@@ -270,18 +270,22 @@ def ranking(rnd, *, instances=True, columns=True):
             for pk, protocol_seq in proposals}
     sums, top_sums, top_ns = defaultdict(Decimal), defaultdict(Decimal), defaultdict(int)
     names = {}  # one Assessor per committee member, not one per assessment
+    submitted = str(Assignment.Status.SUBMITTED)
     for pk, proposal_id, status, full_name, email in assessments:
         row = rows.get(proposal_id)
         if row is None:
             continue
         row.assigned += 1
-        if status != Assignment.Status.SUBMITTED:
+        if status != submitted:
             continue
         row.submitted += 1
-        if pk in scored:
-            total, top = scored[pk]
+        score = scored.get(pk)
+        if score is not None:
+            total, top = score
             sums[proposal_id] += total
-            assessor = names.setdefault((full_name, email), Assessor(full_name, email))
+            assessor = names.get((full_name, email))
+            if assessor is None:
+                assessor = names[full_name, email] = Assessor(full_name, email)
             row.totals.append((pk, assessor, total.quantize(TWO, ROUND_HALF_UP)))
             if top is not None:
                 top_sums[proposal_id] += top
@@ -293,6 +297,7 @@ def ranking(rnd, *, instances=True, columns=True):
         items = {proposal_id: (outcome, force_str(labels.get(outcome, outcome)), amount)
                  for proposal_id, outcome, amount in decision.items.values_list("proposal_id", "outcome", "grant_amount")}
     median_of_round = rnd.combine == AssessmentRound.Combine.MEDIAN
+    threshold = rnd.disagreement_threshold
     for pk, row in rows.items():
         if row.totals:
             values = [t for _a, _u, t in row.totals]
@@ -301,12 +306,14 @@ def ranking(rnd, *, instances=True, columns=True):
             else:
                 row.combined = mean_of(sums[pk], len(values))
             row.spread = max(values) - min(values)
-            row.disputed = len(values) > 1 and row.spread > rnd.disagreement_threshold
-        if top_ns[pk]:
-            row.top_criterion = mean_of(top_sums[pk], top_ns[pk])
-        item = items.get(pk)
-        if item is not None:
-            row.outcome, row.outcome_label, row.grant_amount = item
+            row.disputed = len(values) > 1 and row.spread > threshold
+        n_top = top_ns.get(pk)
+        if n_top:
+            row.top_criterion = mean_of(top_sums[pk], n_top)
+        if items:
+            item = items.get(pk)
+            if item is not None:
+                row.outcome, row.outcome_label, row.grant_amount = item
     rows = list(rows.values())
     rows.sort(key=lambda r: (
         r.combined is None, -(r.combined or 0), -(r.top_criterion or 0), r.proposal.protocol_seq or 0, r.proposal.pk,
