@@ -72,3 +72,4 @@ def test_bench_pipeline_runs_at_a_tiny_scale(tmp_path):
         assert run["writes"]["submit"]["errors"] == 0, run
     assert on["writes"]["submit"]["saved"] + off["writes"]["submit"]["saved"] > 0
     assert off["hits"] == 0  # with the cache off every page is built
+    assert report["ceiling_private_off"] > 0  # the second server's own ceiling

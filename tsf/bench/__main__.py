@@ -197,7 +197,7 @@ def main(argv=None):
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     submissions = large["mixed"]["submissions"]
     half = len(submissions) // 2  # one half for each mixed load: each assessment is submitted once
-    mixed_runs, off_results = {}, {}
+    mixed_runs, off_results, off_ping = {}, {}, []
     try:
         try:
             ping_runs = [load.drive("127.0.0.1", port, PING, concurrency=args.concurrency, duration=args.duration)]
@@ -218,7 +218,11 @@ def main(argv=None):
             proc = start_server(args.database_url, redis_url, args.workers, port, collect=False,
                                 PRIVATE_PAGE_CACHE_SECONDS="0", USER_SNAPSHOT_SECONDS="0")
             try:
+                # This server's own ceiling (the machine's load changes between the two servers).
+                off_ping = [load.drive("127.0.0.1", port, PING, concurrency=args.concurrency, duration=args.duration)]
                 off_results = drive_pages(port, large, only, args, roles={"staff", "promoter", "assessor"})
+                off_ping.append(load.drive("127.0.0.1", port, PING, concurrency=args.concurrency,
+                                           duration=args.duration))
                 if args.mixed_duration > 0:
                     mixed_runs["cache_off"] = drive_mixed(port, large, submissions[half:], args)
             finally:
@@ -227,7 +231,9 @@ def main(argv=None):
         restore_mixed(args.database_url)
 
     ceiling = round(sum(r["rps"] for r in ping_runs) / len(ping_runs), 1)
-    report = evaluate(large, small, results, ping_runs, ceiling, off_results=off_results, mixed_runs=mixed_runs)
+    off_ceiling = round(sum(r["rps"] for r in off_ping) / len(off_ping), 1) if off_ping else None
+    report = evaluate(large, small, results, ping_runs, ceiling, off_results=off_results, mixed_runs=mixed_runs,
+                      off_ceiling=off_ceiling)
     report["run"] = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"), "scale": args.scale,
         "small_scale": args.small_scale, "duration_s": args.duration, "concurrency": args.concurrency,
