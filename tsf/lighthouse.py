@@ -22,7 +22,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tsf.bench.__main__ import django_env, free_port, manage, stop_server
+from tsf.bench.__main__ import django_env, manage
+from tsf.core.localserver import free_port
+from tsf.core.localserver import stop as stop_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT = BASE_DIR / "var" / "lighthouse"
