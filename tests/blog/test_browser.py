@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from blog.models import Post
 from tests.blog.conftest import png_bytes
@@ -40,7 +41,10 @@ def test_editor_schedules_a_gallery_and_a_visitor_finds_it_by_tag(page, browser,
     page.get_by_role("link", name="Photo gallery", exact=True).click()
     field(page, "Title").fill("Le foto del laboratorio a Mirafiori")
     field(page, "Summary").fill("Una mattina di lavoro con i team nel quartiere Mirafiori.")
-    page.get_by_role("textbox", name="Text", exact=True).click()
+    text = page.get_by_role("textbox", name="Text", exact=True)
+    # The rich-text editor replaces the plain text area once its module has loaded (slow on a busy machine).
+    expect(text).to_have_attribute("contenteditable", "true", timeout=60_000)
+    text.click()
     page.keyboard.type("Le immagini della giornata. <script>alert('x')</script>")
     page.get_by_text("Incubation Lab", exact=True).click()
     field(page, "Tags").fill("Mirafiori, workshop")
