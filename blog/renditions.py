@@ -1,111 +1,21 @@
-"""What happens to a public image of the blog (a post's cover, a gallery image, an image of a text).
-
-1. `strip(fieldfile)` (tsf.core.imaging, also used by the project pages), at upload, in the request: the stored original is rewritten from its pixels,
-   upright, without its EXIF/XMP (GPS position, camera, date), so a location is never served, not
-   even for the seconds before the worker gets to it.
-2. `make(fieldfile)`, in the worker (blog.tasks): copies in the modern formats Pillow writes here,
-   AVIF (Pillow >= 11.3 wheels bundle libavif) and WebP, at the widths of `WIDTHS` narrower than the
-   original, named `<name>-<width>.<format>`.
-   It returns what it made, `{"widths": [...], "formats": [...]}`, kept in the model's `renditions`
-   field: empty (`{}`) means not made yet, and pages then serve the original, its width and height
-   set, so nothing is ever broken and nothing moves.
-3. `sources(fieldfile, renditions)` gives a `<picture>`'s `<source>` lines, best format first
-   (blog.templatetags.blog_images writes the element).
-
-A share image (1200 x 630, JPEG) is cut from a cover with `share_image(fieldfile, storage, name)`.
-Each model with a public image names its fields with a `Slot` (`IMAGE_SLOT`), so that one service
-(blog.services.make_renditions) processes a post's cover, a gallery image and an image of a text.
-"""
-import io
-import os
-from dataclasses import dataclass
-from functools import cache
-
-from django.core.files.base import ContentFile
-from PIL import Image, features
-
-from tsf.core.imaging import SHARE_SIZE, open_image, share_image, strip, without_metadata
-
-__all__ = ["SHARE_SIZE", "WIDTHS", "Slot", "formats", "make", "remove", "rendition_name", "share_image", "sources",
-           "strip"]
-
-WIDTHS = (480, 960, 1600)
-# Best first: a browser takes the first <source> whose type it reads.
-FORMATS = ("avif", "webp")
-MIME_TYPES = {"avif": "image/avif", "webp": "image/webp"}
-# AVIF at speed 8: a tenth of a second for a 960-pixel copy, about 40% smaller than the WebP copy.
-SAVE_OPTIONS = {"avif": {"quality": 50, "speed": 8}, "webp": {"quality": 80, "method": 4}}
-
-
-@dataclass(frozen=True)
-class Slot:
-    """The names of a model's fields that hold one public image and what was made from it."""
-
-    image: str = "image"
-    width: str = "width"
-    height: str = "height"
-    renditions: str = "renditions"
-
-
-@cache
-def formats() -> tuple[str, ...]:
-    """The modern formats this Pillow writes, best first (AVIF only where Pillow was built with it)."""
-    return tuple(fmt for fmt in FORMATS if features.check(fmt))
-
-
-def rendition_name(name: str, width: int, fmt: str = "webp") -> str:
-    root, _ext = os.path.splitext(name)
-    return f"{root}-{width}.{fmt}"
-
-
-def widths_for(original_width: int) -> list[int]:
-    """The widths of the copies: those of WIDTHS narrower than the original (none for a small one)."""
-    return [w for w in WIDTHS if w < original_width]
-
-
-def make(fieldfile) -> dict:
-    """Write the copies of a stored (already stripped) image; what was made, for `renditions`."""
-    if not fieldfile:
-        return {}
-    storage, name = fieldfile.storage, fieldfile.name
-    image, _fmt = open_image(fieldfile)
-    clean = without_metadata(image)
-    clean = clean.convert("RGBA" if "A" in clean.getbands() else "RGB")
-    made_formats = formats()
-    widths = widths_for(clean.width)
-    for width in widths:
-        height = max(1, round(clean.height * width / clean.width))
-        copy = clean.resize((width, height), Image.Resampling.LANCZOS)
-        for fmt in made_formats:
-            buf = io.BytesIO()
-            copy.save(buf, format=fmt.upper(), **SAVE_OPTIONS[fmt])
-            target = rendition_name(name, width, fmt)
-            storage.delete(target)
-            storage.save(target, ContentFile(buf.getvalue()))
-    return {"widths": widths, "formats": list(made_formats)}
-
-
-def remove(fieldfile, renditions) -> None:
-    """Delete the copies made of an image (its original is the caller's)."""
-    if not fieldfile or not renditions:
-        return
-    for width in renditions.get("widths", ()):
-        for fmt in renditions.get("formats", ()):
-            try:
-                fieldfile.storage.delete(rendition_name(fieldfile.name, width, fmt))
-            except OSError:
-                pass
-
-
-def sources(fieldfile, renditions, original_width=None) -> list[tuple[str, str]]:
-    """(MIME type, srcset) of each format made, best first; none before the copies exist. The
-    original, at its own width, ends each srcset: a screen wider than the largest copy takes it."""
-    if not fieldfile or not renditions or not renditions.get("widths"):
-        return []
-    url = fieldfile.storage.url
-    original = f", {fieldfile.url} {original_width}w" if original_width else ""
-    return [
-        (MIME_TYPES[fmt], ", ".join(f"{url(rendition_name(fieldfile.name, w, fmt))} {w}w" for w in renditions["widths"])
-         + original)
-        for fmt in FORMATS if fmt in renditions.get("formats", ())
-    ]
+"""The blog's public images (a post's cover, a gallery image, an image of a text) go through the
+processing every public image of the portal shares: tsf.core.renditions (stripped at upload, AVIF and
+WebP copies and the share image made by the worker). Kept under this name for the blog's code."""
+from tsf.core.renditions import (  # noqa: F401 - the blog's names for the shared processing
+    FORMATS,
+    MIME_TYPES,
+    SAVE_OPTIONS,
+    SHARE_SIZE,
+    WIDTHS,
+    Slot,
+    formats,
+    make,
+    make_renditions,
+    remove,
+    rendition_name,
+    share_image,
+    sources,
+    strip,
+    take_in,
+    widths_for,
+)

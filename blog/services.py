@@ -114,13 +114,8 @@ def save_post(form, gallery_formset, *, by):
 
 def take_in(obj) -> None:
     """An image just stored (a post's cover, a gallery image, an image of a text): its metadata
-    removed now, its size read upright, its copies still to make (`renditions` empty)."""
-    slot = obj.IMAGE_SLOT
-    width, height = renditions.strip(getattr(obj, slot.image))
-    setattr(obj, slot.width, width or None)
-    setattr(obj, slot.height, height or None)
-    setattr(obj, slot.renditions, {})
-    obj.save(update_fields=[slot.image, slot.width, slot.height, slot.renditions])
+    removed now, its size read upright, its copies still to make (tsf.core.renditions)."""
+    renditions.take_in(obj)
 
 
 def forget_share_image(post: Post) -> None:
@@ -156,28 +151,9 @@ def queue_inline_image(image: InlineImage) -> None:
 
 
 def make_renditions(obj) -> bool:
-    """The one processing of a public image (a post's cover, a gallery image, an image of a text):
-    its AVIF/WebP copies written, then recorded on its row if the row still holds that file (an image
-    replaced or deleted meanwhile keeps nothing of it). Does nothing for an image already done: safe to
-    repeat. Whether it made something."""
-    slot = obj.IMAGE_SLOT
-    fieldfile = getattr(obj, slot.image)
-    if not fieldfile or getattr(obj, slot.renditions):
-        return False
-    name = fieldfile.name
-    made = renditions.make(fieldfile)
-    model = type(obj)
-    with transaction.atomic():
-        fresh = model._default_manager.select_for_update().filter(pk=obj.pk).first()
-        if fresh is None or getattr(fresh, slot.image).name != name:
-            transaction.on_commit(lambda: renditions.remove(fieldfile, made))
-            return False
-        if getattr(fresh, slot.renditions):  # made meanwhile by another worker: the same files
-            return False
-        setattr(fresh, slot.renditions, made)
-        fresh.save(update_fields=[slot.renditions])  # a post's save moves updated_at too (the page's ETag)
-    setattr(obj, slot.renditions, made)
-    return True
+    """The one processing of a public image (tsf.core.renditions.make_renditions): a post's cover,
+    a gallery image, an image of a text. Safe to repeat; whether it made something."""
+    return renditions.make_renditions(obj)
 
 
 def images_pending(post: Post) -> bool:

@@ -24,6 +24,7 @@ from stdnum.it import codicefiscale, iva
 from calls.models import AttachmentKind, Call, District, ImpactTheme, LegalForm, Neighbourhood, TargetGroup
 from tsf.core.acts import act_fields, act_text
 from tsf.core.money import euro
+from tsf.core.renditions import Slot
 from tsf.core.uploads import DocumentValidator, ImageValidator, private_storage, upload_to
 
 ZERO = Decimal("0.00")
@@ -515,6 +516,8 @@ class PublicProject(models.Model):
                               validators=[ImageValidator()], width_field="image_width", height_field="image_height")
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # What the worker made of the image (tsf.core.renditions): empty until its AVIF/WebP copies exist.
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     share_image = models.ImageField(upload_to=upload_to("projects/share"), blank=True, editable=False)
     image_alt = models.CharField(_("alternative text of the image"), max_length=250, blank=True,
                                  help_text=_("What the image shows, for people who cannot see it. "
@@ -532,6 +535,8 @@ class PublicProject(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublicProjectQuerySet.as_manager()
+
+    IMAGE_SLOT = Slot(image="image", width="image_width", height="image_height", renditions="image_renditions")
 
     class Meta:
         verbose_name = _("public project page")

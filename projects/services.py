@@ -22,11 +22,12 @@ Allowed moves (`ALLOWED_MOVES`):
 Every move writes an audit entry (`proposal.status` unless a more specific action is given) with
 `{"status": [old, new]}` and the note.
 """
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ from calls.models import Call
 from tsf.accounts.models import User
 from tsf.accounts.permissions import require_perm
 from tsf.accounts.services import grant_role
-from tsf.core import audit, imaging, versioning
+from tsf.core import audit, renditions, versioning
 from tsf.core.acts import act_problems
 from tsf.core.i18n import later
 from tsf.core.money import euro
@@ -63,6 +64,7 @@ from .models import (
 from .rules import is_invitee
 
 S = ProposalStatus
+logger = logging.getLogger(__name__)
 
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED}),
@@ -605,21 +607,89 @@ def _check_can_be_public(proposal: Proposal):
                               "public page."))
 
 
-def _make_share_image(page: PublicProject, *, changed: bool):
-    """The page's 1200 x 630 share image, cut from its image (without the image, the portal's own)."""
-    from tsf.core.imaging import share_image
-
+def _forget_share_image(page: PublicProject) -> None:
+    """The page's share image no longer fits it (new image, or none): the worker makes the next one;
+    until then the page's card shows the image itself (or the portal's)."""
     old = page.share_image.name
-    if page.image and (changed or not old):
-        name = f"projects/share/{page.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg"
-        page.share_image.name = share_image(page.image, page.share_image.storage, name)
-    elif not page.image:
-        page.share_image.name = ""
-    if page.share_image.name != old:
-        page.save(update_fields=["share_image"])
-        if old:
-            storage = page.share_image.storage
-            transaction.on_commit(lambda: storage.delete(old))
+    if not old:
+        return
+    storage = page.share_image.storage
+    page.share_image.name = ""
+    page.save(update_fields=["share_image"])
+    transaction.on_commit(lambda: storage.delete(old))
+
+
+def _take_in_public_image(page: PublicProject, previous: PublicProject | None) -> None:
+    """A new image (or none) on the page: the previous one's copies go after commit; the new one is
+    stripped of its metadata now (tsf.core.renditions), its copies and share image still to make."""
+    if previous is not None and previous.image and previous.image_renditions:
+        old_file, old_made = previous.image, previous.image_renditions
+        transaction.on_commit(lambda: renditions.remove(old_file, old_made))
+    if page.image:
+        renditions.take_in(page)  # its location and camera data removed now, before anyone can see it
+    elif page.image_renditions:
+        page.image_renditions = {}
+        page.save(update_fields=["image_renditions"])
+    _forget_share_image(page)
+
+
+def _send(task, *args) -> None:
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - the periodic pass makes what is missing
+        logger.warning("Broker unreachable: %s%s waits for the periodic pass", task.name, args)
+
+
+def queue_public_image(page: PublicProject) -> None:
+    """After commit: the worker makes the page image's missing copies and the page's share image
+    (nothing is queued by a save that is rolled back)."""
+    from .tasks import process_public_image
+
+    transaction.on_commit(lambda: _send(process_public_image, page.pk))
+
+
+def public_image_pending(page: PublicProject) -> bool:
+    return bool(page.image and (not page.image_renditions or not page.share_image))
+
+
+def process_public_image(page_id: int) -> int:
+    """What a page's image still lacks: its AVIF/WebP copies (tsf.core.renditions, the blog's
+    processing), the page's 1200 x 630 share image. Safe to repeat; how many things were made."""
+    page = PublicProject.objects.filter(pk=page_id).first()
+    if page is None or not page.image:
+        return 0
+    done = int(renditions.make_renditions(page))
+    if not page.share_image:
+        done += make_public_share_image(page)
+    if done:  # the page changed: its ETag follows
+        PublicProject.objects.filter(pk=page.pk).update(updated_at=timezone.now())
+    return done
+
+
+def make_public_share_image(page: PublicProject) -> bool:
+    """The page's share image, cut from its image; recorded only if the page still shows that image
+    and has no share image meanwhile."""
+    image_name = page.image.name
+    storage = page.share_image.storage
+    name = renditions.share_image(page.image, storage, f"projects/share/{page.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg")
+    with transaction.atomic():
+        fresh = PublicProject.objects.select_for_update().filter(pk=page.pk).first()
+        if fresh is None or fresh.share_image or fresh.image.name != image_name:
+            transaction.on_commit(lambda: storage.delete(name))
+            return False
+        fresh.share_image.name = name
+        fresh.save(update_fields=["share_image"])
+    page.share_image.name = name
+    return True
+
+
+def process_pending_public_images(older_than_seconds: int = 120) -> int:
+    """The periodic pass: every page whose image copies or share image are still missing a while
+    after its last change (a broker that was down, a worker stopped half-way)."""
+    before = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    pending = (PublicProject.objects.exclude(image="").filter(updated_at__lt=before)
+               .filter(Q(image_renditions={}) | Q(share_image="")).values_list("pk", flat=True))
+    return sum(process_public_image(pk) for pk in list(pending))
 
 
 @transaction.atomic
@@ -632,16 +702,16 @@ def save_public_page(form, *, by) -> PublicProject:
     # EditConflict (nothing saved) when another save of this page came after the form was loaded.
     versioning.claim(page.proposal, form.edit() if hasattr(form, "edit") else None, by=by, scope="public_page")
     creating = page.pk is None
-    before = {} if creating else audit.snapshot(PublicProject.objects.get(pk=page.pk), PUBLIC_TRACKED)
+    previous = None if creating else PublicProject.objects.get(pk=page.pk)
+    before = {} if creating else audit.snapshot(previous, PUBLIC_TRACKED)
     page = form.save(commit=False)
     if not page.slug:
         page.slug = unique_public_slug(page.proposal.title, exclude_pk=page.pk)
     page.save()
-    if "image" in form.changed_data and page.image:
-        # A public image: its location and camera data removed now, before anyone can see it.
-        page.image_width, page.image_height = imaging.strip(page.image)
-        page.save(update_fields=["image", "image_width", "image_height"])
-    _make_share_image(page, changed="image" in form.changed_data)
+    if "image" in form.changed_data:
+        _take_in_public_image(page, previous)
+    if public_image_pending(page):
+        queue_public_image(page)
     if creating:
         changes = {k: [None, str(getattr(page, k))] for k in PUBLIC_TRACKED if getattr(page, k) not in ("", None)}
     else:

@@ -303,6 +303,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "blog.tasks.process_pending_images",
         "schedule": 600.0,
     },
+    # The same for the public project pages' images.
+    "projects-process-pending-images": {
+        "task": "projects.tasks.process_pending_public_images",
+        "schedule": 600.0,
+    },
     # The retention schedule (tsf.privacy): what has expired is deleted or anonymised, among it the
     # files kept across a form's errors (tsf.core.keptuploads) and unused for a day.
     "retention-schedule": {

@@ -1,15 +1,17 @@
-"""Images of the blog served at the right size: a `<picture>` with the AVIF and WebP copies made by
+"""Images of the blog served at the right size (the `{% picture %}` tag is tsf.core's, shared with
+the project pages): a `<picture>` with the AVIF and WebP copies made by
 the worker (blog/renditions.py) and the original as its `<img>`, `sizes`, width and height (no layout
 shift), lazy below the fold. Before the copies exist the original alone is served, its size set."""
 import re
 
 from django import template
 from django.conf import settings
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from blog import renditions
 from blog.models import InlineImage
+from tsf.core.templatetags.public_images import picture
 
 register = template.Library()
 
@@ -18,26 +20,8 @@ SRC = re.compile(r'\ssrc="([^"]+)"')
 BODY_SIZES = "(min-width: 992px) 760px, 100vw"
 
 
-def _sources(fieldfile, made, width, sizes):
-    return format_html_join("", '<source type="{}" srcset="{}" sizes="{}">',
-                            ((mime, srcset, sizes) for mime, srcset in renditions.sources(fieldfile, made, width)))
-
-
-@register.simple_tag
-def picture(fieldfile, made, width=None, height=None, *, alt="", sizes="100vw", css="", lazy=True, priority=False):
-    """`{% picture post.cover_image post.cover_renditions post.cover_width post.cover_height alt=... sizes=... %}`"""
-    if not fieldfile:
-        return ""
-    attrs = format_html(' class="{}"', css) if css else ""
-    if width and height:
-        attrs += format_html(' width="{}" height="{}"', width, height)
-    if lazy:
-        attrs += mark_safe(' loading="lazy" decoding="async"')
-    if priority:
-        attrs += mark_safe(' fetchpriority="high"')
-    img = format_html('<img src="{}" alt="{}"{}>', fieldfile.url, alt, attrs)
-    sources = _sources(fieldfile, made, width, sizes)
-    return format_html("<picture>{}{}</picture>", sources, img) if sources else img
+# The shared tag (tsf.core.templatetags.public_images), under the blog's library too.
+register.simple_tag(picture, name="picture")
 
 
 @register.filter

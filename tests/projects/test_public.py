@@ -358,7 +358,7 @@ def test_later_apps_add_sections_to_the_project_and_proposal_pages(client, staff
 
 
 def test_a_project_page_with_an_image_gets_a_share_image_of_the_right_size(staff_client, call, client, settings,
-                                                                          tmp_path):
+                                                                          tmp_path, django_capture_on_commit_callbacks):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -369,9 +369,10 @@ def test_a_project_page_with_an_image_gets_a_share_image_of_the_right_size(staff
     out = io.BytesIO()
     Image.new("RGB", (2000, 900), "#2a6f3a").save(out, format="JPEG")
     photo = SimpleUploadedFile("orto.jpg", out.getvalue(), content_type="image/jpeg")
-    response = staff_client.post(reverse("projects:staff_public_page", args=[p.pk]), {
-        "slug": "", "summary": "Agricoltura sociale a Mirafiori Nord.", "image": photo,
-        "image_alt": "Un orto tra i palazzi", "public_grant_amount": "75000.00", "website": ""})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task (eager here) after commit
+        response = staff_client.post(reverse("projects:staff_public_page", args=[p.pk]), {
+            "slug": "", "summary": "Agricoltura sociale a Mirafiori Nord.", "image": photo,
+            "image_alt": "Un orto tra i palazzi", "public_grant_amount": "75000.00", "website": ""})
     assert response.status_code == 302
     page = PublicProject.objects.get(proposal=p)
     with page.share_image.open("rb") as f:
