@@ -47,14 +47,20 @@ def my_lab(request):
     if not proposals:
         return None
     now = timezone.now()
+    # The same few queries whatever the number of the person's proposals in a lab.
+    lab_ids = {lab.pk for lab in labs.values()}
+    next_sessions = {}
+    for s in (Session.objects.filter(workshop__lab_id__in=lab_ids, date__gte=timezone.localdate())
+              .select_related("workshop").order_by("date", "start_time")):
+        next_sessions.setdefault(s.workshop.lab_id, s)
+    done = set(Submission.objects.filter(proposal__in=proposals).values_list("proposal_id", "deliverable_id"))
+    upcoming = list(Deliverable.objects.filter(workshop__lab_id__in=lab_ids, due_at__gt=now)
+                    .select_related("workshop").order_by("due_at"))
     rows = []
     for p in proposals:
         lab = labs[p.call_id]
-        next_session = Session.objects.filter(workshop__lab=lab, date__gte=timezone.localdate()).select_related(
-            "workshop").order_by("date", "start_time").first()
-        done = set(Submission.objects.filter(proposal=p).values_list("deliverable_id", flat=True))
-        due = [d for d in Deliverable.objects.filter(workshop__lab=lab, due_at__gt=now).order_by("due_at")
-               if d.pk not in done][:3]
+        next_session = next_sessions.get(lab.pk)
+        due = [d for d in upcoming if d.workshop.lab_id == lab.pk and (p.pk, d.pk) not in done][:3]
         versions = {v.number: v for v in p.versions.all()}
         v2 = versions.get(2)
         if p.status != ProposalStatus.ADMITTED_TO_INCUBATION:

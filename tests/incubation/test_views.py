@@ -311,6 +311,30 @@ def test_my_area_panels(client, world):
     assert reverse("incubation:revised", kwargs={"pk": world["team"].pk}) in html
 
 
+def test_my_area_lab_panel_query_count_is_flat_for_1_and_4_teams(client, make_user):
+    """A promoter in several teams of a lab (a consortium's member) gets the panel in the same number
+    of queries: its next session, what is due and the revised proposal for each team."""
+    from projects.models import Membership
+
+    promoter = make_user(roles=["promoter"])
+    counts, titles = [], []
+    for n in (1, 4):  # one team in a first lab, then four more in a second lab
+        lab = make_lab()
+        for i in range(n):
+            titles.append(f"Squadra {n}-{i}")
+            team, _members = admitted_team(lab.call, members=0, title=titles[-1])
+            Membership.objects.create(user=promoter, organisation=team.organisation, role=Membership.Role.MEMBER)
+        client.force_login(promoter)
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(reverse("accounts:my_area")).content.decode()
+        panel = html.split('id="panel-lab-team"', 1)[1].split("</section>", 1)[0]
+        assert all(title in panel for title in titles)
+        # Each team's next session and its revised proposal.
+        assert panel.count("/revised/") == len(titles) and panel.count("Toolbox Coworking") == len(titles)
+        counts.append(len(ctx))
+    assert counts[0] == counts[1], counts
+
+
 @pytest.mark.parametrize("page", ["tutors", "attendance"])
 def test_staff_lists_have_flat_query_counts(client, staff_user, make_user, page):
     counts = []
