@@ -7,7 +7,6 @@ the worker after the transaction commits (`queue_post_images`, `queue_inline_ima
 blog.tasks), and by the periodic pass for whatever a stopped worker or a broker down left
 (`process_pending_images`). The demo (blog.demo) goes through the same functions, at once.
 """
-import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,13 +16,12 @@ from django.utils.text import slugify
 
 from tsf.accounts.permissions import require_perm
 from tsf.core import audit, versioning
+from tsf.core.queue import offer
 from tsf.core.slugs import unique_slug
 
 from . import renditions
 from .images import illustration
 from .models import RESERVED_SLUGS, GalleryImage, InlineImage, Post, Tag
-
-logger = logging.getLogger(__name__)
 
 TRACKED = ("title", "slug", "kind", "status", "publish_at")
 
@@ -130,24 +128,17 @@ def forget_share_image(post: Post) -> None:
     transaction.on_commit(lambda: storage.delete(old))
 
 
-def _send(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - the periodic pass makes what is missing
-        logger.warning("Broker unreachable: %s%s waits for the periodic pass", task.name, args)
-
-
 def queue_post_images(post: Post) -> None:
     """After commit: the worker makes the post's missing image copies and share image."""
     from .tasks import process_post_images
 
-    transaction.on_commit(lambda: _send(process_post_images, post.pk))
+    transaction.on_commit(lambda: offer(process_post_images, post.pk))
 
 
 def queue_inline_image(image: InlineImage) -> None:
     from .tasks import process_inline_image
 
-    transaction.on_commit(lambda: _send(process_inline_image, image.pk))
+    transaction.on_commit(lambda: offer(process_inline_image, image.pk))
 
 
 def make_renditions(obj) -> bool:

@@ -2,7 +2,6 @@
 subscription is the record of the person's consent, withdrawn with one click (the link in every issue,
 and the List-Unsubscribe / List-Unsubscribe-Post headers for the mail program's own button). Issues go
 out through the outbox in batches; no tracking of any kind (no pixels, no rewritten links)."""
-import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -12,12 +11,12 @@ from django.utils.translation import get_language
 
 from tsf.accounts.permissions import require_perm
 from tsf.core import audit, versioning
+from tsf.core.queue import offer
 from tsf.core.sharing import site_url
 from tsf.notifications.services import notify_address
 
 from .models import Delivery, Issue, Subscriber
 
-logger = logging.getLogger(__name__)
 BATCH_SIZE = getattr(settings, "TSF_NEWSLETTER_BATCH_SIZE", 200)
 
 
@@ -171,10 +170,7 @@ def start_sending(issue: Issue, *, by) -> Issue:
 def enqueue_batches(issue_id: int) -> None:
     from .tasks import send_issue
 
-    try:
-        send_issue.delay(issue_id)
-    except Exception:  # noqa: BLE001 - the periodic job continues the issue
-        logger.warning("Broker unreachable: newsletter issue %s goes on with the periodic job", issue_id)
+    offer(send_issue, issue_id)  # if the broker is down, the periodic job continues the issue
 
 
 def send_batch(issue_id: int, size: int | None = None) -> int:

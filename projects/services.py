@@ -22,7 +22,6 @@ Allowed moves (`ALLOWED_MOVES`):
 Every move writes an audit entry (`proposal.status` unless a more specific action is given) with
 `{"status": [old, new]}` and the note.
 """
-import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -41,6 +40,7 @@ from tsf.core import audit, renditions, versioning
 from tsf.core.acts import act_problems
 from tsf.core.i18n import later
 from tsf.core.money import euro
+from tsf.core.queue import offer
 from tsf.core.sharing import site_url
 from tsf.core.slugs import unique_slug
 from tsf.notifications.outbox import queue_email
@@ -64,7 +64,6 @@ from .models import (
 from .rules import is_invitee
 
 S = ProposalStatus
-logger = logging.getLogger(__name__)
 
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED}),
@@ -633,19 +632,12 @@ def _take_in_public_image(page: PublicProject, previous: PublicProject | None) -
     _forget_share_image(page)
 
 
-def _send(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - the periodic pass makes what is missing
-        logger.warning("Broker unreachable: %s%s waits for the periodic pass", task.name, args)
-
-
 def queue_public_image(page: PublicProject) -> None:
     """After commit: the worker makes the page image's missing copies and the page's share image
     (nothing is queued by a save that is rolled back)."""
     from .tasks import process_public_image
 
-    transaction.on_commit(lambda: _send(process_public_image, page.pk))
+    transaction.on_commit(lambda: offer(process_public_image, page.pk))
 
 
 def public_image_pending(page: PublicProject) -> bool:

@@ -15,6 +15,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from tsf.core.queue import offer
+
 from .models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -39,10 +41,7 @@ def queue_email(to: str, subject: str, body_text: str, body_html: str = "", *, e
 def enqueue_send(outbox_id: int) -> None:
     """Hand the row to the worker. If the broker is unreachable the row stays pending and the
     periodic task sends it later: the page that caused it answers normally."""
-    try:
-        send_outbox_email.delay(outbox_id)
-    except Exception:  # noqa: BLE001 - any broker failure leaves the row pending
-        logger.warning("Broker unreachable: outbox e-mail %s stays pending", outbox_id, exc_info=True)
+    offer(send_outbox_email, outbox_id)
 
 
 def send_outbox_row(outbox_id: int) -> bool:

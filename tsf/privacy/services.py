@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from tsf.accounts.permissions import require_perm, require_role
 from tsf.core import audit, versioning
 from tsf.core.i18n import language_of
+from tsf.core.queue import offer
 
 from . import registry
 from .models import Consent, DataRequest, RetentionRun
@@ -134,7 +135,7 @@ def request_copy(user) -> DataRequest:
     audit.record(user, "privacy.copy_request", user)
     from .tasks import build_copy
 
-    transaction.on_commit(lambda: _enqueue(build_copy, req.pk))
+    transaction.on_commit(lambda: offer(build_copy, req.pk))
     return req
 
 
@@ -158,7 +159,7 @@ def record_request(person, kind: str, *, by, channel: str, note: str = "") -> Da
         audit.record(by, "privacy.copy_request", person, note=f"{req.get_channel_display()}: {note}".strip(": "))
         from .tasks import build_copy
 
-        transaction.on_commit(lambda: _enqueue(build_copy, req.pk))
+        transaction.on_commit(lambda: offer(build_copy, req.pk))
         return req
     if kind == DataRequest.Kind.ERASURE:
         if pending_erasure(person):
@@ -181,13 +182,6 @@ def open_copy(req: DataRequest, *, by):
     if req.recorded_by_id is not None:
         audit.record(by, "privacy.copy_download", req.user, note=req.note)
     return handle
-
-
-def _enqueue(task, *args):
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - the broker is down: the periodic task picks it up
-        logger.warning("Could not queue %s%r; the periodic task will do it", task.name, args)
 
 
 def prepare_copy(request_id: int) -> bool:
