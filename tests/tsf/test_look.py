@@ -115,3 +115,24 @@ def test_the_production_manifest_rewrites_the_font_addresses(client, settings, t
         assert (tmp_path / "static" / "css" / url).resolve().is_file(), url
     icon = re.search(r'<link rel="icon" href="/static/(img/favicon\.[0-9a-f]+\.svg)"', html).group(1)
     assert (tmp_path / "static" / icon).is_file()
+
+
+def test_no_template_comment_shows_as_text():
+    """Django's `{# ... #}` comment ends on its own line: one spread over two lines is printed as
+    text (it was, at the foot of every page). Longer notes use {% comment %}; and the home page shows
+    no comment."""
+    offenders = []
+    for template in ROOT.glob("**/templates/**/*"):
+        rel = template.relative_to(ROOT).as_posix()
+        if rel.startswith((".venv/", "var/", "node_modules/")) or not template.is_file():
+            continue
+        for number, line in enumerate(template.read_text(errors="replace").splitlines(), 1):
+            if re.search(r"\{#(?!.*#\})", line):
+                offenders.append(f"{rel}:{number}")
+    assert offenders == []
+
+
+def test_pages_show_no_template_syntax(client):
+    for url in ("/", "/en/", "/blog/", "/calls/"):
+        html = client.get(url).content.decode()
+        assert "{#" not in html and "#}" not in html and "{%" not in html, url
