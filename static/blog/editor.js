@@ -38,7 +38,7 @@ function translateMenu(root) {
     }
   });
   root.querySelectorAll("p, h2, h3, h4").forEach((el) => {
-    if (el.closest(".ProseMirror")) return;
+    if (el.closest("[contenteditable=\"true\"]")) return;  // the text being written, not the menus (whose previews are ProseMirror too)
     const text = (el.textContent || "").trim().toLowerCase();
     if (LABELS[text]) el.textContent = LABELS[text];
   });

@@ -37,6 +37,9 @@ def test_editor_writes_an_article_with_an_image_and_a_gallery_of_ten(page, live_
     # The rich-text editor replaces the plain text area once its module has loaded (slow on a busy
     # machine): wait for it, rather than for the text area it hides.
     expect(text).to_have_attribute("contenteditable", "true", timeout=60_000)
+    # The editor's menus speak Italian, the block-type menu's previews included (they were in English).
+    blocks = page.locator(".prose-menubar__dropdown").first.text_content()
+    assert "Titolo 2" in blocks and "Paragrafo" in blocks and "Heading" not in blocks, blocks
     text.click()
     page.keyboard.press("Control+Alt+2")  # heading 2 (Tiptap's shortcut)
     page.keyboard.type("Una nuova bottega")
