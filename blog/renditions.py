@@ -8,6 +8,7 @@ from tsf.core.renditions import (  # noqa: F401 - the blog's names for the share
     SHARE_SIZE,
     WIDTHS,
     Slot,
+    forget_share_image,
     formats,
     make,
     make_renditions,

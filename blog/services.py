@@ -119,13 +119,7 @@ def take_in(obj) -> None:
 def forget_share_image(post: Post) -> None:
     """The post's share image no longer fits it (new cover, title or gallery): the worker makes the
     next one; until then the page's card shows the cover (or the portal's image)."""
-    old = post.share_image.name
-    if not old:
-        return
-    storage = post.share_image.storage
-    post.share_image.name = ""
-    post.save(update_fields=["share_image"])
-    transaction.on_commit(lambda: storage.delete(old))
+    renditions.forget_share_image(post)
 
 
 def queue_post_images(post: Post) -> None:

@@ -606,18 +606,6 @@ def _check_can_be_public(proposal: Proposal):
                               "public page."))
 
 
-def _forget_share_image(page: PublicProject) -> None:
-    """The page's share image no longer fits it (new image, or none): the worker makes the next one;
-    until then the page's card shows the image itself (or the portal's)."""
-    old = page.share_image.name
-    if not old:
-        return
-    storage = page.share_image.storage
-    page.share_image.name = ""
-    page.save(update_fields=["share_image"])
-    transaction.on_commit(lambda: storage.delete(old))
-
-
 def _take_in_public_image(page: PublicProject, previous: PublicProject | None) -> None:
     """A new image (or none) on the page: the previous one's copies go after commit; the new one is
     stripped of its metadata now (tsf.core.renditions), its copies and share image still to make."""
@@ -629,7 +617,7 @@ def _take_in_public_image(page: PublicProject, previous: PublicProject | None) -
     elif page.image_renditions:
         page.image_renditions = {}
         page.save(update_fields=["image_renditions"])
-    _forget_share_image(page)
+    renditions.forget_share_image(page)
 
 
 def queue_public_image(page: PublicProject) -> None:

@@ -147,3 +147,16 @@ def make_renditions(obj) -> bool:
         fresh.save(update_fields=[slot.renditions])  # an auto_now field moves too (the page's ETag)
     setattr(obj, slot.renditions, made)
     return True
+
+
+def forget_share_image(obj) -> None:
+    """The share image of a post or a project page no longer fits it (a new image, title or gallery):
+    emptied now, its file deleted after commit; the worker makes the next one, and until then the
+    page's social card shows the image itself (or the portal's)."""
+    old = obj.share_image.name
+    if not old:
+        return
+    storage = obj.share_image.storage
+    obj.share_image.name = ""
+    obj.save(update_fields=["share_image"])
+    transaction.on_commit(lambda: storage.delete(old))
