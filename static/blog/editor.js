@@ -34,13 +34,16 @@ function translateMenu(root) {
   root.querySelectorAll("[title], [aria-label]").forEach((el) => {
     for (const attr of ["title", "aria-label"]) {
       const value = el.getAttribute(attr);
-      if (value && LABELS[value.toLowerCase()]) el.setAttribute(attr, LABELS[value.toLowerCase()]);
+      const label = value && LABELS[value.toLowerCase()];
+      if (label && label !== value) el.setAttribute(attr, label);
     }
   });
   root.querySelectorAll("p, h2, h3, h4").forEach((el) => {
     if (el.closest("[contenteditable=\"true\"]")) return;  // the text being written, not the menus (whose previews are ProseMirror too)
     const text = (el.textContent || "").trim().toLowerCase();
-    if (LABELS[text]) el.textContent = LABELS[text];
+    // Only when the words change: writing the same text again is a change the observer below would
+    // see, and it would call this again for ever (in English the label is the text itself).
+    if (LABELS[text] && el.textContent !== LABELS[text]) el.textContent = LABELS[text];
   });
 }
 
