@@ -12,6 +12,7 @@ from tsf.core.renditions import (  # noqa: F401 - the blog's names for the share
     formats,
     make,
     make_renditions,
+    record_share_image,
     remove,
     rendition_name,
     share_image,

@@ -202,15 +202,7 @@ def make_share_image(post: Post, gallery=None) -> bool:
         name = name[:-4] + ".png"
         storage.delete(name)
         name = storage.save(name, ContentFile(illustration(post.title, seed=post.pk)))
-    with transaction.atomic():
-        fresh = Post.objects.select_for_update().filter(pk=post.pk).first()
-        if fresh is None or fresh.share_image:
-            transaction.on_commit(lambda: storage.delete(name))
-            return False
-        fresh.share_image.name = name
-        fresh.save(update_fields=["share_image"])
-    post.share_image.name = name
-    return True
+    return renditions.record_share_image(post, name, storage)
 
 
 @transaction.atomic

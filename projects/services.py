@@ -652,15 +652,7 @@ def make_public_share_image(page: PublicProject) -> bool:
     image_name = page.image.name
     storage = page.share_image.storage
     name = renditions.share_image(page.image, storage, f"projects/share/{page.pk}-{timezone.now():%Y%m%d%H%M%S}.jpg")
-    with transaction.atomic():
-        fresh = PublicProject.objects.select_for_update().filter(pk=page.pk).first()
-        if fresh is None or fresh.share_image or fresh.image.name != image_name:
-            transaction.on_commit(lambda: storage.delete(name))
-            return False
-        fresh.share_image.name = name
-        fresh.save(update_fields=["share_image"])
-    page.share_image.name = name
-    return True
+    return renditions.record_share_image(page, name, storage, still_fits=lambda fresh: fresh.image.name == image_name)
 
 
 def process_pending_public_images(older_than_seconds: int = 120) -> int:

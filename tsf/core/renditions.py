@@ -160,3 +160,18 @@ def forget_share_image(obj) -> None:
     obj.share_image.name = ""
     obj.save(update_fields=["share_image"])
     transaction.on_commit(lambda: storage.delete(old))
+
+
+def record_share_image(obj, name: str, storage, *, still_fits=lambda fresh: True) -> bool:
+    """Record the share image `name` just made for `obj` (a post, a project page), unless the row is
+    gone, another share image was recorded meanwhile, or `still_fits(fresh row)` says the image it
+    was cut from changed: then the file is deleted after commit. True when recorded."""
+    with transaction.atomic():
+        fresh = type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+        if fresh is None or fresh.share_image or not still_fits(fresh):
+            transaction.on_commit(lambda: storage.delete(name))
+            return False
+        fresh.share_image.name = name
+        fresh.save(update_fields=["share_image"])
+    obj.share_image.name = name
+    return True
