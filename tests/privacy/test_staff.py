@@ -143,3 +143,21 @@ def test_a_closing_by_letter_waits_for_a_decision_and_no_one_decides_their_own(
     promoter_user.refresh_from_db()
     assert req.status == DataRequest.Status.COMPLETED and req.decided_by == colleague
     assert not promoter_user.is_active
+
+
+def test_the_demo_shows_a_request_of_each_channel_in_the_log(staff_client, staff_user, make_user):
+    """`make run`'s demo: staff find in the log a copy asked for in the portal and one recorded from a
+    PEC; seeding again adds nothing."""
+    from types import SimpleNamespace
+
+    from tsf.privacy import demo
+
+    users = {"staff@example.org": staff_user,
+             "promoter@example.org": make_user("promoter@example.org", roles=["promoter"], full_name="Marco Bianchi"),
+             "nonfunded@example.org": make_user("nonfunded@example.org", roles=["promoter"], full_name="Ioana Popescu")}
+    demo.seed(SimpleNamespace(users=users))
+    demo.seed(SimpleNamespace(users=users))
+    assert DataRequest.objects.count() == 2
+    html = staff_client.get(reverse("privacy:requests")).content.decode()
+    assert "Marco Bianchi" in html and "Ioana Popescu" in html
+    assert "Nel portale" in html and "PEC" in html

@@ -20,6 +20,7 @@ SEEDERS = [
     "grants.demo",
     "acceleration.demo",
     "blog.demo",
+    "tsf.privacy.demo",
 ]
 
 
