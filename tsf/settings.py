@@ -125,6 +125,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     })
+else:
+    # Django's choice fields read their options with `.iterator()`, which on PostgreSQL opens a
+    # server-side cursor: three round trips (DECLARE, FETCH, CLOSE) for a list of ten districts.
+    # No query of the portal reads more rows than fit in memory, so results come in one trip.
+    DATABASES["default"].setdefault("DISABLE_SERVER_SIDE_CURSORS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -12,6 +12,8 @@ cache, the database is read with that one query. `TSF_USER_SNAPSHOT_SECONDS` (30
 default; 0 turns it off: the test suite does, so that its query counts do not depend on whether
 a snapshot happened to be fresh; tests/tsf/test_private_cache.py turns it on).
 """
+import functools
+
 from allauth.account.auth_backends import AuthenticationBackend as AllauthAuthenticationBackend
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,22 +39,40 @@ class SnapshotUserMixin:
 
     def _load_user(self, user_id):
         """The person with their two-factor state and their roles, in one query (one EXISTS per role:
-        the same SQL on SQLite and PostgreSQL)."""
-        from allauth.mfa.models import Authenticator
+        the same SQL on SQLite and PostgreSQL). The statement is the same on every request but the
+        id: it is made by the ORM once per process (`_user_statement`), not compiled again each time."""
+        from .models import Role
 
-        from .models import Role, RoleGrant
-
-        user_model = get_user_model()
-        totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
-        roles = {f"tsf_role_{role}": Exists(RoleGrant.objects.filter(user=OuterRef("pk"), role=role))
-                 for role in Role.values}
-        user = user_model._default_manager.annotate(tsf_totp=Exists(totp), **roles).filter(pk=user_id).first()
+        sql, params, position = _user_statement()
+        params = list(params)
+        params[position] = user_id
+        user = next(iter(get_user_model()._default_manager.raw(sql, params)), None)
         if user is None or not self.user_can_authenticate(user):
             return None
-        user._tsf_has_mfa = user.tsf_totp  # what permissions.has_mfa() reads
+        user._tsf_has_mfa = bool(user.tsf_totp)  # what permissions.has_mfa() reads
         # What User.held_roles would read with a second query (a cached property: set it now).
         user.__dict__["held_roles"] = frozenset(role for role in Role.values if getattr(user, f"tsf_role_{role}"))
         return user
+
+
+# A user id no account has: it marks, in the statement's parameters, where the id goes.
+_ID_MARK = -7_000_000_017
+
+
+@functools.cache
+def _user_statement():
+    """(sql, params, index of the id in params) of the query `_load_user` runs."""
+    from allauth.mfa.models import Authenticator
+
+    from .models import Role, RoleGrant
+
+    totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+    roles = {f"tsf_role_{role}": Exists(RoleGrant.objects.filter(user=OuterRef("pk"), role=role))
+             for role in Role.values}
+    query = (get_user_model()._default_manager.annotate(tsf_totp=Exists(totp), **roles)
+             .filter(pk=_ID_MARK).order_by().query)
+    sql, params = query.sql_with_params()
+    return sql, tuple(params), list(params).index(_ID_MARK)
 
 
 class ModelBackend(SnapshotUserMixin, DjangoModelBackend):
