@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.db.models import (
     Count,
     DecimalField,
@@ -440,10 +441,15 @@ def outcomes_for_proposal(proposal):
 
 
 def outcome_items_for(proposal_ids):
-    """Decision items of the given proposals (a promoter's panel: their own proposals)."""
+    """Decision items of the given proposals (a promoter's panel: their own proposals), with only
+    the columns the panel shows (the round's title in each language, the protocol number)."""
     return (
         DecisionItem.objects.filter(proposal_id__in=proposal_ids)
         .select_related("decision", "decision__round", "proposal")
+        .only("pk", "proposal_id", "decision_id", "outcome", "rank", "combined_score", "grant_amount",
+              "decision__decided_at", "decision__round_id", "decision__round__title",
+              *(f"decision__round__title_{code}" for code, _name in settings.LANGUAGES),
+              "proposal__protocol_number")
         .order_by("-decision__decided_at", "rank")
     )
 

@@ -551,6 +551,16 @@ def test_team_reads_outcome_score_and_feedback(client, decided, make_user, asses
     assert assessors[0].full_name not in page  # feedback without the assessors' names
     area = client.get(reverse("accounts:my_area")).content.decode()
     assert "Assessment outcomes" in area and ps[0].protocol_number in area
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils.html import escape
+
+    with CaptureQueriesContext(connection) as ctx:
+        area = client.get(reverse("accounts:my_area")).content.decode()
+    panel = area.split('id="panel-outcomes"')[1].split("</section>")[0]
+    assert f"{ps[0].protocol_number} · {escape(rnd.title)}" in panel and "Admitted to the Incubation Lab" in panel
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "assessment_assessmentround"."id", '
+                                                                        '"assessment_assessmentround"."title')]
     _login(client, make_user(roles=["promoter"]))
     assert client.get(url).status_code == 404
     _login(client, assessors[0])

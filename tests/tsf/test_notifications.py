@@ -177,3 +177,20 @@ def test_inbox_query_count_is_flat(client, make_user):
     assert page.status_code == 200
     assert 'tsf-badge-count">100<' in page.content.decode()
     assert len(few) == len(many), [q["sql"] for q in many]
+
+
+def test_the_badge_count_is_read_with_the_person(client, make_user):
+    """The layout's unread count comes with the signed-in person (one query for both), and follows
+    what the person reads."""
+    from django.db import connection
+
+    user = make_user()
+    client.force_login(user)
+    _notifications(user, 3)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("notifications:inbox")).content.decode()
+    assert 'tsf-badge-count">3<' in page
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "notif')
+                and '"read_at" IS NULL' in q["sql"]]
+    client.post(reverse("notifications:mark_all_read"))
+    assert "tsf-badge-count" not in client.get(reverse("notifications:inbox")).content.decode()

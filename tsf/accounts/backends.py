@@ -18,7 +18,8 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthAuthen
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from tsf.core import pagecache
 
@@ -38,7 +39,7 @@ class SnapshotUserMixin:
         return super().get_all_permissions(user_obj, obj)
 
     def _load_user(self, user_id):
-        """The person with their two-factor state and their roles, in one query (one EXISTS per role:
+        """The person with their two-factor state, their roles and unread notifications, in one query (one EXISTS per role:
         the same SQL on SQLite and PostgreSQL). The statement is the same on every request but the
         id: it is made by the ORM once per process (`_user_statement`), not compiled again each time."""
         from .models import Role
@@ -64,12 +65,18 @@ def _user_statement():
     """(sql, params, index of the id in params) of the query `_load_user` runs."""
     from allauth.mfa.models import Authenticator
 
+    from tsf.notifications.models import Notification
+
     from .models import Role, RoleGrant
 
     totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
     roles = {f"tsf_role_{role}": Exists(RoleGrant.objects.filter(user=OuterRef("pk"), role=role))
              for role in Role.values}
-    query = (get_user_model()._default_manager.annotate(tsf_totp=Exists(totp), **roles)
+    # The layout's "Notifications" badge (tsf.core.context_processors.portal) reads it from here.
+    unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).order_by()
+              .values("recipient").annotate(n=Count("pk")).values("n"))
+    query = (get_user_model()._default_manager
+             .annotate(tsf_totp=Exists(totp), tsf_unread=Coalesce(Subquery(unread), 0), **roles)
              .filter(pk=_ID_MARK).order_by().query)
     sql, params = query.sql_with_params()
     return sql, tuple(params), list(params).index(_ID_MARK)

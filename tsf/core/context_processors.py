@@ -4,11 +4,14 @@ from .sharing import site_url
 
 
 def portal(request):
-    """What the page layout needs on every page: the unread notifications count (one query)."""
+    """What the page layout needs on every page: the unread notifications count (read with the person)."""
     user = getattr(request, "user", None)
     unread = 0
     if user is not None and user.is_authenticated:
-        unread = user.notifications.filter(read_at__isnull=True).count()
+        # Read with the person (tsf.accounts.backends), else one query.
+        unread = getattr(user, "tsf_unread", None)
+        if unread is None:
+            unread = user.notifications.filter(read_at__isnull=True).count()
     alternates = []
     site = site_url(request)
     if request is not None and hasattr(request, "path"):
