@@ -408,18 +408,20 @@ def assignment_rows(rows, now=None):
 
 def assessor_summary(user, now=None):
     """[{round, assigned, done, left}] for the rounds where the user has assignments and that
-    have opened (the "my assignments" page and the my-area panel)."""
+    have opened (the "my assignments" page and the my-area panel), latest deadline first: one query,
+    the counts made by the database on the user's assignments only (the filter's join)."""
+    from projects.selectors import CALL_TEXTS
+
     now = now or timezone.now()
-    rows = (
-        Assignment.objects.filter(assessor=user, round__opens_at__lte=now)
-        .values("round_id")
-        .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(status=Assignment.Status.SUBMITTED)))
+    rounds = (
+        AssessmentRound.objects.filter(assignments__assessor=user, opens_at__lte=now)
+        .select_related("call").defer(*(f"call__{name}" for name in CALL_TEXTS))
+        .annotate(n_assigned=Count("assignments"),
+                  n_done=Count("assignments", filter=Q(assignments__status=Assignment.Status.SUBMITTED)))
+        .order_by("-closes_at", "pk")
     )
-    rounds = AssessmentRound.objects.select_related("call").in_bulk([r["round_id"] for r in rows])
-    out = [{"round": rounds[r["round_id"]], "assigned": r["assigned"], "done": r["done"],
-            "left": r["assigned"] - r["done"]} for r in rows]
-    out.sort(key=lambda r: r["round"].closes_at, reverse=True)
-    return out
+    return [{"round": r, "assigned": r.n_assigned, "done": r.n_done, "left": r.n_assigned - r.n_done}
+            for r in rounds]
 
 
 def outcomes_for_proposal(proposal):
