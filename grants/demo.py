@@ -125,11 +125,13 @@ def _make_grant(item, i, staff):
     version = proposal.versions.order_by("-number").first()
     grant = Grant.objects.create(
         decision_item=item, proposal=proposal, call=proposal.call, title=version.title if version else "",
+        district_id=version.district_id if version else None,
         amount=item.grant_amount, cup=_cup(i), start_date=START, end_date=date(2020, 9, 30),
         legal_basis=LEGAL_BASIS, awarded_by=staff, awarded_at=_aware(AWARDED_ON),
         award_act_number=AWARD_ACT[0], award_act_date=AWARD_ACT[1], award_official=OFFICIAL,
     )
     if version is not None:
+        grant.themes.set(version.themes.all())
         GrantBudgetLine.objects.bulk_create(
             GrantBudgetLine(grant=grant, category=b.category, description=b.description, amount=b.amount,
                             order=b.order) for b in version.budget_lines.all())

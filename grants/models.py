@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from assessment.models import DecisionItem
-from calls.models import Call, TargetGroup
+from calls.models import Call, District, ImpactTheme, TargetGroup
 from projects.models import BudgetLine, Proposal
 from tsf.core.acts import act_fields, act_text
 from tsf.core.money import euro
@@ -81,6 +81,11 @@ class Grant(models.Model):
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="grant",
                                     verbose_name=_("proposal"))
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="grants", verbose_name=_("call"))
+    # Where the portfolio counts the grant: the city district and the impact themes of the proposal's
+    # version it funds (its latest, frozen, when the grant is made: `services.award_grant`).
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("city district"))
+    themes = models.ManyToManyField(ImpactTheme, blank=True, related_name="+", verbose_name=_("impact themes"))
     title = models.CharField(_("project title"), max_length=200)
     amount = models.DecimalField(_("grant (EUR)"), max_digits=12, decimal_places=2,
                                  validators=[MinValueValidator(CENT)])
@@ -234,6 +239,13 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         ordering = ["grant", "due_date", "number"]
         constraints = [models.UniqueConstraint(fields=["grant", "number"], name="grants_report_number_unique")]
+        indexes = [
+            # The portfolio's lists: the first 50 reports to review, in the order they came; the first
+            # 50 open reports overdue or due soon, by due date.
+            models.Index(fields=["status", "submitted_at"], name="grants_report_status_sub"),
+            models.Index(fields=["due_date"], condition=models.Q(status__in=["due", "changes_requested"]),
+                         name="grants_report_open_due"),
+        ]
 
     def __str__(self):
         return f"{self.label} · {self.grant.cup}"

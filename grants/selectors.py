@@ -158,7 +158,7 @@ def what_is_missing(grant, today=None):
 # The staff portfolio ------------------------------------------------------------------------
 
 def report_lines(reports):
-    """The columns a list of reports shows (`grants/includes/report_rows.html`: label, CUP,
+    """The columns a list of reports shows (`{% report_rows %}` in grants_tags: label, CUP,
     organisation, due date), read with values(): no model instance per report, grant or proposal."""
     return [
         SimpleNamespace(pk=pk, label=Report.label_for(kind, number), due_date=due_date,
@@ -173,9 +173,10 @@ def portfolio(call=None, today=None):
     """Totals, reports due and overdue, and the charts' data, in a fixed number of queries.
 
     Every figure is summed by the database, grouped as the page shows it (no row per grant, tranche
-    or version reaches Python): the grants' total and count; the tranches by status and quarter
-    (the timeline, and the paid and payable totals from it); the grants' amounts by impact theme and
-    by city district of their proposal's latest version."""
+    or version reaches Python): the tranches by status and quarter (the timeline, and the paid and
+    payable totals from it); the grants' amounts by impact theme and by city district of the version
+    they fund (kept on the grant: `Grant.district`, `Grant.themes`), the districts' rows adding up to
+    the grants' count and total. The report lists read the first 50 rows each, on their indexes."""
     today = today or timezone.localdate()
     grants = Grant.objects.exclude(status=GrantStatus.REVOKED)
     # The calls that have grants (the page's call filter), read once: an EXISTS, not a DISTINCT
@@ -184,8 +185,6 @@ def portfolio(call=None, today=None):
     if call is not None:
         grants = grants.filter(call=call)
     budget = sum((c.total_budget for c in all_calls if call is None or c.pk == call.pk), ZERO)
-    totals = grants.aggregate(committed=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
-                              n=Count("pk"))
     # The same grants, as a condition on the join each query below makes anyway (no IN subquery).
     def live(path):
         q = Q(**{f"{path}__status__in": [s for s in GrantStatus.values if s != GrantStatus.REVOKED]})
@@ -197,17 +196,18 @@ def portfolio(call=None, today=None):
                                            due_date__lte=today + timezone.timedelta(days=45)).order_by("due_date")[:50])
     to_review = report_lines(reports.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at")[:50])
 
-    # Budget by theme and by district, from each grant's latest proposal version (no newer one).
-    granted = ~Exists(ProposalVersion.objects.filter(proposal=OuterRef("proposal"), number__gt=OuterRef("number")))
-    versions = ProposalVersion.objects.filter(granted, live("proposal__grant")).order_by()
+    # Budget by theme and by district: those of the proposal's version each grant funds, kept on the
+    # grant when it is made. The grants' count and total are the sums of the districts' rows.
     by_theme = defaultdict(lambda: ZERO)
-    for name, amount in versions.values_list(translated("themes__name")).annotate(total=Sum("proposal__grant__amount")):
+    for name, amount in grants.order_by().values_list(translated("themes__name")).annotate(total=Sum("amount")):
         if name is not None:  # a version without a theme
             by_theme[name] += amount
     by_district = defaultdict(lambda: ZERO)
-    for number, name, amount in (versions.values_list("district__number", translated("district__name"))
-                                 .annotate(total=Sum("proposal__grant__amount"))):
+    count, committed = 0, ZERO
+    for number, name, amount, n in (grants.order_by().values_list("district__number", translated("district__name"))
+                                    .annotate(total=Sum("amount"), n=Count("pk"))):
         by_district[name if number else "—"] += amount
+        count, committed = count + n, committed + amount
 
     # Tranche timeline: paid by payment date; the others by when they are expected. The paid and
     # payable totals are its sums.
@@ -230,8 +230,8 @@ def portfolio(call=None, today=None):
             timeline[f"{y}-T{q}"]  # noqa: B018 - creates the empty quarter
             y, q = (y + 1, 1) if q == 4 else (y, q + 1)
     return {
-        "count": totals["n"], "committed": totals["committed"], "paid": paid, "payable": payable,
-        "remaining": totals["committed"] - paid, "budget": budget, "uncommitted": budget - totals["committed"],
+        "count": count, "committed": committed, "paid": paid, "payable": payable,
+        "remaining": committed - paid, "budget": budget, "uncommitted": budget - committed,
         "overdue": overdue, "due_soon": due_soon, "to_review": to_review,
         "by_theme": sorted(by_theme.items(), key=lambda kv: (-kv[1], kv[0])),
         "by_district": sorted(by_district.items()),

@@ -240,7 +240,10 @@ def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, act_numbe
             raise GrantError(_("The end date must come after the start date."), field="end_date")
         proposal = item.proposal
         version = proposal.versions.order_by("-number").first()
+        # The grant funds this version: its title and budget lines, and where the portfolio counts it
+        # (district and themes; a frozen version, and a funded proposal gets no newer one).
         grant = Grant(decision_item=item, proposal=proposal, call=call, title=version.title if version else "",
+                      district_id=version.district_id if version else None,
                       amount=amount, cup=cup, start_date=start_date, end_date=end_date, awarded_by=by,
                       award_reason=award_reason if amount != item.grant_amount else "",
                       award_act_number=(act_number or "").strip(), award_act_date=act_date,
@@ -250,7 +253,7 @@ def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, act_numbe
         if report_interval_months:
             grant.report_interval_months = report_interval_months
         try:
-            grant.full_clean(exclude=["decision_item", "proposal", "call", "agreement"])
+            grant.full_clean(exclude=["decision_item", "proposal", "call", "agreement", "district"])
         except ValidationError as exc:
             errors = {f: " ".join(m) for f, m in exc.message_dict.items()}
             raise GrantError(*errors.values(), errors=errors, field=next(iter(errors), None)) from exc
@@ -260,6 +263,7 @@ def award_grant(item: DecisionItem, *, by, cup: str, start_date: date, act_numbe
         except IntegrityError as exc:  # a CUP or a proposal taken at the same moment by another call's award
             raise GrantError(_("This project or this CUP code already has a grant.")) from exc
         if version is not None:
+            grant.themes.set(version.themes.all())
             GrantBudgetLine.objects.bulk_create(
                 GrantBudgetLine(grant=grant, category=b.category, description=b.description, amount=b.amount,
                                 order=b.order)

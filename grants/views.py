@@ -24,7 +24,7 @@ from tsf.core.sharing import site_url
 from tsf.core.versioning import EditConflict, autosave_reply, autosave_requested
 from tsf.core.versioning import current as versioning_current
 
-from . import charts, giving, selectors, services
+from . import giving, selectors, services
 from .forms import (
     AddTrancheForm,
     AwardForm,
@@ -90,11 +90,7 @@ def mine(request):
 def portfolio(request):
     call = _call_from(request)
     data = selectors.portfolio(call)
-    return render(request, "grants/staff/portfolio.html", {
-        "data": data, "call": call, "calls": data["calls"],
-        "theme_chart": charts.bars(data["by_theme"]), "district_chart": charts.bars(data["by_district"]),
-        "timeline_chart": charts.timeline(data["timeline"]),
-    })
+    return render(request, "grants/staff/portfolio.html", {"data": data, "call": call, "calls": data["calls"]})
 
 
 @staff_required

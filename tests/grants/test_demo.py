@@ -66,4 +66,6 @@ def test_demo_makes_the_twelve_grants_once(ctx):
     for g in Grant.objects.all():
         assert sum(t.amount for t in g.tranches.all()) == g.amount
         assert g.agreement and g.signed_on
+        version = g.proposal.versions.order_by("-number").first()  # the portfolio counts it where its version is
+        assert (g.district_id, set(g.themes.all())) == (version.district_id, set(version.themes.all()))
     assert giving.errors_of(giving.package(Grant.objects.all())) == []

@@ -275,8 +275,11 @@ def bulk_grants(call, n, staff_user):
                      grant_amount=Decimal("10000.00")) for i, p in enumerate(proposals))
     grants = Grant.objects.bulk_create(
         Grant(decision_item=it, proposal=it.proposal, call=call, title=f"Progetto {i}", amount=Decimal("10000.00"),
-              cup=next_cup(), start_date=date(2025, 1, 1), end_date=date(2027, 1, 1), status="active")
+              cup=next_cup(), start_date=date(2025, 1, 1), end_date=date(2027, 1, 1), status="active",
+              district=district)
         for i, it in enumerate(items))
+    Grant.themes.through.objects.bulk_create(
+        Grant.themes.through(grant_id=g.pk, impacttheme_id=theme.pk) for g in grants)
     today = date.today()
     reports = Report.objects.bulk_create(
         Report(grant=g, kind="interim", number=1, period_start=g.start_date, period_end=g.start_date,
@@ -369,15 +372,16 @@ def test_staff_signs_closes_and_revokes_through_the_pages(staff_client, call, st
 
 def test_portfolio_figures_and_timeline_as_the_grants_and_tranches_add_up(staff_client, staff_user, call):
     """The portfolio's totals, charts and timeline are the sums the database makes: revoked grants
-    left out, each grant counted by its latest version, each tranche in the quarter it is paid or due."""
+    left out, each grant counted by the version it funds, each tranche in the quarter it is paid or due."""
     bulk_grants(call, 4, staff_user)
     g0, g1, g2, g3 = Grant.objects.order_by("pk")
     Grant.objects.filter(pk=g0.pk).update(status="revoked")
     Report.objects.update(due_date=date(2025, 7, 10))  # the payable tranches: third quarter 2025
     Tranche.objects.create(grant=g2, order=2, condition="signature", amount=Decimal("1000.00"), status="planned")
     other_theme = ImpactTheme.objects.exclude(pk=ImpactTheme.objects.first().pk).first()
-    v3 = ProposalVersion.objects.create(proposal=g1.proposal, number=3, title="Rivista", district=None)
-    v3.themes.add(other_theme)
+    # g1 funds a version with another theme and no district (award_grant keeps them on the grant)
+    Grant.objects.filter(pk=g1.pk).update(district=None)
+    g1.themes.set([other_theme])
 
     data = staff_client.get(reverse("grants:portfolio")).context["data"]
     assert (data["count"], data["committed"], data["paid"], data["payable"]) == (

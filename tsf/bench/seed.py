@@ -265,12 +265,17 @@ def seed(scale=1.0, log=print):
     items = DecisionItem.objects.bulk_create(items, batch_size=BATCH)
     funded_items = [i for i in items if i.outcome == DecisionItem.Outcome.FUNDED]
     start = today - timedelta(days=400)
+    version_of = {v.proposal_id: v for v in versions}  # one version each: the one its grant funds
     grants = Grant.objects.bulk_create([
         Grant(decision_item=i, proposal=i.proposal, call_id=i.proposal.call_id,
+              district_id=version_of[i.proposal_id].district_id,
               title=f"Bottega di quartiere n. {i.proposal.pk}", amount=Decimal("90000.00"),
               cup=f"C{i.proposal.call.year % 100:02d}J{i.pk:011d}", start_date=start,
               end_date=start + timedelta(days=730), status=GrantStatus.ACTIVE, signed_on=start, awarded_by=staff)
         for i in funded_items], batch_size=BATCH)
+    Grant.themes.through.objects.bulk_create([  # the themes of the version it funds, as award_grant copies them
+        Grant.themes.through(grant_id=g.pk, impacttheme_id=themes[version_of[g.proposal_id].pk % len(themes)].pk)
+        for g in grants], batch_size=BATCH)
     GrantBudgetLine.objects.bulk_create([
         GrantBudgetLine(grant=g, category=cat, description=desc, amount=amount, order=k)
         for g in grants

@@ -1,0 +1,47 @@
+"""`{% report_rows reports %}`, `{% bars_chart items id=… title=… %}`, `{% timeline_chart items %}`:
+the grants' lists of reports and charts, written in Python (the portfolio shows up to 150 report
+rows; the template language takes about 0.1 ms a row, a `{% url %}` included)."""
+from django import template
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from grants import charts
+
+register = template.Library()
+
+_PK = 987654321  # a report id no URL prefix contains: replaced by each row's own
+
+
+@register.simple_tag
+def report_rows(reports):
+    """The reports as a list: label and CUP (a link to the report), organisation, due date. Each
+    report needs pk, label, due_date, grant.cup and grant.proposal.organisation.legal_name (model
+    instances, or `selectors.report_lines`)."""
+    if not reports:
+        return format_html('<div class="tsf-empty"><p class="mb-0">{}</p></div>\n', _("None."))
+    url = reverse("grants:report", kwargs={"pk": _PK})
+    due = escape(_("due"))
+    dates = {}
+    out = ['<ul class="list-unstyled">']
+    for r in reports:
+        d = r.due_date
+        if d not in dates:
+            dates[d] = escape(date_format(d, "j F Y"))
+        out.append(f'\n<li class="mb-1"><a href="{url.replace(str(_PK), str(r.pk))}">{escape(r.label)} · '
+                   f'{escape(r.grant.cup)}</a> — {escape(r.grant.proposal.organisation.legal_name)} · {due} '
+                   f'{dates[d]}</li>')
+    out.append("</ul>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every word in it went through escape()
+
+
+@register.simple_tag
+def bars_chart(items, *, id, title):
+    return charts.bars_svg(items, id=id, title=title)
+
+
+@register.simple_tag
+def timeline_chart(items):
+    return charts.timeline_svg(items)

@@ -1,0 +1,90 @@
+"""The staff portfolio: each grant counted under the district and themes of the version it funds
+(kept on the grant by every path that makes grants, and filled for the grants made before), and
+the page's lists and charts as a person reads them."""
+import importlib
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from freezegun import freeze_time
+
+from calls.models import District, ImpactTheme
+from grants import selectors, services
+from grants.models import Grant
+from tests.factories import AWARD_ACT
+from tests.grants.factories import funded_item, make_grant, next_cup, past_call
+from tests.projects.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def call(db):
+    return past_call()
+
+
+def where_counted(grant):
+    grant.refresh_from_db()
+    return grant.district.number if grant.district else None, {t.code for t in grant.themes.all()}
+
+
+def test_award_keeps_the_district_and_themes_of_the_version_it_funds(call, staff_user):
+    item = funded_item(call, amount=Decimal("90000.00"), district=6, theme=0)
+    themes = list(ImpactTheme.objects.order_by("pk"))
+    v2 = item.proposal.versions.get(number=2)  # the revised proposal moved and took two other themes
+    v2.district = District.objects.get(number=7)
+    v2.save()
+    v2.themes.set(themes[1:3])
+    grant = services.award_grant(item, by=staff_user, cup=next_cup(), start_date=date(2025, 1, 1), **AWARD_ACT)
+    assert where_counted(grant) == (7, {themes[1].code, themes[2].code})
+    data = selectors.portfolio()
+    assert data["by_theme"] == sorted([(themes[1].name, Decimal("90000.00")), (themes[2].name, Decimal("90000.00"))])
+    assert [(name[:13], amount) for name, amount in data["by_district"]] == [("District 7 - ", Decimal("90000.00"))]
+    assert (data["count"], data["committed"]) == (1, Decimal("90000.00"))
+
+
+def test_the_migration_fills_the_grants_made_before(call, staff_user):
+    first = make_grant(call, by=staff_user, district=3, theme=1)
+    second = make_grant(call, by=staff_user, district=8, theme=2)
+    expected = [where_counted(first), where_counted(second)]
+    Grant.objects.update(district=None)
+    Grant.themes.through.objects.all().delete()
+    migration = importlib.import_module("grants.migrations.0003_grant_district_themes")
+    migration.fill_district_and_themes(apps, None)
+    assert [where_counted(first), where_counted(second)] == expected
+    assert expected[0][0] == 3 and len(expected[1][1]) == 1
+
+
+def test_the_bench_seed_counts_its_grants_where_their_versions_are():
+    from tsf.bench.seed import seed
+
+    seed(scale=0.004, log=lambda *args: None)
+    grants = list(Grant.objects.select_related("proposal").prefetch_related("themes"))
+    assert grants
+    for g in grants:
+        version = g.proposal.versions.order_by("-number").first()
+        assert (g.district_id, {t.pk for t in g.themes.all()}) == (
+            version.district_id, {t.pk for t in version.themes.all()})
+
+
+@freeze_time("2026-03-10 10:00")
+def test_portfolio_lists_the_reports_and_draws_the_charts(client, call, staff_user):
+    org = OrganisationFactory(legal_name="Coop <Alfa> & Figli")
+    grant = make_grant(call, by=staff_user, signed=True, org=org, start=date(2025, 1, 15), district=3, theme=0)
+    report = grant.reports.order_by("number").first()  # due in August 2025; the second in February 2026
+    client.force_login(staff_user)
+    html = client.get(reverse("grants:portfolio")).content.decode()
+    row = (f'<li class="mb-1"><a href="{reverse("grants:report", kwargs={"pk": report.pk})}">Interim report 1 · '
+           f'{grant.cup}</a> — Coop &lt;Alfa&gt; &amp; Figli · due {report.due_date:%-d} August 2025</li>')
+    assert row in html
+    assert "Overdue reports (2)" in html and "Reports to review (0)" in html
+    theme = ImpactTheme.objects.order_by("pk").first()
+    assert f"<title>{theme.name}: €100,000</title>" in html  # the bar's tooltip
+    assert '<title id="districts-title">Budget by city district</title>' in html
+    assert "District 3</text>" in html  # the bar's label: the district's short name
+    assert '<title id="timeline-title">Tranches by quarter: paid, payable and planned</title>' in html
+    # staff's panel in "my area" shows the same rows
+    panel = client.get(reverse("accounts:my_area")).content.decode()
+    assert row in panel
