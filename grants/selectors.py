@@ -160,13 +160,16 @@ def what_is_missing(grant, today=None):
 def report_lines(reports):
     """The columns a list of reports shows (`{% report_rows %}` in grants_tags: label, CUP,
     organisation, due date), read with values(): no model instance per report, grant or proposal."""
-    return [
-        SimpleNamespace(pk=pk, label=Report.label_for(kind, number), due_date=due_date,
-                        grant=SimpleNamespace(cup=cup, proposal=SimpleNamespace(
-                            organisation=SimpleNamespace(legal_name=organisation))))
-        for pk, kind, number, due_date, cup, organisation in reports.values_list(
-            "pk", "kind", "number", "due_date", "grant__cup", "grant__proposal__organisation__legal_name")
-    ]
+    labels = {}  # one label per kind and number, not one translation per row
+    rows = []
+    for pk, kind, number, due_date, cup, organisation in reports.values_list(
+            "pk", "kind", "number", "due_date", "grant__cup", "grant__proposal__organisation__legal_name"):
+        label = labels.get((kind, number))
+        if label is None:
+            label = labels[kind, number] = Report.label_for(kind, number)
+        rows.append(SimpleNamespace(pk=pk, label=label, due_date=due_date, grant=SimpleNamespace(
+            cup=cup, proposal=SimpleNamespace(organisation=SimpleNamespace(legal_name=organisation)))))
+    return rows
 
 
 def portfolio(call=None, today=None):
@@ -180,8 +183,10 @@ def portfolio(call=None, today=None):
     today = today or timezone.localdate()
     grants = Grant.objects.exclude(status=GrantStatus.REVOKED)
     # The calls that have grants (the page's call filter), read once: an EXISTS, not a DISTINCT
-    # over every column of the join with the grants.
-    all_calls = list(calls_with_grants())
+    # over every column of the join with the grants; only what the page shows of them.
+    all_calls = [SimpleNamespace(pk=pk, slug=slug, title=title, total_budget=total_budget)
+                 for pk, slug, title, total_budget in calls_with_grants().values_list(
+                     "pk", "slug", translated("title"), "total_budget")]
     if call is not None:
         grants = grants.filter(call=call)
     budget = sum((c.total_budget for c in all_calls if call is None or c.pk == call.pk), ZERO)
