@@ -1,6 +1,7 @@
 """Panels of "my area": funded teams (camp, help desk, next support slot), teams not funded
 (improvement plan, matching opportunities), mentors (registration, pitches to give feedback on),
 staff (open help-desk requests, pending camp registrations)."""
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from projects.selectors import proposals_of_request
@@ -26,6 +27,8 @@ def team_acceleration(request):
     open_requests = HelpRequest.objects.filter(proposal_id__in=ids).exclude(status=HelpStatus.RESOLVED).count()
     next_slot = (SupportSlot.objects.filter(proposal_id__in=ids, starts_at__gt=timezone.now())
                  .order_by("starts_at").first())
+    # Opportunities match a team's themes: read for these teams only, in one query.
+    prefetch_related_objects(others, "versions__themes")
     not_funded = [(p, list(selectors.opportunities_for(p)[:3])) for p in others]
     return {"template": "acceleration/panels/team.html", "funded": funded, "pitches": pitches,
             "open_requests": open_requests, "next_slot": next_slot, "not_funded": not_funded}

@@ -38,8 +38,8 @@ def memberships_for(user):
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__legal_name")
 
 
-def _version_prefetch(target_groups=True, texts=True):
-    related = ("themes", "target_groups") if target_groups else ("themes",)
+def _version_prefetch(target_groups=True, texts=True, themes=True):
+    related = (("themes",) if themes else ()) + (("target_groups",) if target_groups else ())
     versions = ProposalVersion.objects.select_related("district").prefetch_related(*related)
     if not texts:
         versions = versions.defer(*VERSION_TEXTS)
@@ -70,14 +70,15 @@ def proposals_of_request(request):
     """The signed-in user's proposals (newest first, at most REQUEST_PROPOSALS_LIMIT) with their
     versions, districts and themes, read once per request: the panels of "my area" of every stage
     share this list instead of each asking the database again. The long texts of calls, versions and
-    organisations are not read (no panel shows them)."""
+    organisations are not read (no panel shows them), nor the versions' themes (the one panel that
+    needs them reads them for its proposals: `prefetch_related_objects(proposals, "versions__themes")`)."""
     cached = getattr(request, "_tsf_user_proposals", None)
     if cached is None:
         cached = list(
             Proposal.objects.filter(organisation__memberships__user=request.user)
             .select_related("call", "organisation")
             .defer(*(f"call__{name}" for name in CALL_TEXTS), "organisation__description")
-            .prefetch_related(_version_prefetch(target_groups=False, texts=False))
+            .prefetch_related(_version_prefetch(target_groups=False, texts=False, themes=False))
             .order_by("-created_at", "-pk")[:REQUEST_PROPOSALS_LIMIT]
         )
         request._tsf_user_proposals = cached

@@ -335,6 +335,20 @@ def test_my_area_panels(client, world, make_user):
     assert url("pitch_feedback", pk=world["pitch_a"].pk) in body
 
 
+def test_my_area_shows_the_team_not_funded_the_opportunities_of_its_themes(client, world, make_user):
+    nf_user = make_user("nf@example.org", roles=["promoter"])
+    _rnd, _f, (nf,) = final_round_with_outcomes(world["call"], funded=1, not_funded=1, member=nf_user)
+    theme = ImpactTheme.objects.order_by("order").first()
+    nf.current_version.themes.set([theme])
+    opportunity(themes=[theme], title="Per il tema della squadra")
+    opportunity(themes=[ImpactTheme.objects.exclude(pk=theme.pk).first()], title="Per altri temi")
+    with CaptureQueriesContext(connection) as ctx:
+        body = as_user(client, nf_user).get(reverse("accounts:my_area")).content.decode()
+    assert "Per il tema della squadra" in body and "Per altri temi" not in body
+    # the team's themes are read once, for the teams not funded only
+    assert len([q for q in ctx.captured_queries if '"projects_proposalversion_themes"' in q["sql"]]) == 1
+
+
 # Query counts ------------------------------------------------------------------------------------------
 
 
