@@ -282,6 +282,44 @@ class Score(models.Model):
         return f"{self.criterion}: {self.value}"
 
 
+class RankingEntry(models.Model):
+    """A proposal's figures in a round's ranking, kept as the assessments change: one row per
+    proposal with at least one assignment in the round, written by `assessment.services` in the
+    transaction of the change (`refresh_ranking`); the whole round again when its criteria, its
+    way of combining or its threshold change (`rebuild_ranking`).
+
+    The rank is not stored: it is the row's position in the tie-break order (higher `combined`,
+    then higher `top_criterion`, then the earlier protocol number; no submitted assessment last),
+    which the staff page asks the database for (`selectors.ranking_page`). The proposals of the
+    round with no assignment have no row: they rank last, in protocol order, like the assigned
+    ones with nothing submitted. `selectors.ranking` computes the same figures from the
+    assessments, and remains the reference (decision, exports, printable page)."""
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="ranking_entries",
+                              verbose_name=_("round"))
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ranking_entries",
+                                 verbose_name=_("proposal"))
+    combined = models.DecimalField(_("combined score"), max_digits=14, decimal_places=2, null=True, blank=True)
+    top_criterion = models.DecimalField(_("points on the highest-weighted criterion"), max_digits=14,
+                                        decimal_places=2, null=True, blank=True)
+    spread = models.DecimalField(_("spread"), max_digits=14, decimal_places=2, null=True, blank=True)
+    disputed = models.BooleanField(_("disputed"), default=False)
+    assigned = models.PositiveIntegerField(_("assigned"), default=0)
+    submitted = models.PositiveIntegerField(_("submitted"), default=0)
+    # The weighted total of each submitted assessment, in assessment order: [[assignment_id, "12.34"], ...]
+    totals = models.JSONField(_("assessors' weighted totals"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("ranking entry")
+        verbose_name_plural = _("ranking entries")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "proposal"], name="assessment_ranking_entry_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.round_id} · {self.proposal_id}: {self.combined}"
+
+
 class Decision(models.Model):
     """The committee's decision on a round, with the minutes and the ranking as it was."""
 

@@ -20,22 +20,29 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
     Sum,
+    Value,
+    When,
+    Window,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.encoding import force_str
 
-from projects.models import Proposal, ProposalVersion
+from projects.models import Organisation, Proposal, ProposalVersion
 
 from .models import (
     AssessmentRound,
@@ -92,11 +99,13 @@ def round_detail(pk):
 
 
 def round_for_ranking(pk):
-    """A round with what its ranking page reads beside the ranking: the call, the decision and the
-    criteria (for the tie-break rule); not the committee (`round_detail`)."""
+    """A round with what its ranking page reads beside the ranking, in one query: the call, the
+    decision and, as `top_criterion_name`, the name of the criterion with the highest weight (the
+    tie-break rule); not the committee (`round_detail`)."""
+    top = Criterion.objects.filter(round=OuterRef("pk")).order_by("-weight", "order", "pk")
     return (
         AssessmentRound.objects.select_related("call", "decision")
-        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk")))
+        .annotate(top_criterion_name=Subquery(top.values("name")[:1]))
         .filter(pk=pk)
         .first()
     )
@@ -226,56 +235,52 @@ def decision_of(rnd):
 Assessor = namedtuple("Assessor", "full_name email")
 
 
-def ranking(rnd, *, instances=True, columns=True):
-    """The round's ranking, computed from the database in a fixed number of queries.
+@dataclass
+class Figures:
+    """A proposal's figures in a round, from its assessments (`figures`)."""
+    totals: list = field(default_factory=list)  # [(assignment_id, Assessor, Decimal)] of the submitted ones
+    combined: Decimal | None = None
+    top_criterion: Decimal | None = None
+    spread: Decimal | None = None
+    disputed: bool = False
+    assigned: int = 0
+    submitted: int = 0
+
+
+def figures(rnd, crit, *, proposal_ids=None):
+    """{proposal_id: Figures} of the round's proposals that have an assessment (of `proposal_ids`
+    only, when given), in two queries:
 
     - weighted total of each submitted assessment = sum(points x weight), by the database;
-    - combined score of a proposal = mean or median of its submitted totals;
-    - order (the tie-break rule stated on the page): higher combined score, then higher mean
-      points on the highest-weighted criterion, then the earlier protocol number; proposals with
-      no submitted assessment come last;
+    - combined score = mean or median of the proposal's submitted totals (the round's `combine`);
+    - top_criterion = mean points of its submitted assessments on `crit` (the highest-weighted
+      criterion: the second key of the tie-break rule);
     - spread = highest total - lowest total; `disputed` when it exceeds the round's threshold.
 
-    Every figure comes from three plain queries, none with a correlated subquery: the round's
-    proposals (with their protocol order), its assessments (status and assessor's name), and each
-    assessment's weighted total and points on the top criterion, summed by the database grouped by
-    assessment. The means, medians and the order are made here from those few thousand values,
-    with Decimal (SQLite divides integers as integers, so a mean from the database would differ
-    between SQLite and PostgreSQL).
-
-    The shown columns (protocol number, organisation, the round's version title and requested
-    grant) are read by `fill_columns` for the rows given: with `columns` (the default: exports, the
-    printable page, the decision), for every row; the staff page passes `columns=False` and fills
-    only the page of rows it shows. With `instances` (the decision, which changes the proposals),
-    each row's `proposal` is the model instance (one more query, with its organisation and
-    version); without, a `RankedProposal`.
-    """
-    crit = top_criterion(rnd)
-    assigned = Assignment.objects.filter(round=rnd, proposal=OuterRef("pk"))
-    proposals = (Proposal.objects.filter(call_id=rnd.call_id)
-                 .filter(Q(status__in=rnd.entry_statuses()) | Exists(assigned))
-                 .values_list("pk", "protocol_seq"))
-    # Each assessment's weighted total and points on the top criterion, from its filled-in scores,
-    # grouped by the database (one row per assessment; counted below once it is submitted).
+    The database sums the points of each assessment (grouped by assessment, no correlated
+    subquery); the means, medians and spreads are made here with Decimal (SQLite divides integers
+    as integers, so a mean from the database would differ between SQLite and PostgreSQL). Used by
+    `ranking` (the whole round) and by `services.refresh_ranking` (the proposals an action changed)."""
     # (A score is unique per assessment and criterion: `top` is None when the top one is not filled in.
     # The round's scores are those on its criteria: one join, the one the weights need.)
+    scores = Score.objects.filter(criterion__round=rnd, value__isnull=False)
+    assessments = Assignment.objects.filter(round=rnd)
+    if proposal_ids is not None:
+        scores = scores.filter(assignment__proposal_id__in=proposal_ids)
+        assessments = assessments.filter(proposal_id__in=proposal_ids)
     scored = {
         aid: (total, top) for aid, total, top in
-        Score.objects.filter(criterion__round=rnd, value__isnull=False).order_by().values_list("assignment_id")
+        scores.order_by().values_list("assignment_id")
         .annotate(total=Sum(weighted_total_expression()), top=Sum("value", filter=Q(criterion=crit)))
     }
-    # The round's assessments, in order, with their assessor's name (the title of each total).
-    assessments = (Assignment.objects.filter(round=rnd).order_by("pk")
-                   .values_list("pk", "proposal_id", "status", "assessor__full_name", "assessor__email"))
-    rows = {pk: RankingRow(proposal=RankedProposal(pk=pk, protocol_seq=protocol_seq), title="")
-            for pk, protocol_seq in proposals}
+    out = defaultdict(Figures)
     sums, top_sums, top_ns = defaultdict(Decimal), defaultdict(Decimal), defaultdict(int)
     names = {}  # one Assessor per committee member, not one per assessment
     submitted = str(Assignment.Status.SUBMITTED)
-    for pk, proposal_id, status, full_name, email in assessments:
-        row = rows.get(proposal_id)
-        if row is None:
-            continue
+    # The assessments in order, with their assessor's name (the title of each total).
+    for pk, proposal_id, status, full_name, email in assessments.order_by("pk").values_list(
+            "pk", "proposal_id", "status", "assessor__full_name", "assessor__email"):
+        row = out[proposal_id]
         row.assigned += 1
         if status != submitted:
             continue
@@ -291,15 +296,9 @@ def ranking(rnd, *, instances=True, columns=True):
             if top is not None:
                 top_sums[proposal_id] += top
                 top_ns[proposal_id] += 1
-    items = {}
-    decision = decision_of(rnd)
-    if decision is not None:
-        labels = dict(DecisionItem.Outcome.choices)
-        items = {proposal_id: (outcome, force_str(labels.get(outcome, outcome)), amount)
-                 for proposal_id, outcome, amount in decision.items.values_list("proposal_id", "outcome", "grant_amount")}
     median_of_round = rnd.combine == AssessmentRound.Combine.MEDIAN
     threshold = rnd.disagreement_threshold
-    for pk, row in rows.items():
+    for pk, row in out.items():
         if row.totals:
             values = [t for _a, _u, t in row.totals]
             if median_of_round:
@@ -311,10 +310,45 @@ def ranking(rnd, *, instances=True, columns=True):
         n_top = top_ns.get(pk)
         if n_top:
             row.top_criterion = mean_of(top_sums[pk], n_top)
-        if items:
-            item = items.get(pk)
-            if item is not None:
-                row.outcome, row.outcome_label, row.grant_amount = item
+    return dict(out)
+
+
+def ranking(rnd, *, instances=True, columns=True):
+    """The round's ranking, computed from the assessments in a fixed number of queries: the
+    reference for the figures and the order (the decision, exports and the printable page use it;
+    the staff page reads the same from the kept `RankingEntry` rows, `ranking_page`).
+
+    - the figures of each proposal come from `figures` (weighted totals, combined score, points on
+      the highest-weighted criterion, spread, disputed);
+    - order (the tie-break rule stated on the page): higher combined score, then higher mean
+      points on the highest-weighted criterion, then the earlier protocol number; proposals with
+      no submitted assessment come last.
+
+    The round's proposals are those in its entry status and every one assigned (one query, with
+    their protocol order); their figures take two more (`figures`).
+
+    The shown columns (protocol number, organisation, the round's version title and requested
+    grant) are read by `fill_columns` for the rows given: with `columns` (the default: exports, the
+    printable page, the decision), for every row. With `instances` (the decision, which changes
+    the proposals), each row's `proposal` is the model instance (one more query, with its
+    organisation and version); without, a `RankedProposal`.
+    """
+    crit = top_criterion(rnd)
+    assigned = Assignment.objects.filter(round=rnd, proposal=OuterRef("pk"))
+    proposals = (Proposal.objects.filter(call_id=rnd.call_id)
+                 .filter(Q(status__in=rnd.entry_statuses()) | Exists(assigned))
+                 .values_list("pk", "protocol_seq"))
+    rows = {pk: RankingRow(proposal=RankedProposal(pk=pk, protocol_seq=protocol_seq), title="")
+            for pk, protocol_seq in proposals}
+    for pk, f in figures(rnd, crit).items():
+        row = rows.get(pk)
+        if row is not None:
+            row.totals, row.combined, row.top_criterion, row.spread, row.disputed = (
+                f.totals, f.combined, f.top_criterion, f.spread, f.disputed)
+            row.assigned, row.submitted = f.assigned, f.submitted
+    decision = decision_of(rnd)
+    if decision is not None:
+        fill_outcomes(decision, rows)
     rows = list(rows.values())
     rows.sort(key=lambda r: (
         r.combined is None, -(r.combined or 0), -(r.top_criterion or 0), r.proposal.protocol_seq or 0, r.proposal.pk,
@@ -328,6 +362,91 @@ def ranking(rnd, *, instances=True, columns=True):
         for row in rows:
             row.proposal = models[row.proposal.pk]
     return rows
+
+
+def fill_outcomes(decision, rows, proposal_ids=None):
+    """The decision's outcome and grant on the rows {proposal_id: RankingRow} (of `proposal_ids`
+    only, when given), in one query."""
+    labels = dict(DecisionItem.Outcome.choices)
+    items = decision.items.all()
+    if proposal_ids is not None:
+        items = items.filter(proposal_id__in=proposal_ids)
+    for proposal_id, outcome, amount in items.values_list("proposal_id", "outcome", "grant_amount"):
+        row = rows.get(proposal_id)
+        if row is not None:
+            row.outcome, row.outcome_label, row.grant_amount = outcome, force_str(labels.get(outcome, outcome)), amount
+
+
+def ranking_order():
+    """The tie-break order of the ranking in SQL, on a Proposal queryset with the round's entry
+    joined as `entry` (`ranking_page`): the same as `ranking`'s sort in Python, on SQLite and
+    PostgreSQL (the figures are stored to the cent, as `ranking` makes them, so ties are equal)."""
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+    return [F("entry__combined").desc(nulls_last=True), Coalesce("entry__top_criterion", zero).desc(),
+            Coalesce("protocol_seq", 0).asc(), F("pk").asc()]
+
+
+def ranking_page(rnd, number, per_page=50):
+    """One page of the round's ranking, from the kept `RankingEntry` rows: (page, disputed count).
+
+    One query gives the page's rows in the tie-break order (the rank is the position), with their
+    shown columns and, over the whole round, the count of proposals and of disputed ones (window
+    aggregates, so no second COUNT); one more names the assessors of the totals shown and, once
+    decided, one reads the outcomes. A fixed number of queries, however many rows. A page number
+    out of range gives the last page, as `Paginator.get_page` does (one COUNT more)."""
+    entry = FilteredRelation("ranking_entries", condition=Q(ranking_entries__round=rnd))
+    proposals = (Proposal.objects.filter(call_id=rnd.call_id).annotate(entry=entry)
+                 .filter(Q(status__in=rnd.entry_statuses()) | Q(entry__isnull=False)))
+    version = ProposalVersion.objects.filter(proposal=OuterRef("pk"), number=rnd.version_number).order_by()
+    latest = ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
+    ordered = proposals.annotate(
+        n=Window(Count("pk")),
+        n_disputed=Window(Sum(Case(When(entry__disputed=True, then=Value(1)), default=Value(0)))),
+        # (PostgreSQL computes these only for the rows of the page, after the sort and the limit)
+        v_title=Subquery(version.values("title")[:1]), latest_title=Subquery(latest.values("title")[:1]),
+        v_grant=Subquery(version.values("requested_grant")[:1]),
+        organisation_name=Subquery(Organisation.objects.filter(pk=OuterRef("organisation_id")).order_by()
+                                   .values("legal_name")),
+    ).order_by(*ranking_order()).values_list(
+        "pk", "protocol_seq", "protocol_number", "organisation_name", "v_title", "latest_title", "v_grant",
+        "entry__combined", "entry__top_criterion", "entry__spread", "entry__disputed", "entry__assigned",
+        "entry__submitted", "entry__totals", "n", "n_disputed")
+    paginator = Paginator(ordered, per_page)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    # (a page far beyond any round, ?page=10**20, goes straight to the count: no offset out of range)
+    found = list(ordered[(wanted - 1) * per_page:wanted * per_page]) if 1 <= wanted <= 2**31 // per_page else []
+    if found:
+        paginator.count, disputed = found[0][-2], found[0][-1]  # (no COUNT query)
+        page = paginator.page(wanted)
+    else:  # out of range, or nothing to rank
+        counts = proposals.aggregate(n=Count("pk"), disputed=Count("pk", filter=Q(entry__disputed=True)))
+        paginator.count, disputed = counts["n"], counts["disputed"]
+        page = paginator.get_page(number)
+        found = list(page.object_list)
+    rows, assessments = [], set()
+    for i, (pk, seq, protocol_number, organisation_name, v_title, latest_title, v_grant, combined, top, spread,
+            is_disputed, n_assigned, n_submitted, totals, _n, _d) in enumerate(found, start=page.start_index()):
+        row = RankingRow(
+            proposal=RankedProposal(pk=pk, protocol_seq=seq, protocol_number=protocol_number,
+                                    organisation_name=organisation_name),
+            title=v_title if v_title is not None else (latest_title or ""), requested_grant=v_grant, rank=i,
+            combined=combined, top_criterion=top, spread=spread, disputed=bool(is_disputed),
+            assigned=n_assigned or 0, submitted=n_submitted or 0, totals=totals or [])
+        assessments.update(aid for aid, _t in row.totals)
+        rows.append(row)
+    if assessments:  # the name of each total's assessor (the title of the figure)
+        names = {pk: Assessor(full_name, email) for pk, full_name, email in Assignment.objects.filter(
+            pk__in=assessments).order_by().values_list("pk", "assessor__full_name", "assessor__email")}
+        for row in rows:
+            row.totals = [(aid, names[aid], Decimal(total)) for aid, total in row.totals]
+    decision = decision_of(rnd)
+    if decision is not None and rows:
+        fill_outcomes(decision, {r.proposal.pk: r for r in rows}, proposal_ids=[r.proposal.pk for r in rows])
+    page.object_list = rows
+    return page, disputed
 
 
 def fill_columns(rnd, rows):

@@ -39,6 +39,7 @@ from .models import (
     Criterion,
     Decision,
     DecisionItem,
+    RankingEntry,
     Score,
 )
 
@@ -61,6 +62,8 @@ def save_round(form, *, by) -> AssessmentRound:
     before = {} if creating else audit.snapshot(AssessmentRound.objects.get(pk=form.instance.pk), ROUND_FIELDS)
     rnd = form.save()
     changes = audit.diff(rnd, ROUND_FIELDS, before)
+    if {"combine", "disagreement_threshold"} & set(changes):
+        rebuild_ranking(rnd)
     audit.record(by, "assessment.round_create" if creating else "assessment.round_update", rnd, changes=changes)
     return rnd
 
@@ -98,6 +101,7 @@ def save_criteria(rnd, formset, *, by):
         if formset.extra_forms and any(f.has_changed() for f in formset.extra_forms):
             raise AssessmentError(_("Scores have been given: criteria can no longer be added."))
     formset.save()
+    rebuild_ranking(rnd)  # the weights and the highest-weighted criterion
     audit.record(by, "assessment.criteria", rnd,
                  changes={"criteria": [None, [f"{c.name} ({c.max_points} x {c.weight})" for c in rnd.criteria.all()]]})
 
@@ -121,6 +125,53 @@ def set_committee(rnd, assessors, *, by):
     CommitteeMember.objects.bulk_create([CommitteeMember(round=rnd, assessor_id=pk) for pk in set(wanted) - current])
     audit.record(by, "assessment.committee", rnd, changes={
         "committee": [sorted(current), sorted(wanted)]})
+
+
+# The kept ranking ----------------------------------------------------------------------------
+
+def refresh_ranking(rnd, proposal_ids=None):
+    """Write again the `RankingEntry` rows of the round's proposals `proposal_ids` (every proposal
+    of the round when None) from their assessments, with `selectors.figures`: called by every
+    service that changes an input of the ranking, in its transaction. A proposal with no
+    assignment left loses its row.
+
+    The round's row is locked first (no-key update, which leaves inserts referring to the round
+    free), so two refreshes of the same round follow each other and each computes after the other
+    committed (PostgreSQL's read committed: every statement sees what has been committed before
+    it); the round's way of combining, threshold and criteria are read again under the lock."""
+    with transaction.atomic():
+        rnd = AssessmentRound.objects.select_for_update(no_key=True).get(pk=rnd.pk)
+        crit = Criterion.objects.filter(round=rnd).order_by("-weight", "order", "pk").first()
+        if proposal_ids is not None:
+            proposal_ids = sorted(set(proposal_ids))
+            if not proposal_ids:
+                return
+        figures = selectors.figures(rnd, crit, proposal_ids=proposal_ids)
+        entries = RankingEntry.objects.filter(round=rnd)
+        if proposal_ids is not None:
+            entries = entries.filter(proposal_id__in=proposal_ids)
+        entries.delete()
+        RankingEntry.objects.bulk_create([
+            RankingEntry(round=rnd, proposal_id=pk, combined=f.combined, top_criterion=f.top_criterion,
+                         spread=f.spread, disputed=f.disputed, assigned=f.assigned, submitted=f.submitted,
+                         totals=[[aid, str(total)] for aid, _u, total in f.totals])
+            for pk, f in sorted(figures.items()) if f.assigned
+        ], batch_size=1000)
+
+
+def rebuild_ranking(rnd):
+    """Every proposal of the round again (its criteria, way of combining or threshold changed)."""
+    refresh_ranking(rnd, None)
+
+
+def rebuild_all_rankings() -> int:
+    """Every round's kept ranking again (`manage.py rebuild_rankings`; after data written around
+    the services). Returns the number of rounds."""
+    n = 0
+    for rnd in AssessmentRound.objects.order_by("pk"):
+        rebuild_ranking(rnd)
+        n += 1
+    return n
 
 
 # Assignments -------------------------------------------------------------------------------
@@ -156,6 +207,7 @@ def assign(rnd, proposal, assessor, *, by) -> Assignment:
             a = Assignment.objects.create(round=rnd, proposal=proposal, assessor=assessor, assigned_by=by)
     except IntegrityError as exc:
         raise AssessmentError(_("%(who)s is already assigned to this proposal.") % {"who": assessor}) from exc
+    refresh_ranking(rnd, [proposal.pk])
     audit.record(by, "assessment.assign", a, changes={"assessor": [None, assessor.email]})
     _notify_assigned(rnd, {assessor.pk: 1}, [assessor])
     return a
@@ -181,6 +233,7 @@ def unassign(assignment, *, by):
     audit.record(by, "assessment.unassign", assignment.proposal,
                  changes={"assessor": [assignment.assessor.email, None]})
     assignment.delete()
+    refresh_ranking(assignment.round, [assignment.proposal_id])
 
 
 @transaction.atomic
@@ -215,6 +268,7 @@ def auto_assign(rnd, *, per_proposal=None, by) -> list[Assignment]:
             existing.add((proposal.pk, chosen.pk))
             load[chosen.pk] += 1
     Assignment.objects.bulk_create(new)
+    refresh_ranking(rnd, [a.proposal_id for a in new])
     _notify_assigned(rnd, Counter(a.assessor_id for a in new), members)
     audit.record(by, "assessment.auto_assign", rnd, changes={"assignments": [None, len(new)]},
                  note=ngettext("%(n)s assessor per proposal", "%(n)s assessors per proposal", per_proposal)
@@ -273,6 +327,7 @@ def declare_conflict(assignment, *, has_conflict: bool, reason: str = "", by) ->
     if has_conflict:
         rnd, proposal = assignment.round, assignment.proposal
         assignment.delete()
+        refresh_ranking(rnd, [proposal.pk])
         from django.urls import reverse
 
         notify(User.objects.with_role("staff").filter(is_active=True), "assessment_conflict",
@@ -367,6 +422,7 @@ def submit_assessment(assignment, *, by, now=None) -> Assignment:
     assignment.status = Assignment.Status.SUBMITTED
     assignment.submitted_at = now
     assignment.save(update_fields=["status", "submitted_at", "updated_at"])
+    refresh_ranking(assignment.round, [assignment.proposal_id])
     audit.record(by, "assessment.submit", assignment, changes={"status": [old, assignment.status]})
     return assignment
 
@@ -387,6 +443,7 @@ def reopen_assessment(assignment, *, by, reason: str) -> Assignment:
     assignment.reopened_at = timezone.now()
     assignment.reopen_reason = reason
     assignment.save(update_fields=["status", "reopened_at", "reopen_reason", "updated_at"])
+    refresh_ranking(assignment.round, [assignment.proposal_id])
     audit.record(by, "assessment.reopen", assignment, changes={"status": ["submitted", "reopened"]}, note=reason)
     notify(assignment.assessor, "assessment_reopened",
            {"assignment": assignment, "round": assignment.round, "reason": reason,

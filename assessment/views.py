@@ -72,8 +72,11 @@ def _round(pk):
 
 
 def _tie_break(rnd):
-    crit = selectors.top_criterion(rnd)
-    return TIE_BREAK_RULE % {"criterion": crit.name if crit else "—"}
+    name = getattr(rnd, "top_criterion_name", None)  # (selectors.round_for_ranking)
+    if name is None:
+        crit = selectors.top_criterion(rnd)
+        name = crit.name if crit else None
+    return TIE_BREAK_RULE % {"criterion": name or "—"}
 
 
 # Staff: rounds ------------------------------------------------------------------------------
@@ -261,23 +264,20 @@ def ranking(request, pk):
     rnd = selectors.round_for_ranking(pk)
     if rnd is None:
         raise Http404
-    # Every figure of the round (the order, and the disputed count above the table), but the shown
-    # columns (protocol, title, organisation) only for the rows on the page; exports and the
-    # printable page have them all.
-    rows = selectors.ranking(rnd, instances=False, columns=False)
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx") or request.GET.get("print"):
-        selectors.fill_columns(rnd, rows)
-    if fmt in ("csv", "xlsx"):
-        return export_response(fmt, f"ranking-{rnd.call.slug}-{rnd.kind}", [str(h) for h in RANKING_HEADERS],
-                               (_ranking_row(r) for r in rows))
+    printable = bool(request.GET.get("print"))
     decision = selectors.decision_of(rnd)
-    ctx = {"rnd": rnd, "call": rnd.call, "rows": rows, "tie_break": _tie_break(rnd), "decision": decision,
-           "disputed": sum(1 for r in rows if r.disputed)}
-    if request.GET.get("print"):
+    ctx = {"rnd": rnd, "call": rnd.call, "tie_break": _tie_break(rnd), "decision": decision}
+    if fmt in ("csv", "xlsx") or printable:
+        # Every row with its columns, computed from the assessments (the reference).
+        rows = selectors.ranking(rnd, instances=False)
+        if fmt in ("csv", "xlsx"):
+            return export_response(fmt, f"ranking-{rnd.call.slug}-{rnd.kind}", [str(h) for h in RANKING_HEADERS],
+                                   (_ranking_row(r) for r in rows))
+        ctx.update(rows=rows, disputed=sum(1 for r in rows if r.disputed))
         return render(request, "assessment/staff/ranking_print.html", ctx)
-    ctx["page_obj"] = Paginator(rows, 50).get_page(request.GET.get("page"))
-    selectors.fill_columns(rnd, ctx["page_obj"].object_list)
+    # The page of rows shown, from the kept ranking: the database orders and counts.
+    ctx["page_obj"], ctx["disputed"] = selectors.ranking_page(rnd, request.GET.get("page"))
     return render(request, "assessment/staff/ranking.html", ctx)
 
 

@@ -69,14 +69,17 @@ def add_committee(rnd, assessors):
 
 
 def assign_cleared(rnd, proposal, assessor):
-    """An assignment with a 'no conflict' declaration."""
+    """An assignment with a 'no conflict' declaration (written directly: the kept ranking is
+    refreshed as the services would)."""
     a = Assignment.objects.create(round=rnd, proposal=proposal, assessor=assessor)
     ConflictDeclaration.objects.create(round=rnd, proposal=proposal, assessor=assessor, has_conflict=False)
+    services.refresh_ranking(rnd, [proposal.pk])
     return a
 
 
 def submit_scores(assignment, points, *, strengths="Buona idea.", weaknesses="Budget fragile."):
-    """Write and submit the points [p1, p2, ...] in criterion order (directly, for test data)."""
+    """Write and submit the points [p1, p2, ...] in criterion order (directly, for test data; the
+    kept ranking is refreshed as `services.submit_assessment` would)."""
     criteria = list(Criterion.objects.filter(round_id=assignment.round_id).order_by("order", "pk"))
     for c, v in zip(criteria, points, strict=True):
         Score.objects.update_or_create(assignment=assignment, criterion=c, defaults={"value": Decimal(str(v))})
@@ -84,4 +87,5 @@ def submit_scores(assignment, points, *, strengths="Buona idea.", weaknesses="Bu
     assignment.status = Assignment.Status.SUBMITTED
     assignment.submitted_at = timezone.now()
     assignment.save()
+    services.refresh_ranking(assignment.round, [assignment.proposal_id])
     return assignment

@@ -306,8 +306,8 @@ def test_my_assignments_progress_and_deadline(client, rnd, assessors):
 
 # Ranking, decision, minutes, exports ------------------------------------------------------------
 
-def _ranking_queries(client, rnd):
-    url = reverse("assessment:ranking", kwargs={"pk": rnd.pk})
+def _ranking_queries(client, rnd, query=""):
+    url = reverse("assessment:ranking", kwargs={"pk": rnd.pk}) + query
     client.get(url)  # warm up (sessions, role cache)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -325,6 +325,7 @@ def _populate(rnd, assessors, n):
             a = Assignment.objects.create(round=rnd, proposal=p, assessor=u, status="submitted")
             scores += [Score(assignment=a, criterion=c, value=Decimal((i + j + k) % 11)) for k, c in enumerate(crits)]
     Score.objects.bulk_create(scores)
+    services.rebuild_ranking(rnd)  # written around the services, like the bench's seed
 
 
 def test_ranking_page_query_count_is_flat(client, staff_user, make_user):
@@ -336,7 +337,7 @@ def test_ranking_page_query_count_is_flat(client, staff_user, make_user):
     _populate(small, five, 10)
     _populate(big, five, 200)
     _login(client, staff_user)
-    assert _ranking_queries(client, small) == _ranking_queries(client, big)
+    assert _ranking_queries(client, small) == _ranking_queries(client, big) == _ranking_queries(client, big, "?page=4")
     page = client.get(reverse("assessment:ranking", kwargs={"pk": big.pk})).content.decode()
     assert "then the earlier protocol number" in page and "Impatto sociale" in page
 

@@ -63,6 +63,7 @@ def seed(scale=1.0, log=print):
     from allauth.account.models import EmailAddress
     from allauth.mfa.totp.internal.auth import TOTP
 
+    from assessment import services as assessment_services
     from assessment.models import (
         AssessmentRound,
         Assignment,
@@ -241,6 +242,7 @@ def seed(scale=1.0, log=print):
     Score.objects.bulk_create([
         Score(assignment=a, criterion=c, value=Decimal((a.pk * 7 + c.pk * 3) % 21)) for a in assignments
         for c in criteria], batch_size=BATCH)
+    assessment_services.rebuild_ranking(rnd)  # the kept ranking (written around the services above)
     log(f"  round: {len(round_proposals)} proposals, {len(assignments)} assignments")
 
     # Past calls: a published final decision (funded and not funded) and the grants ----------
@@ -383,6 +385,7 @@ def prepare_mixed(pool=400):
     """Up to `pool` assessments of the selection round (none of the measured assessor's) put back to
     draft, for the other assessors to submit under the mixed load; the round kept open. Returns
     [(score page, assessor's pk)]. `restore_mixed()` submits them again (the dataset as seeded)."""
+    from assessment import services as assessment_services
     from assessment.models import AssessmentRound, Assignment
     from tsf.accounts.models import User
 
@@ -396,13 +399,19 @@ def prepare_mixed(pool=400):
                   .values_list("pk", "assessor_id")[:pool])
     Assignment.objects.filter(pk__in=[pk for pk, _a in chosen]).update(
         status=Assignment.Status.DRAFT, submitted_at=None, feedback=POOL_FLAG)
+    assessment_services.rebuild_ranking(rnd)  # the update above goes around the services
     with translation.override("it"):
         return [(reverse("assessment:score", kwargs={"pk": pk}), assessor_id) for pk, assessor_id in chosen]
 
 
 def restore_mixed():
     """The pool of the mixed load submitted again, as seeded."""
-    from assessment.models import Assignment
+    from assessment import services as assessment_services
+    from assessment.models import AssessmentRound, Assignment
 
-    return Assignment.objects.filter(feedback=POOL_FLAG).update(
+    rounds = set(Assignment.objects.filter(feedback=POOL_FLAG).values_list("round_id", flat=True))
+    n = Assignment.objects.filter(feedback=POOL_FLAG).update(
         status=Assignment.Status.SUBMITTED, submitted_at=timezone.now(), feedback="Rafforzare le partnership.")
+    for rnd in AssessmentRound.objects.filter(pk__in=rounds):  # the update above goes around the services
+        assessment_services.rebuild_ranking(rnd)
+    return n
