@@ -8,6 +8,7 @@ from assessment import demo, selectors
 from assessment.models import AssessmentRound, Assignment, ConflictDeclaration, Decision, DecisionItem
 from calls import demo as calls_demo
 from projects import demo as projects_demo
+from tests.assessment.test_kept_ranking import assert_kept_equals_computed
 from tsf.accounts import demo as accounts_demo
 
 
@@ -37,6 +38,8 @@ def test_demo_runs_both_rounds_and_is_idempotent():
     assert all(p.versions.filter(number=2, frozen=True).exists() for p in ctx.data["admitted_2018"])
     assert ConflictDeclaration.objects.filter(has_conflict=True).exists()
     assert any(r.disputed for r in selectors.ranking(sel))
+    for rnd in (sel, fin):  # the staff page's kept ranking: the demo's writes went through the services
+        assert_kept_equals_computed(rnd)
     emails = set(Assignment.objects.values_list("assessor__email", flat=True))
     assert {"assessor@example.org", "assessor2@example.org"} <= emails and len(emails) >= 4
     counts = (Assignment.objects.count(), DecisionItem.objects.count(), ConflictDeclaration.objects.count())
