@@ -1,6 +1,9 @@
+from collections import defaultdict
+
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
+from . import services
 from .models import (
     AssessmentRound,
     Assignment,
@@ -30,6 +33,11 @@ class AssessmentRoundAdmin(TranslationAdmin):
     list_filter = ("kind", "call")
     inlines = [CriterionInline, CommitteeInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The criteria, the way of combining or the threshold may have changed: the kept ranking again.
+        services.rebuild_ranking(form.instance)
+
 
 class ScoreInline(admin.TabularInline):
     model = Score
@@ -47,6 +55,23 @@ class AssignmentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # changes go through the services (audited)
+
+    # An assignment added or deleted here goes around the services: the kept ranking follows.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.refresh_ranking(obj.round, [obj.proposal_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.refresh_ranking(obj.round, [obj.proposal_id])
+
+    def delete_queryset(self, request, queryset):
+        touched = defaultdict(set)
+        for round_id, proposal_id in queryset.values_list("round_id", "proposal_id"):
+            touched[round_id].add(proposal_id)
+        super().delete_queryset(request, queryset)
+        for rnd in AssessmentRound.objects.filter(pk__in=touched):
+            services.refresh_ranking(rnd, touched[rnd.pk])
 
 
 @admin.register(ConflictDeclaration)

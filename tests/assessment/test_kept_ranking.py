@@ -176,3 +176,29 @@ def test_page_numbers_as_the_paginator_reads_them(rnd, assessors):
         closes_at=rnd.closes_at).pk)
     page, disputed = selectors.ranking_page(empty, "1")
     assert list(page.object_list) == [] and page.paginator.count == 0 and disputed == 0
+
+
+def test_the_admin_keeps_the_ranking_too(rnd, assessors, rf):
+    """The Django admin goes around the services: deleting assignments or saving a round's criteria
+    there refreshes the kept ranking as well."""
+    from django.contrib import admin
+
+    from assessment.admin import AssessmentRoundAdmin, AssignmentAdmin
+    from assessment.models import AssessmentRound
+
+    ps = [make_proposal(rnd.call) for _ in range(3)]
+    for p in ps:
+        for u in assessors[:2]:
+            a = services.assign(rnd, p, u, by=office())
+            _declare(a)
+            _score(a, [4, 5, 6] if u == assessors[0] else [7, 2, 1], by=u)
+    assignments = AssignmentAdmin(Assignment, admin.site)
+    assignments.delete_queryset(rf.get("/"), Assignment.objects.filter(proposal=ps[0], assessor=assessors[0]))
+    assignments.delete_model(rf.get("/"), Assignment.objects.get(proposal=ps[1], assessor=assessors[1]))
+    assert_kept_equals_computed(rnd)
+    rounds = AssessmentRoundAdmin(AssessmentRound, admin.site)
+    rnd.criteria.filter(order=2).update(weight=Decimal("9.00"))  # what the criteria inline writes
+    form = _round_form(rnd, combine="median")
+    form.save(commit=False).save()  # what the admin's save_form and save_model do
+    rounds.save_related(rf.get("/"), form, [], True)
+    assert_kept_equals_computed(rnd)
