@@ -21,7 +21,9 @@ def my_invitations(request):
     from the invitation e-mail finds it here after verifying and logging in, even when the link
     it came from was lost on the way. Shown whatever the person's roles (an approved camp expert
     has only the mentor role until they join a team)."""
-    invitations = list(selectors.pending_invitations_for(request.user)[:20])
+    invitations = list(selectors.pending_invitations_for(request.user).only(
+        "pk", "token", "email", "team_role", "expires_at", "organisation__legal_name", "invited_by__full_name",
+        "invited_by__email")[:20])
     if not invitations:
         return None
     return {"template": "projects/panels/invitations.html", "invitations": invitations}

@@ -71,3 +71,18 @@ def test_the_list_reads_the_same_number_of_queries_with_3_and_60_proposals(staff
         counts.append(len(ctx))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 13
+
+
+def test_names_are_escaped_and_the_submission_time_is_local(staff_client, open_call):
+    import datetime
+
+    org = OrganisationFactory(legal_name="Bar & Forno <b>APS</b>")
+    proposal = complete(ProposalFactory(call=open_call, organisation=org), title="Pane <i>sospeso</i>")
+    Proposal.objects.filter(pk=proposal.pk).update(
+        status="submitted", protocol_number="TSF-2030-0042",
+        submitted_at=datetime.datetime(2030, 3, 31, 22, 30, tzinfo=datetime.UTC))
+    with translation.override("it"):
+        body = staff_client.get(reverse("projects:staff_proposals", args=[open_call.slug])).content.decode()
+    row = _row_of(body, "TSF-2030-0042")
+    assert "Bar &amp; Forno &lt;b&gt;APS&lt;/b&gt;" in row and "Pane &lt;i&gt;sospeso&lt;/i&gt;" in row
+    assert "01/04/2030 00:30" in row  # 22:30 UTC is half past midnight in Turin (summer time)
