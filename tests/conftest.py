@@ -230,13 +230,9 @@ def postgres(db):
 def totp_now(secret=TOTP_SECRET, step=0):
     """The TOTP code for a secret as an authenticator app shows it now (RFC 6238); `step` -1 or +1
     gives the previous or next code, which the portal accepts for a phone whose clock drifts."""
-    import time
+    from tsf.accounts.totp import totp_code
 
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    counter = int(time.time()) // app_settings.TOTP_PERIOD + step
-    return format_hotp_value(hotp_value(secret, counter))
+    return totp_code(secret, step=step)
 
 
 # Browser tests -----------------------------------------------------------------------------

@@ -30,9 +30,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def mfa(self, create, extracted, **kwargs):
         if extracted:
-            from allauth.mfa.totp.internal.auth import TOTP
+            from tsf.accounts.totp import enrol_totp
 
-            TOTP.activate(self, extracted if isinstance(extracted, str) else "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+            enrol_totp(self, extracted if isinstance(extracted, str) else "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 
 
 def office():

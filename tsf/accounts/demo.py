@@ -5,10 +5,10 @@ import hashlib
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 
 from .models import Role, User
 from .services import grant_role
+from .totp import enrol_totp
 
 DEMO_PASSWORD = "Torino-Social-2018"
 
@@ -42,7 +42,7 @@ def ensure_person(email, full_name, roles, password=DEMO_PASSWORD, mfa=None):
     if mfa:
         secret = demo_totp_secret(email)
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(user, secret)
+            enrol_totp(user, secret)
     return user, secret
 
 

@@ -61,7 +61,6 @@ def _user(User, email, name, now):
 @transaction.atomic
 def seed(scale=1.0, log=print):
     from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP
 
     from assessment import services as assessment_services
     from assessment.models import (
@@ -97,6 +96,7 @@ def seed(scale=1.0, log=print):
         PublicProject,
     )
     from tsf.accounts.models import RoleGrant, User
+    from tsf.accounts.totp import enrol_totp
 
     n = counts(scale)
     now = timezone.now()
@@ -126,7 +126,7 @@ def seed(scale=1.0, log=print):
     for u in [staff, promoter, *assessors]:
         EmailAddress.objects.create(user=u, email=u.email, verified=True, primary=True)
     for u in [staff, *assessors]:
-        TOTP.activate(u, TOTP_SECRET)
+        enrol_totp(u, TOTP_SECRET)
 
     n_orgs = n["proposals"] // 2
     org_users = User.objects.bulk_create(
