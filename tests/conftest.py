@@ -23,17 +23,14 @@ CHROMIUM_ARGS = [
 
 
 def _install_two_factor_force_login():
-    """`client.force_login(user)` stands for a complete sign-in: password and, for a person with
-    TOTP enrolled, the code (allauth's record of the second factor goes into the session, as the login's
-    second step writes it). `force_login(user, two_factor=False)` is a session that used the password
-    only: the roles that require two-factor authentication then give nothing (tests/abuse/test_two_factor_gate.py)."""
-    import time
-
-    from allauth.account.internal.flows.login import (
-        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-        AUTHENTICATION_METHODS_SESSION_KEY,
-    )
+    """`client.force_login(user)` stands for a complete sign-in: password and, for a person with TOTP
+    enrolled, the code (the session records that its person used two factors, as the login's second step
+    does: tsf.accounts.permissions.session_used_mfa). `force_login(user, two_factor=False)` is a session
+    that used the password only: the roles that require two-factor authentication then give nothing
+    (tests/abuse/test_two_factor_gate.py)."""
     from django.test import Client
+
+    from tsf.accounts.permissions import record_two_factor_used
 
     original = Client.force_login
     if getattr(original, "tsf_two_factor", False):
@@ -41,31 +38,31 @@ def _install_two_factor_force_login():
 
     def force_login(self, user, backend=None, *, two_factor=True):
         original(self, user, backend)
-        session = self.session
-        records = [{"method": "password", "at": time.time(), "email": user.email}]
         if two_factor:
-            records.append({"method": "mfa", "at": time.time(), "type": "totp"})
-        session[AUTHENTICATION_METHODS_SESSION_KEY] = records
-        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-        session.save()
+            session = self.session
+            record_two_factor_used(session, user)
+            session.save()
 
     force_login.tsf_two_factor = True
     Client.force_login = force_login
 
 
 def confirm_identity(client, method="mfa"):
-    """The person of `client` confirmed who they are a moment ago (allauth's re-authentication, as its
-    page records it): sensitive actions go on without asking again for the next few minutes
-    (tests/tsf/test_reauthentication.py walks the page itself)."""
-    import time
+    """The person of `client` confirms who they are on allauth's re-authentication page, as they would
+    (the password; with the code from their authenticator app for `method` "mfa"): sensitive actions go on
+    without asking again for the next few minutes (tests/tsf/test_reauthentication.py walks the pages
+    from the sensitive action)."""
+    from django.urls import reverse
 
-    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        *session.get(AUTHENTICATION_METHODS_SESSION_KEY, []),
-        {"method": method, "at": time.time(), "reauthenticated": True}]
-    session.save()
+    if method == "password":
+        response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+        assert response.status_code == 302, response
+        return
+    for step in (0, 1, -1):  # a code is accepted once: the next or the previous one if it was used
+        response = client.post(reverse("mfa_reauthenticate"), {"password": PASSWORD, "code": totp_now(step=step)})
+        if response.status_code == 302:
+            return
+    raise AssertionError("the re-authentication with the password and the code was refused")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: a person without a password confirms who they are with SPID/CIE (tsf.spid).
+    "tsf.spid.middleware.SpidReauthenticationMiddleware",
     "tsf.core.middleware.SecurityHeadersMiddleware",
     "tsf.core.middleware.SocialCardMiddleware",
 ]
@@ -138,6 +140,8 @@ AUTHENTICATION_BACKENDS = [
     # Django's and allauth's, reading the signed-in person from a snapshot in the cache.
     "tsf.accounts.backends.ModelBackend",
     "tsf.accounts.backends.AuthenticationBackend",
+    # The person tsf.spid.views resolved from a SPID/CIE answer, signed in by djangosaml2.
+    "tsf.spid.backends.SpidBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -163,8 +167,14 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_FORMS = {"signup": "tsf.accounts.forms.SignupForm"}
 ACCOUNT_ADAPTER = "tsf.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Torino Social Factory] "
+# Failed sign-ins: allauth counts them per client address ("login_failed"); the portal per account AND
+# address (TSF_LOGIN_FAILED_LIMIT in TSF_LOGIN_FAILED_MINUTES, tsf.accounts.adapters), so that nobody can
+# lock a named person out of their account from elsewhere. No "/key" here: allauth's would count per
+# account from every address.
+TSF_LOGIN_FAILED_LIMIT = 5
+TSF_LOGIN_FAILED_MINUTES = 5
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",

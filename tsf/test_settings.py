@@ -20,7 +20,6 @@ STORAGES = {
 # (TEST_MEDIA_ROOT, TEST_PRIVATE_MEDIA_ROOT, TEST_STATIC_ROOT), so that one pass never sees the other's files.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("TEST_PRIVATE_MEDIA_ROOT") or BASE_DIR / "var" / "test-private")
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or BASE_DIR / "var" / "test-media")
-ACCOUNT_RATE_LIMITS = {}
 ADMIN_ENABLED = True  # the admin's guards are tested (tests/tsf/test_admin.py turns it off too)
 STATIC_ROOT = Path(os.environ.get("TEST_STATIC_ROOT") or BASE_DIR / "var" / "test-static")
 os.makedirs(STATIC_ROOT, exist_ok=True)

@@ -167,16 +167,10 @@ def test_the_services_refuse_a_staff_member_whose_session_did_not_use_two_factor
 
 
 def test_enrolling_totp_opens_the_staff_pages_in_the_same_session(make_user, client):
-    import time
-
-    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
-
     officer = make_user("new.officer@example.org", roles=["staff"], mfa=False)
     client.force_login(officer)
     assert _outcome(client.get(reverse("accounts:people"))) == ENROL
-    session = client.session  # a password confirmed a moment ago, as allauth asks before enrolling
-    session[AUTHENTICATION_METHODS_SESSION_KEY] += [{"method": "password", "at": time.time(), "reauthenticated": True}]
-    session.save()
+    confirm_identity(client, method="password")  # as allauth asks before enrolling
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
     secret = client.session["mfa.totp.secret"]

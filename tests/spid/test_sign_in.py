@@ -96,3 +96,36 @@ def test_metadata_has_the_spid_public_extensions(client):
     assert "fiscalNumber" in xml and "Signature" in xml
     cie = client.get(reverse("spid:cie_metadata")).content.decode()
     assert "cie:Municipality" in cie or "Municipality" in cie
+
+
+def _leave(client):
+    """The header's "Esci": where it sends the person, the identity provider (a LogoutRequest, single
+    logout) or, for a session that did not sign in with SPID/CIE, straight back to the portal."""
+    response = client.post(reverse("spid:logout"))
+    assert response.status_code == 302
+    if "/test-idp/" in response["Location"]:
+        assert "SAMLRequest=" in response["Location"]
+        return "identity provider"
+    return "local"
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_leaving_after_a_spid_sign_in_goes_through_the_identity_provider(client, make_user, first):
+    if first:  # the account made from the identity, in the same visit
+        sign_in(client)
+        client.post(reverse("spid:complete"), {"email": "mario.rossi@example.org", "accept": "on"})
+    else:
+        make_user("giulia@example.org", roles=["promoter"], fiscal_code="BNCGLI85M41L219Q")
+        sign_in(client, provider="cie", citizen="giulia")
+    assert "_auth_user_id" in client.session
+    assert _leave(client) == "identity provider"
+    assert "_auth_user_id" not in client.session
+
+
+def test_leaving_after_a_password_sign_in_is_immediate(client, make_user):
+    from tests.conftest import PASSWORD
+
+    person = make_user("plain@example.org", roles=["promoter"], password=PASSWORD)
+    client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+    assert "_auth_user_id" in client.session
+    assert _leave(client) == "local" and "_auth_user_id" not in client.session

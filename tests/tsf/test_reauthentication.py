@@ -2,15 +2,17 @@
 not done so in the last five minutes, then carry out what was typed: changing the e-mail address (the
 login), the password, two-factor settings, and granting or removing roles. The person is told by e-mail:
 an e-mail change at the previous address, a role change in the portal and by e-mail."""
+import datetime
 import re
-import time
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
 
-from tests.conftest import PASSWORD, totp_now
+from tests.conftest import PASSWORD, confirm_identity, totp_now
 from tsf.accounts.models import User
 from tsf.notifications.models import Notification, OutboxEmail
 
@@ -191,14 +193,10 @@ def test_turning_totp_off_asks_for_confirmation_and_the_person_is_told(client, m
 def test_the_session_confirmation_expires(client, make_user, settings):
     """The confirmation is allauth's record in the session: older than ACCOUNT_REAUTHENTICATION_TIMEOUT,
     it no longer counts."""
-    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-
     person = make_user("expired@example.org", roles=["promoter"])
     client.force_login(person)
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] += [
-        {"method": "password", "at": time.time() - settings.ACCOUNT_REAUTHENTICATION_TIMEOUT - 1,
-         "reauthenticated": True}]
-    session.save()
-    response = client.post(reverse("account_email"), {"email": "late@example.org", "action_add": ""})
+    confirm_identity(client, method="password")
+    later = timezone.now() + datetime.timedelta(seconds=settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1)
+    with freeze_time(later):
+        response = client.post(reverse("account_email"), {"email": "late@example.org", "action_add": ""})
     assert _path(response) == REAUTH

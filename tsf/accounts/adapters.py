@@ -1,6 +1,9 @@
 """allauth adapter: allauth's e-mails (verification, password reset, security notices) go through
 the outbox, in the recipient's language, so that they are never lost when the mail server is down;
 after signing in, a person reads the portal in their preferred language."""
+import math
+import time
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -10,6 +13,7 @@ from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_ratelimit.core import get_usage
 
 from tsf.core.i18n import language_of, translate_to
 
@@ -24,12 +28,29 @@ def _recipient(email, context):
     return User.objects.filter(email__iexact=email).first() if email else None
 
 
-def lockout_minutes() -> int:
-    """How long the per-account limit of failed sign-ins lasts, in whole minutes (at least 1)."""
-    from .allauth_internals import minutes, rate_limit_seconds
+# Failed sign-ins per account AND client address (django-ratelimit, in the portal's cache; the address read
+# by allauth's adapter, so TRUSTED_PROXY_COUNT applies): guessing passwords from one address is stopped,
+# but nobody elsewhere can lock a named person (a staff member) out of their account by failing on
+# purpose. allauth's own "login_failed" limit (ACCOUNT_RATE_LIMITS) counts per address only.
+LOGIN_FAILED_GROUP = "tsf.accounts.login_failed"
 
-    limits = settings.ACCOUNT_RATE_LIMITS if isinstance(settings.ACCOUNT_RATE_LIMITS, dict) else {}
-    return minutes(rate_limit_seconds(limits.get("login_failed") or "", "key") or 300)
+
+def _login_failed_rate() -> str:
+    return f"{settings.TSF_LOGIN_FAILED_LIMIT}/{settings.TSF_LOGIN_FAILED_MINUTES}m"
+
+
+def lockout_minutes() -> int:
+    """How long the limit of failed sign-ins per account and address lasts, in whole minutes (at least 1)."""
+    return max(1, settings.TSF_LOGIN_FAILED_MINUTES)
+
+
+def failed_sign_ins(adapter, request, credentials, *, count_one=False):
+    """The failed sign-ins for this account from the client's address in the current window (counting
+    one more when `count_one`), as django-ratelimit's usage (None when rate limiting is off)."""
+    login = str(credentials.get("email") or credentials.get("username") or "").lower()
+    address = adapter.get_client_ip(request)
+    return get_usage(request, group=LOGIN_FAILED_GROUP, key=lambda group, req: f"{login}:{address}",
+                     rate=_login_failed_rate(), increment=count_one)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -57,18 +78,22 @@ class AccountAdapter(DefaultAccountAdapter):
             recipient=user,
         )
 
-    # allauth_internals.LOGIN_ATTEMPTS_KEY_METHOD (no public hook for the key of that limit)
-    def _get_login_attempts_cache_key(self, request, **credentials):
-        """Failed sign-ins are counted per account AND client address (ACCOUNT_RATE_LIMITS
-        "login_failed"): guessing passwords from one address is stopped, but nobody elsewhere can lock
-        a named person (a staff member) out of their account by failing on purpose."""
-        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+    def pre_authenticate(self, request, **credentials):
+        """Refuse the sign-in while this account is locked out from this address (failed_sign_ins)."""
+        usage = failed_sign_ins(self, request, credentials)
+        if usage is not None and usage["count"] >= usage["limit"]:
+            raise self.validation_error("too_many_login_attempts", max(1, math.ceil(usage["time_left"] / 60)))
+        super().pre_authenticate(request, **credentials)
+
+    def authentication_failed(self, request, **credentials):
+        super().authentication_failed(request, **credentials)
+        failed_sign_ins(self, request, credentials, count_one=True)
 
     def validation_error(self, code, *args):
         if code == "too_many_login_attempts":
             from django.core.exceptions import ValidationError
 
-            minutes = lockout_minutes()
+            minutes = args[0] if args else lockout_minutes()
             return ValidationError(ngettext(
                 "Too many failed sign-in attempts for this account from your connection: try again in "
                 "%(minutes)s minute.",
@@ -139,16 +164,23 @@ class MFAAdapter(DefaultMFAAdapter):
         return not (user.is_superuser or user.is_staff or required.intersection(user.held_roles))
 
 
+# The portal's own record that a person without a password (signed up with SPID/CIE) has just confirmed
+# who they are by signing in again with their digital identity (tsf.spid.views): allauth records only its
+# own re-authentication methods (password, code, authenticator).
+IDENTITY_CONFIRMED_SESSION_KEY = "tsf_spid_confirmed"
+
+
+def record_confirmed_with_identity(request, user, provider: str, level: int) -> None:
+    request.session[IDENTITY_CONFIRMED_SESSION_KEY] = {
+        "user": str(user.pk), "at": time.time(), "provider": provider, "level": level}
+
+
 def confirmed_with_identity(request) -> bool:
     """This person (no password: signed up with SPID/CIE) confirmed who they are with their digital
     identity less than ACCOUNT_REAUTHENTICATION_TIMEOUT seconds ago."""
-    import time
-
-    from allauth.account.authentication import get_authentication_records
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.has_usable_password():
         return False
-    records = [r for r in get_authentication_records(request, user)
-               if r.get("method") == "spid" and r.get("reauthenticated")]
-    return bool(records) and time.time() - records[-1]["at"] < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+    record = request.session.get(IDENTITY_CONFIRMED_SESSION_KEY) or {}
+    return (record.get("user") == str(user.pk)
+            and time.time() - record.get("at", 0) < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT)

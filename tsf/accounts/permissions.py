@@ -42,14 +42,28 @@ def session_used_spid(request, user) -> bool:
         and user.fiscal_code_verified and record.get("fiscal_code") == user.fiscal_code)
 
 
+# The portal's own record that this session's person used their authenticator outside allauth's login and
+# re-authentication steps, which allauth records itself: enrolling TOTP means typing a valid code.
+TWO_FACTOR_SESSION_KEY = "tsf_two_factor"
+
+
+def record_two_factor_used(session, user) -> None:
+    """Write in the session that its person has just used their authenticator (tsf.accounts.signals, when
+    TOTP is enrolled)."""
+    session[TWO_FACTOR_SESSION_KEY] = str(user.pk)
+
+
 def session_used_mfa(request, user) -> bool:
     """Whether this session's person has TOTP enrolled and used it (at login, on enrolment or to
-    confirm their identity) in this session: allauth records each authentication step in the session;
-    or signed in with SPID/CIE at level 2 or higher (session_used_spid)."""
+    confirm their identity) in this session: allauth records its login and re-authentication steps in
+    the session (read with its public `get_authentication_records`), the portal records enrolment
+    (record_two_factor_used); or signed in with SPID/CIE at level 2 or higher (session_used_spid)."""
     if session_used_spid(request, user):
         return True
     if not has_mfa(user):
         return False
+    if request.session.get(TWO_FACTOR_SESSION_KEY) == str(user.pk):
+        return True
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
 
 

@@ -3,8 +3,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added
 from django.dispatch import receiver
 
-from .allauth_internals import record_two_factor_used
 from .models import Role
+from .permissions import record_two_factor_used
 from .services import grant_role
 
 
@@ -19,4 +19,4 @@ def enrolling_totp_counts_as_using_it(sender, request, user, authenticator, **kw
     """Setting up TOTP means typing a valid code: this session has used two factors (so a staff
     member or assessor can go on to their pages without signing in again)."""
     if request is not None and authenticator.type == Authenticator.Type.TOTP:
-        record_two_factor_used(request, user, authenticator)
+        record_two_factor_used(request.session, user)

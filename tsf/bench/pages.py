@@ -56,22 +56,12 @@ def users_by_role():
 
 
 def _signed_in_with_both_factors(session, user):
-    """What allauth's login writes into the session after the password and (for a person with TOTP
-    enrolled: the bench's staff and assessor) the code, so the two-factor gate opens their pages."""
-    import time
+    """A session whose person (for a person with TOTP enrolled: the bench's staff and assessor) used the
+    code too, as the login's second step records it, so the two-factor gate opens their pages."""
+    from tsf.accounts.permissions import has_mfa, record_two_factor_used
 
-    from allauth.account.internal.flows.login import (
-        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-        AUTHENTICATION_METHODS_SESSION_KEY,
-    )
-
-    from tsf.accounts.permissions import has_mfa
-
-    records = [{"method": "password", "at": time.time(), "email": user.email}]
     if has_mfa(user):
-        records.append({"method": "mfa", "at": time.time(), "type": "totp"})
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+        record_two_factor_used(session, user)
 
 
 def session_for(user):

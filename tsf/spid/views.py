@@ -28,21 +28,27 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from djangosaml2 import views as saml_views
 from djangosaml2.overrides import Saml2Client
+from saml2.ident import code, decode
 from saml2.response import StatusAuthnFailed, StatusRequestDenied, UnsolicitedResponse
 from saml2.saml import NAMEID_FORMAT_ENTITY, NAMEID_FORMAT_TRANSIENT, AuthnContextClassRef, Issuer
 from saml2.samlp import RequestedAuthnContext
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 
-from tsf.accounts.allauth_internals import record_reauthenticated_with_identity, resume_after_reauthentication
+from tsf.accounts.adapters import record_confirmed_with_identity
 from tsf.accounts.permissions import staff_required
 
 from . import conf, services, validation
+from .backends import RESOLVED_USER_ATTRIBUTE
 from .metadata import sp_metadata_xml
+from .middleware import resume
 from .testidp import _post_form_context
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "tsf_spid"
 REAUTH_KEY = "tsf_spid_reauth"  # a signed-in person asked to confirm who they are with SPID/CIE
+# djangosaml2 signed this session in and keeps its SAML subject: leaving goes through the identity provider.
+SLO_KEY = "tsf_spid_slo"
+PENDING_SUBJECT_KEY = "tsf_spid_pending_subject"  # the SAML subject of an answer whose account is not made yet
 
 
 def _csp_with_form_action(response, url):
@@ -167,20 +173,21 @@ class AssertionConsumerServiceView(saml_views.AssertionConsumerServiceView):
             if result.user is None or result.user.pk != request.user.pk:
                 raise PermissionDenied(_("This digital identity is not the one linked to your account: "
                                          "nothing was confirmed."))
-            record_reauthenticated_with_identity(request, request.user, idp.provider, identity.level)
-            saml_views._set_subject_id(request.saml_session, session_info["name_id"])
+            user = _sign_in_with_djangosaml2(request, result.user, session_info, attribute_mapping,
+                                             create_unknown_user, assertion_info)
+            record_confirmed_with_identity(request, user, idp.provider, identity.level)
             self._reauthenticated = True
-            self._user = request.user
-            return request.user
+            self._user = user
+            return user
         if result.user is not None and result.action == "login":
-            auth.login(request, result.user, backend="tsf.accounts.backends.ModelBackend")
+            user = _sign_in_with_djangosaml2(request, result.user, session_info, attribute_mapping,
+                                             create_unknown_user, assertion_info)
             request.session[SESSION_KEY] = identity.session_record()
-            saml_views._set_subject_id(request.saml_session, session_info["name_id"])
-            self._user = result.user
-            return result.user
+            self._user = user
+            return user
         # a new person, or an account with this e-mail address to link: their page asks
         request.session[services.PENDING_KEY] = identity.as_dict()
-        saml_views._set_subject_id(request.saml_session, session_info["name_id"])
+        request.session[PENDING_SUBJECT_KEY] = code(session_info["name_id"])
         self._pending = True
         return None
 
@@ -219,7 +226,7 @@ class LogoutInitView(saml_views.LogoutInitView):
     (a POST from the header's button, with its CSRF token)."""
 
     def post(self, request, *args, **kwargs):
-        if saml_views._get_subject_id(request.saml_session) is None:
+        if not request.session.get(SLO_KEY):  # signed in with a password
             auth.logout(request)
             return redirect("home")
         response = self.get(request, *args, **kwargs)
@@ -312,9 +319,29 @@ def complete(request):
 
 def _sign_in(request, user, identity):
     request.session.pop(services.PENDING_KEY, None)
-    auth.login(request, user, backend="tsf.accounts.backends.ModelBackend")
+    subject = request.session.pop(PENDING_SUBJECT_KEY, None)
+    if subject:
+        _sign_in_with_djangosaml2(request, user, {"name_id": decode(subject)})
+    else:
+        auth.login(request, user, backend="tsf.accounts.backends.ModelBackend")
     request.session[SESSION_KEY] = identity.session_record()
     return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+def _sign_in_with_djangosaml2(request, user, session_info, attribute_mapping=None, create_unknown_user=False,
+                              assertion_info=None):
+    """Sign `user` in as djangosaml2 does at the end of its assertion consumer service (its public
+    `authenticate_user`: Django's `login`, and the SAML subject kept for single logout), with the person
+    resolved by the portal (tsf.spid.backends.SpidBackend); `session_info` holds at least the
+    identity provider's `name_id`."""
+    setattr(request, RESOLVED_USER_ATTRIBUTE, user)
+    try:
+        user = saml_views.AssertionConsumerServiceView(request=request).authenticate_user(
+            request, session_info, attribute_mapping, create_unknown_user, assertion_info)
+    finally:
+        delattr(request, RESOLVED_USER_ATTRIBUTE)
+    request.session[SLO_KEY] = True
+    return user
 
 
 class PolicyForm(forms.Form):
@@ -355,8 +382,9 @@ def reauthenticate(request):
 @login_required
 def reauthenticated(request):
     """Back from the identity provider, confirmed: what the person asked for is carried out."""
-    response = resume_after_reauthentication(request)
-    if response is not None:
-        return response
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                                    require_https=request.is_secure()):
+        return resume(request, next_url) or redirect(next_url)
     messages.success(request, _("Your identity is confirmed."))
     return redirect(settings.LOGIN_REDIRECT_URL)
