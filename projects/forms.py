@@ -213,12 +213,17 @@ class StaffFilterForm(forms.Form):
         ("-title", _("Title, Z to A")), ("-organisation", _("Organisation, Z to A")),
     ])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices=None, **kwargs):
+        """`choices`: the options of the four reference selects, read together
+        (`projects.selectors.staff_filter_choices`); without, each select reads its own."""
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.select_related("district")
         self.fields["neighbourhood"].label_from_instance = lambda n: f"{n.name} ({n.district.number})"
+        for name, options in (choices or {}).items():
+            # what the select shows; the queryset still checks a chosen value
+            self.fields[name].choices = [("", self.fields[name].empty_label), *options]
 
     def params(self) -> dict:
         self.is_valid()  # invalid filters are ignored (and shown as errors); the valid ones apply

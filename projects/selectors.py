@@ -3,7 +3,8 @@ import hashlib
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db import connection
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -175,6 +176,44 @@ def staff_proposals(call: Call, params: dict, *, target_groups=False, rows=False
     sort = params.get("sort") or "protocol"
     qs = qs.order_by(*SORTS.get(sort, SORTS["protocol"]))
     return qs.values(*STAFF_ROW_FIELDS) if rows else qs
+
+
+def staff_filter_choices():
+    """What the staff list's filters offer, in the reader's language: {"district": [(pk, label)],
+    "neighbourhood": [...], "theme": [...], "target_group": [...]}, the labels and order the form's
+    querysets would give (districts by number; neighbourhoods by district and name, "Name (3)"; themes
+    and target groups by their order, then name), read in one query (UNION ALL of the four small
+    tables) instead of one per select."""
+    from calls.models import ImpactTheme, Neighbourhood, TargetGroup
+    from tsf.core.model_i18n import translated
+
+    def part(model, kind, key, label):
+        sql, params = (model.objects.order_by().annotate(tsf_kind=Value(kind), tsf_key=F(key), tsf_label=label)
+                       .values("tsf_kind", "pk", "tsf_key", "tsf_label").query.sql_with_params())
+        # the columns by their names, in one order (the ORM may write a model's columns in another)
+        # (sql: the ORM's statement, its values as parameters; kind: one of the four constants below)
+        return f'SELECT "tsf_kind", "pk", "tsf_key", "tsf_label" FROM ({sql}) AS "{kind}"', params  # noqa: S608
+
+    parts = [
+        part(District, "district", "number", translated("name")),
+        part(Neighbourhood, "neighbourhood", "district__number", F("name")),
+        part(ImpactTheme, "theme", "order", translated("name")),
+        part(TargetGroup, "target_group", "order", translated("name")),
+    ]
+    rows = {"district": [], "neighbourhood": [], "theme": [], "target_group": []}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sql for sql, _params in parts),
+                       [param for _sql, params in parts for param in params])
+        for kind, pk, key, label in cursor.fetchall():
+            rows[kind].append((key, label, pk))
+    out = {}
+    for kind, items in rows.items():
+        items.sort(key=lambda item: (item[0], item[1], item[2]))
+        if kind == "neighbourhood":
+            out[kind] = [(pk, f"{label} ({key})") for key, label, pk in items]
+        else:
+            out[kind] = [(pk, label) for _key, label, pk in items]
+    return out
 
 
 def staff_list_rows(rows):

@@ -348,10 +348,11 @@ def _export_row(p):
 @private_page_cache
 def staff_proposals(request, slug):
     call = get_object_or_404(Call, slug=slug)
-    filters = StaffFilterForm(request.GET or None)
     fmt = request.GET.get("format")
+    exporting = fmt in ("csv", "xlsx")
+    filters = StaffFilterForm(request.GET or None, choices=None if exporting else selectors.staff_filter_choices())
     params = filters.params() if request.GET else {}
-    if fmt in ("csv", "xlsx"):
+    if exporting:
         qs = selectors.staff_proposals(call, params, target_groups=True)
         headers = [str(h) for h in EXPORT_HEADERS]
         return export_response(fmt, f"proposals-{call.slug}", headers, (_export_row(p) for p in qs))

@@ -1,6 +1,8 @@
 """The staff's list of a call's proposals, built from plain rows (projects.selectors.staff_list_rows):
 each row shows the current version's title, themes and district, the organisation and its legal
 form, the amount, the status, in the reader's language; the page's queries stay flat."""
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -86,3 +88,24 @@ def test_names_are_escaped_and_the_submission_time_is_local(staff_client, open_c
     row = _row_of(body, "TSF-2030-0042")
     assert "Bar &amp; Forno &lt;b&gt;APS&lt;/b&gt;" in row and "Pane &lt;i&gt;sospeso&lt;/i&gt;" in row
     assert "01/04/2030 00:30" in row  # 22:30 UTC is half past midnight in Turin (summer time)
+
+
+def test_the_filters_offer_every_option_in_the_reader_s_language_read_in_one_query(staff_client, open_call):
+    from calls.models import Neighbourhood, TargetGroup
+
+    district = District.objects.get(number=7)
+    neighbourhood = Neighbourhood.objects.filter(district=district).order_by("name").first()
+    theme = ImpactTheme.objects.order_by("order", "name").first()
+    group = TargetGroup.objects.order_by("order", "name").first()
+    url = reverse("projects:staff_proposals", args=[open_call.slug])
+    with translation.override("en"), CaptureQueriesContext(connection) as ctx:
+        body = staff_client.get(url, {"theme": theme.pk}).content.decode()
+    assert f'<option value="{district.pk}">{district.name_en or district.name_it}</option>' in body
+    assert f'<option value="{neighbourhood.pk}">{neighbourhood.name} (7)</option>' in body
+    assert f'<option value="{theme.pk}" selected>{theme.name_en or theme.name_it}</option>' in body
+    assert f'<option value="{group.pk}">{group.name_en or group.name_it}</option>' in body
+    reference = [q for q in ctx.captured_queries if '"calls_neighbourhood"' in q["sql"]]
+    assert len(reference) == 1 and '"calls_targetgroup"' in reference[0]["sql"]
+    options = body.split('name="district"')[1].split("</select>")[0]
+    numbers = [int(n) for n in re.findall(r'<option value="(\d+)"', options)]
+    assert numbers == list(District.objects.order_by("number").values_list("pk", flat=True))
