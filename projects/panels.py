@@ -1,7 +1,10 @@
 """Panels of "my area" for promoters: their organisations and their proposals with the next step."""
+from django.utils import timezone
+
 from tsf.accounts import my_area
 
 from . import selectors
+from .models import Invitation
 
 
 @my_area.panel("promoter", order=10)
@@ -21,9 +24,15 @@ def my_invitations(request):
     from the invitation e-mail finds it here after verifying and logging in, even when the link
     it came from was lost on the way. Shown whatever the person's roles (an approved camp expert
     has only the mentor role until they join a team)."""
-    invitations = list(selectors.pending_invitations_for(request.user).only(
+    # One cheap query on every visit (nothing waits, most of the time); the invitations themselves
+    # are read only when there are some.
+    ids = [pk for (pk,) in selectors.PENDING_INVITATION_IDS.rows(request.user.pk, timezone.now())]
+    if not ids:
+        return None
+    invitations = list(Invitation.objects.filter(pk__in=ids).select_related("organisation", "invited_by").order_by(
+        "-created_at", "-pk").only(
         "pk", "token", "email", "team_role", "expires_at", "organisation__legal_name", "invited_by__full_name",
-        "invited_by__email")[:20])
+        "invited_by__email"))
     if not invitations:
         return None
     return {"template": "projects/panels/invitations.html", "invitations": invitations}

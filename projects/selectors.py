@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call, District
+from tsf.accounts import my_area
 
 from .models import (
     LAB_STATUSES,
@@ -399,17 +400,23 @@ def public_page_of(proposal):
     return PublicProject.objects.filter(proposal=proposal).first()
 
 
-def pending_invitations_for(user):
+def pending_invitations_for(user, now=None):
     """Invitations waiting for this person, in one query: sent to one of their VERIFIED e-mail
     addresses, neither accepted nor declined, not expired, to an organisation they are not in yet."""
     verified = EmailAddress.objects.filter(user=user, verified=True, email__iexact=OuterRef("email"))
     already_member = Membership.objects.filter(user=user, organisation=OuterRef("organisation_id"))
     return (
         Invitation.objects.filter(Exists(verified), ~Exists(already_member), accepted_at__isnull=True,
-                                  declined_at__isnull=True, expires_at__gt=timezone.now())
+                                  declined_at__isnull=True, expires_at__gt=now or timezone.now())
         .select_related("organisation", "invited_by")
         .order_by("-created_at", "-pk")
     )
+
+
+# The ids of the (at most 20 newest) invitations waiting for a person: what "my area" asks on
+# every visit of everyone, made once per process (tsf.accounts.my_area.Statement).
+PENDING_INVITATION_IDS = my_area.Statement(
+    lambda user, now: pending_invitations_for(user, now).select_related(None).values_list("pk")[:20])
 
 
 def admissibility_checks(call):

@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -341,3 +343,29 @@ def test_an_invitee_with_only_the_mentor_role_finds_the_invitation_in_my_area(cl
     client.force_login(mentor)
     panel = invitations_panel(text(client.get("/en/my-area/")))
     assert panel is not None and ORG in panel
+
+
+def test_my_area_lists_the_invitations_newest_first_whatever_the_case_of_the_address(
+        client, promoter_user, make_user):
+    """Nothing waiting costs my area one query; one invitation or three, the same number more."""
+    person = make_user("Nina.Newbie@Example.ORG", roles=["mentor"], full_name="Nina Newbie")
+    client.force_login(person)
+
+    def visit():
+        with CaptureQueriesContext(connection) as ctx:
+            panel = invitations_panel(text(client.get("/en/my-area/")))
+        return panel, len(ctx)
+
+    panel, none_waiting = visit()
+    assert panel is None
+    names = ["Associazione Prima APS", "Associazione Seconda APS", "Associazione Terza APS"]
+    for n, name in enumerate(names):
+        organisation = OrganisationFactory(legal_name=name)
+        MembershipFactory(user=promoter_user, organisation=organisation)
+        invitation = services.invite_member(organisation, "nina.newbie@EXAMPLE.org", by=promoter_user)
+        Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - timedelta(hours=3 - n))
+        panel, count = visit()
+        assert re.findall(r"<strong>(.*?)</strong>", panel) == names[n::-1]
+        if n == 0:
+            one = count
+    assert one == count == none_waiting + 1

@@ -10,9 +10,16 @@ Later stages add their panels without the accounts app importing them:
 
 A panel returns None when it has nothing to show. A panel of the role `EVERYONE` is shown to
 every signed-in person, whatever their roles (e.g. an invitation waiting for them).
+
+A query that every visit runs, whatever the person, can be a `Statement`: the ORM makes its SQL
+once per process, and each visit only puts the person's id and the time in it (making the SQL
+again, subqueries and all, costs more than running it).
 """
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.db import connections
 
 
 @dataclass(frozen=True)
@@ -44,3 +51,36 @@ def panels_for(request) -> list[dict]:
             if data:
                 out.append({"role": p.role, **data})
     return out
+
+
+# Values no visit has: they mark, in a statement's parameters, where the person's id and the time go.
+USER = -7_000_000_017
+NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
+
+
+class Statement:
+    """`build(USER, NOW)` returns a queryset (of `values_list()`); `rows(user_id, now)` runs its SQL
+    with the person's id and the time in place of the marks, and returns the rows as tuples."""
+
+    def __init__(self, build: Callable):
+        self._build = build
+        self._made = {}
+
+    def _made_for(self, connection):
+        made = self._made.get(connection.alias)
+        if made is None:
+            query = self._build(USER, NOW)
+            sql, params = query.query.get_compiler(connection=connection).as_sql()
+            now_mark = connection.ops.adapt_datetimefield_value(NOW)
+            kinds = tuple("user" if p == USER else "now" if p == now_mark else None for p in params)
+            made = self._made[connection.alias] = (sql, tuple(params), kinds)
+        return made
+
+    def rows(self, user_id: int, now: datetime.datetime, using: str = "default") -> list[tuple]:
+        connection = connections[using]
+        sql, params, kinds = self._made_for(connection)
+        now = connection.ops.adapt_datetimefield_value(now)
+        values = [user_id if kind == "user" else now if kind == "now" else p for p, kind in zip(params, kinds, strict=True)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            return cursor.fetchall()
