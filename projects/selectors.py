@@ -416,7 +416,7 @@ def pending_invitations_for(user, now=None):
 # The ids of the (at most 20 newest) invitations waiting for a person: what "my area" asks on
 # every visit of everyone, made once per process (tsf.accounts.my_area.Statement).
 PENDING_INVITATION_IDS = my_area.Statement(
-    lambda user, now: pending_invitations_for(user, now).select_related(None).values_list("pk")[:20])
+    lambda user, now, today: pending_invitations_for(user, now).select_related(None).values_list("pk")[:20])
 
 
 def admissibility_checks(call):

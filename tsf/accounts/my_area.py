@@ -56,11 +56,13 @@ def panels_for(request) -> list[dict]:
 # Values no visit has: they mark, in a statement's parameters, where the person's id and the time go.
 USER = -7_000_000_017
 NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
+TODAY = datetime.date(1901, 2, 3)
 
 
 class Statement:
-    """`build(USER, NOW)` returns a queryset (of `values_list()`); `rows(user_id, now)` runs its SQL
-    with the person's id and the time in place of the marks, and returns the rows as tuples."""
+    """`build(USER, NOW, TODAY)` returns a queryset (of `values_list()`); `rows(user_id, now, today)`
+    runs its SQL with the person's id, the time and the day in place of the marks, and returns the
+    rows as tuples, converted as the ORM would."""
 
     def __init__(self, build: Callable):
         self._build = build
@@ -69,18 +71,24 @@ class Statement:
     def _made_for(self, connection):
         made = self._made.get(connection.alias)
         if made is None:
-            query = self._build(USER, NOW)
-            sql, params = query.query.get_compiler(connection=connection).as_sql()
-            now_mark = connection.ops.adapt_datetimefield_value(NOW)
-            kinds = tuple("user" if p == USER else "now" if p == now_mark else None for p in params)
-            made = self._made[connection.alias] = (sql, tuple(params), kinds)
+            query = self._build(USER, NOW, TODAY)
+            compiler = query.query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()
+            marks = {USER: "user", connection.ops.adapt_datetimefield_value(NOW): "now",
+                     connection.ops.adapt_datefield_value(TODAY): "today"}
+            kinds = tuple(marks.get(p) if isinstance(p, int | str | datetime.date) else None for p in params)
+            made = self._made[connection.alias] = (compiler, sql, tuple(params), kinds)
         return made
 
-    def rows(self, user_id: int, now: datetime.datetime, using: str = "default") -> list[tuple]:
+    def rows(self, user_id: int, now: datetime.datetime | None = None, today: datetime.date | None = None,
+             using: str = "default") -> list[tuple]:
         connection = connections[using]
-        sql, params, kinds = self._made_for(connection)
-        now = connection.ops.adapt_datetimefield_value(now)
-        values = [user_id if kind == "user" else now if kind == "now" else p for p, kind in zip(params, kinds, strict=True)]
+        compiler, sql, params, kinds = self._made_for(connection)
+        given = {"user": user_id, "now": connection.ops.adapt_datetimefield_value(now),
+                 "today": connection.ops.adapt_datefield_value(today)}
+        values = [p if kind is None else given[kind] for p, kind in zip(params, kinds, strict=True)]
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        # the ORM's own conversions of the values (dates, decimals and booleans on SQLite...)
+        return list(compiler.results_iter(results=[rows], tuple_expected=True))
