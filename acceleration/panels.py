@@ -1,14 +1,15 @@
 """Panels of "my area": funded teams (camp, help desk, next support slot), teams not funded
 (improvement plan, matching opportunities), mentors (registration, pitches to give feedback on),
 staff (open help-desk requests, pending camp registrations)."""
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, Min, Q, prefetch_related_objects
 from django.utils import timezone
 
+from projects.models import Proposal
 from projects.selectors import proposals_of_request
 from tsf.accounts import my_area
 
 from . import selectors
-from .models import CampRegistration, HelpRequest, HelpStatus, Pitch, RegistrationStatus, SupportSlot
+from .models import CampRegistration, HelpRequest, HelpStatus, Pitch, RegistrationStatus
 from .rules import FUNDED, NOT_FUNDED
 
 
@@ -21,17 +22,22 @@ def team_acceleration(request):
     others = [p for p in teams if p.status in NOT_FUNDED]
     if not funded and not others:
         return None
-    ids = [p.pk for p in teams]
-    pitches = list(Pitch.objects.filter(proposal_id__in=[p.pk for p in funded]).select_related("camp")
-                   .order_by("-camp__date"))
-    open_requests = HelpRequest.objects.filter(proposal_id__in=ids).exclude(status=HelpStatus.RESOLVED).count()
-    next_slot = (SupportSlot.objects.filter(proposal_id__in=ids, starts_at__gt=timezone.now())
-                 .order_by("starts_at").first())
+    pitches, open_requests, next_slot_at = [], 0, None
+    if funded:  # the camp, the help desk and the support meetings are shown to a funded team only
+        pitches = list(Pitch.objects.filter(proposal_id__in=[p.pk for p in funded]).select_related("camp")
+                       .order_by("-camp__date"))
+        # the help requests still open and the next support meeting of the person's teams, in one query
+        # (COUNT DISTINCT: the two joins multiply each other's rows)
+        now = timezone.now()
+        counts = Proposal.objects.filter(pk__in=[p.pk for p in teams]).aggregate(
+            open_requests=Count("help_requests", filter=~Q(help_requests__status=HelpStatus.RESOLVED), distinct=True),
+            next_slot_at=Min("support_slots__starts_at", filter=Q(support_slots__starts_at__gt=now)))
+        open_requests, next_slot_at = counts["open_requests"], counts["next_slot_at"]
     # Opportunities match a team's themes: read for these teams only, in one query.
     prefetch_related_objects(others, "versions__themes")
     not_funded = [(p, list(selectors.opportunities_for(p)[:3])) for p in others]
     return {"template": "acceleration/panels/team.html", "funded": funded, "pitches": pitches,
-            "open_requests": open_requests, "next_slot": next_slot, "not_funded": not_funded}
+            "open_requests": open_requests, "next_slot_at": next_slot_at, "not_funded": not_funded}
 
 
 @my_area.panel("mentor", order=30)

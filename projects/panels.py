@@ -4,13 +4,14 @@ from django.utils import timezone
 from tsf.accounts import my_area
 
 from . import selectors
-from .models import Invitation
+from .models import Invitation, Organisation
 
 
 @my_area.panel("promoter", order=10)
 def my_proposals(request):
     proposals = selectors.proposals_of_request(request)[:10]
-    memberships = list(selectors.memberships_for(request.user))
+    memberships = [{"organisation": Organisation(pk=pk, legal_name=name)}
+                   for pk, name in selectors.MY_ORGANISATIONS.rows(request.user.pk)]
     return {
         "template": "projects/panels/my_proposals.html",
         "rows": [(p, *selectors.next_step_for(p)) for p in proposals],

@@ -40,6 +40,13 @@ def memberships_for(user):
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__legal_name")
 
 
+# (organisation id, legal name) of the person's organisations, by name: what "my area" shows on every
+# visit of a promoter, made once per process (tsf.accounts.my_area.Statement).
+MY_ORGANISATIONS = my_area.Statement(
+    lambda user, now, today: memberships_for(user).select_related(None).values_list(
+        "organisation_id", "organisation__legal_name"))
+
+
 def _version_prefetch(target_groups=True, texts=True, themes=True):
     related = (("themes",) if themes else ()) + (("target_groups",) if target_groups else ())
     versions = ProposalVersion.objects.select_related("district").prefetch_related(*related)
@@ -66,6 +73,16 @@ def proposals_for(user):
 
 
 REQUEST_PROPOSALS_LIMIT = 100
+# What the panels of "my area" read of the person's proposals (a field left out would be read again,
+# one query per proposal: the panels' query-count tests would see it).
+REQUEST_PROPOSAL_FIELDS = (
+    "pk", "call_id", "organisation_id", "status", "protocol_seq", "protocol_number",
+    *(f"call__{name}" for name in ("title", *(f"title_{code}" for code, _name in settings.LANGUAGES), "year",
+                                   "opens_at", "closes_at", "first_selection_results_on", "incubation_starts_on",
+                                   "revised_opens_at", "revised_closes_at", "final_assessment_on")),
+    "organisation__legal_name", "organisation__legal_form",
+)
+REQUEST_VERSION_FIELDS = ("pk", "proposal_id", "number", "title", "frozen", "district_id")
 
 
 def proposals_of_request(request):
@@ -76,11 +93,12 @@ def proposals_of_request(request):
     needs them reads them for its proposals: `prefetch_related_objects(proposals, "versions__themes")`)."""
     cached = getattr(request, "_tsf_user_proposals", None)
     if cached is None:
+        versions = ProposalVersion.objects.only(*REQUEST_VERSION_FIELDS)
         cached = list(
             Proposal.objects.filter(organisation__memberships__user=request.user)
             .select_related("call", "organisation")
-            .defer(*(f"call__{name}" for name in CALL_TEXTS), "organisation__description")
-            .prefetch_related(_version_prefetch(target_groups=False, texts=False, themes=False))
+            .only(*REQUEST_PROPOSAL_FIELDS)
+            .prefetch_related(Prefetch("versions", queryset=versions))
             .order_by("-created_at", "-pk")[:REQUEST_PROPOSALS_LIMIT]
         )
         request._tsf_user_proposals = cached

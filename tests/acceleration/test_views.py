@@ -468,3 +468,34 @@ def test_own_feedback_saved_over_a_newer_version_changes_nothing(client, world):
         state=lambda: pitch.feedback.values("clarity", "impact", "comment").get(author=expert),
         who="Elena Esperta", their_value="Ottimo ritmo (altra scheda).", my_value="Chiarite i costi.")
     assert pitch.feedback.get(author=expert).comment == "Chiarite i costi."
+
+
+def test_my_area_counts_the_open_help_requests_and_names_the_next_support_meeting(client, world):
+    """Both read in one query: the same number of queries with none of either and with several."""
+    from django.utils import dateformat, translation
+
+    from acceleration.models import HelpStatus
+
+    page = "/en/my-area/"
+    client.force_login(world["a"])
+    few = count_queries(client, page)
+    body = client.get(page).content.decode()
+    assert "No support meeting booked." in body and "request open" not in body and "requests open" not in body
+
+    open_a(world, "Uno")
+    open_a(world, "Due")
+    HelpRequest.objects.filter(pk=open_a(world, "Risolta").pk).update(status=HelpStatus.RESOLVED)
+    HelpRequest.objects.filter(pk=open_a(world, "In attesa").pk).update(status=HelpStatus.WAITING)
+    open_request_of_b = services.open_request(world["pb"], by=world["b"], topic="reporting", subject="Di Beta",
+                                              text="?")
+    now = timezone.now().replace(second=0, microsecond=0)
+    soon, later = now + timedelta(days=2, hours=1), now + timedelta(days=9)
+    for when, team in ((later, world["pa"]), (now - timedelta(days=1), world["pa"]), (soon, world["pa"]),
+                       (now + timedelta(days=1), world["pb"]), (now + timedelta(hours=5), None)):
+        SupportSlot.objects.create(starts_at=when, place="Sala 1", offered_by=world["staff"], proposal=team)
+    assert count_queries(client, page) == few
+    body = client.get(page).content.decode()
+    assert "3 requests open" in body and open_request_of_b.subject not in body
+    with translation.override("en"):
+        expected = dateformat.format(timezone.localtime(soon), "j F Y, H:i")
+    assert f"Next support meeting: {expected}" in body
