@@ -15,7 +15,10 @@ def my_assessments(request):
 
 @my_area.panel("promoter", order=15)
 def my_outcomes(request):
-    items = list(selectors.outcome_items_for([p.pk for p in proposals_of_request(request)])[:10])
+    proposals = {p.pk: p for p in proposals_of_request(request)}
+    items = list(selectors.outcome_items_for(list(proposals))[:10])
     if not items:
         return None
+    for item in items:  # the protocol number shown: from the proposals already read
+        item.proposal = proposals[item.proposal_id]
     return {"template": "assessment/panels/outcomes.html", "items": items}

@@ -562,15 +562,15 @@ def outcomes_for_proposal(proposal):
 
 
 def outcome_items_for(proposal_ids):
-    """Decision items of the given proposals (a promoter's panel: their own proposals), with only
-    the columns the panel shows (the round's title in each language, the protocol number)."""
+    """Decision items of the given proposals (a promoter's panel: their own proposals, which it has
+    read already: it sets each item's `proposal`), with only the columns the panel shows (the round's
+    title in each language)."""
     return (
         DecisionItem.objects.filter(proposal_id__in=proposal_ids)
-        .select_related("decision", "decision__round", "proposal")
+        .select_related("decision", "decision__round")
         .only("pk", "proposal_id", "decision_id", "outcome", "rank", "combined_score", "grant_amount",
               "decision__decided_at", "decision__round_id", "decision__round__title",
-              *(f"decision__round__title_{code}" for code, _name in settings.LANGUAGES),
-              "proposal__protocol_number")
+              *(f"decision__round__title_{code}" for code, _name in settings.LANGUAGES))
         .order_by("-decision__decided_at", "rank")
     )
 
