@@ -399,3 +399,17 @@ def test_portfolio_figures_and_timeline_as_the_grants_and_tranches_add_up(staff_
     ]
     call_only = staff_client.get(reverse("grants:portfolio") + f"?call={call.slug}").context["data"]
     assert call_only["count"] == 3 and call_only["timeline"] == data["timeline"]
+
+
+def test_portfolio_counts_a_paid_tranche_without_its_date_in_the_totals_only(staff_client, staff_user, call):
+    """A tranche marked paid with no payment date (the admin does not ask for one) adds to the
+    paid total and to no quarter; the page still shows."""
+    bulk_grants(call, 2, staff_user)
+    g0, g1 = Grant.objects.order_by("pk")
+    paid = Tranche.objects.filter(grant=g1, status="paid").first()
+    assert staff_client.get(reverse("grants:portfolio")).context["data"]["paid"] == paid.amount
+    Tranche.objects.filter(pk=paid.pk).update(paid_on=None)  # around the services: no page made stale
+    cache.clear()
+    data = staff_client.get(reverse("grants:portfolio")).context["data"]
+    assert data["paid"] == paid.amount
+    assert sum(v["paid"] for _q, v in data["timeline"]) == 0
