@@ -1,8 +1,10 @@
 """Reads for the grants' pages, panels, exports and jobs, in a fixed number of queries."""
 from collections import defaultdict
+from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -19,8 +21,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncQuarter
+from django.db.models.query import ValuesListIterable
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from assessment.selectors import funded_items
 from calls.models import Call
@@ -172,16 +176,130 @@ def what_is_missing(grant, today=None):
 def report_lines(reports):
     """The columns a list of reports shows (`{% report_rows %}` in grants_tags: label, CUP,
     organisation, due date), read with values(): no model instance per report, grant or proposal."""
+    return _report_lines(reports.values_list(*REPORT_LINE))
+
+
+REPORT_LINE = ("pk", "kind", "number", "due_date", "grant__cup", "grant__proposal__organisation__legal_name")
+
+
+def _report_lines(rows):
     labels = {}  # one label per kind and number, not one translation per row
-    rows = []
-    for pk, kind, number, due_date, cup, organisation in reports.values_list(
-            "pk", "kind", "number", "due_date", "grant__cup", "grant__proposal__organisation__legal_name"):
+    lines = []
+    for pk, kind, number, due_date, cup, organisation in rows:
         label = labels.get((kind, number))
         if label is None:
             label = labels[kind, number] = Report.label_for(kind, number)
-        rows.append(SimpleNamespace(pk=pk, label=label, due_date=due_date, grant=SimpleNamespace(
+        lines.append(SimpleNamespace(pk=pk, label=label, due_date=due_date, grant=SimpleNamespace(
             cup=cup, proposal=SimpleNamespace(organisation=SimpleNamespace(legal_name=organisation)))))
-    return rows
+    return lines
+
+
+# Stand-ins for the values a prepared query takes on each request (`_prepared_rows`): no call has
+# this id and no report is due on these days.
+_CALL = -7_340_021
+_TODAY = date(1111, 1, 1)
+_SOON = _TODAY + timedelta(days=45)  # the last day of "due in the next 45 days"
+
+
+def _prepared_rows(name, build, *, call_pk, today):
+    """The rows of the queryset `build(call_pk, today)` makes, without building and compiling it
+    again on every request (about 0.5 ms of the ORM's work each): its SQL is made once per process,
+    language and shape (all calls or one) with stand-ins for the call and the day, and run again with
+    this request's values in their place. The rows go through the converters the queryset would
+    apply (dates and sums on SQLite). Only for querysets whose SQL depends on nothing else: fixed
+    statuses, `translated()` columns (hence the language), the call and the day, and whose rows
+    Django's own `values_list()` gives as the database returns them (not a translated model's, whose
+    manager rearranges them: those are built on each request)."""
+    key = (name, call_pk is None, get_language())
+    prepared = _PREPARED.get(key)
+    if prepared is False:  # rows that the queryset's own iterator rearranges
+        return list(build(call_pk, today))
+    if prepared is None:
+        qs = build(None if call_pk is None else _CALL, _TODAY)
+        if qs._iterable_class is not ValuesListIterable:  # e.g. modeltranslation's, which reorders the columns
+            _PREPARED[key] = False
+            return list(build(call_pk, today))
+        compiler = qs.query.get_compiler(qs.db)
+        sql, params = compiler.as_sql()
+        converters = compiler.get_converters([col for col, _sql, _alias in compiler.select[:compiler.col_count]])
+        ops = connections[qs.db].ops
+        stand_ins = {ops.adapt_datefield_value(_TODAY): "today", ops.adapt_datefield_value(_SOON): "soon"}
+        slots = [stand_ins.get(p, "call" if p == _CALL else None) if isinstance(p, (str, int, date)) else None
+                 for p in params]
+        prepared = _PREPARED[key] = (qs.db, sql, list(params), slots, list(converters.items()))
+    db, sql, params, slots, converters = prepared
+    connection = connections[db]  # this thread's
+    ops = connection.ops
+    values = {"call": call_pk, "today": ops.adapt_datefield_value(today),
+              "soon": ops.adapt_datefield_value(today + timedelta(days=45))}
+    params = [p if slot is None else values[slot] for p, slot in zip(params, slots, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not converters:  # PostgreSQL's driver gives dates and decimals as they are
+        return rows
+    converted = []
+    for row in rows:  # as the compiler's apply_converters does
+        row = list(row)
+        for pos, (functions, expression) in converters:
+            for convert in functions:
+                row[pos] = convert(row[pos], expression, connection)
+        converted.append(row)
+    return converted
+
+
+_PREPARED = {}
+
+
+def _live(path, call_pk):
+    """The grants the portfolio counts (all but the revoked, of one call or all), as a condition on
+    the join each of its queries makes anyway (no IN subquery)."""
+    q = Q(**{f"{path}__status__in": [s for s in GrantStatus.values if s != GrantStatus.REVOKED]})
+    return q & Q(**{f"{path}__call": call_pk}) if call_pk is not None else q
+
+
+def _overdue(call_pk, today):
+    return (Report.objects.filter(_live("grant", call_pk), OPEN_REPORT, due_date__lt=today).order_by("due_date")
+            .values_list(*REPORT_LINE)[:50])
+
+
+def _due_soon(call_pk, today):
+    return (Report.objects.filter(_live("grant", call_pk), OPEN_REPORT, due_date__gte=today,
+                                  due_date__lte=today + timedelta(days=45))
+            .order_by("due_date").values_list(*REPORT_LINE)[:50])
+
+
+def _to_review(call_pk, today):
+    return (Report.objects.filter(_live("grant", call_pk), status=ReportStatus.SUBMITTED).order_by("submitted_at")
+            .values_list(*REPORT_LINE)[:50])
+
+
+def _by_theme(call_pk, today):
+    return (Grant.objects.filter(_grants_q(call_pk)).order_by()
+            .values_list(translated("themes__name")).annotate(total=Sum("amount")))
+
+
+def _grants_q(call_pk):
+    q = ~Q(status=GrantStatus.REVOKED)
+    return q & Q(call=call_pk) if call_pk is not None else q
+
+
+def _by_district(call_pk, today):
+    return (Grant.objects.filter(_grants_q(call_pk)).order_by()
+            .values_list("district__number", translated("district__name")).annotate(total=Sum("amount"), n=Count("pk")))
+
+
+def _timeline(call_pk, today):
+    # Paid by payment date; the others by when they are expected. One truncation to the quarter's
+    # first day (the CASE written once), not a year and a quarter.
+    when = Case(When(status=TrancheStatus.PAID, then=F("paid_on")),
+                default=Coalesce("report__due_date", "grant__signed_on", "grant__start_date"), output_field=DateField())
+    return (Tranche.objects.filter(_live("grant", call_pk)).order_by()
+            .values_list("status", TruncQuarter(when)).annotate(total=Sum("amount")))
+
+
+def _calls(call_pk, today):
+    return calls_with_grants().values_list("pk", "slug", translated("title"), "total_budget")
 
 
 def portfolio(call=None, today=None):
@@ -191,51 +309,36 @@ def portfolio(call=None, today=None):
     or version reaches Python): the tranches by status and quarter (the timeline, and the paid and
     payable totals from it); the grants' amounts by impact theme and by city district of the version
     they fund (kept on the grant: `Grant.district`, `Grant.themes`), the districts' rows adding up to
-    the grants' count and total. The report lists read the first 50 rows each, on their indexes."""
+    the grants' count and total. The report lists read the first 50 rows each, on their indexes.
+    Each query's SQL is made once per process (`_prepared_rows`)."""
     today = today or timezone.localdate()
-    grants = Grant.objects.exclude(status=GrantStatus.REVOKED)
+    call_pk = None if call is None else call.pk
+    def rows(build):
+        return _prepared_rows(build.__name__, build, call_pk=call_pk, today=today)
+
     # The calls that have grants (the page's call filter), read once: an EXISTS, not a DISTINCT
     # over every column of the join with the grants; only what the page shows of them.
     all_calls = [SimpleNamespace(pk=pk, slug=slug, title=title, total_budget=total_budget)
-                 for pk, slug, title, total_budget in calls_with_grants().values_list(
-                     "pk", "slug", translated("title"), "total_budget")]
-    if call is not None:
-        grants = grants.filter(call=call)
-    budget = sum((c.total_budget for c in all_calls if call is None or c.pk == call.pk), ZERO)
-    # The same grants, as a condition on the join each query below makes anyway (no IN subquery).
-    def live(path):
-        q = Q(**{f"{path}__status__in": [s for s in GrantStatus.values if s != GrantStatus.REVOKED]})
-        return q & Q(**{f"{path}__call": call}) if call is not None else q
-
-    reports = Report.objects.filter(live("grant"))
-    overdue = report_lines(reports.filter(OPEN_REPORT, due_date__lt=today).order_by("due_date")[:50])
-    due_soon = report_lines(reports.filter(OPEN_REPORT, due_date__gte=today,
-                                           due_date__lte=today + timezone.timedelta(days=45)).order_by("due_date")[:50])
-    to_review = report_lines(reports.filter(status=ReportStatus.SUBMITTED).order_by("submitted_at")[:50])
+                 for pk, slug, title, total_budget in rows(_calls)]
+    budget = sum((c.total_budget for c in all_calls if call is None or c.pk == call_pk), ZERO)
+    overdue, due_soon, to_review = (_report_lines(rows(b)) for b in (_overdue, _due_soon, _to_review))
 
     # Budget by theme and by district: those of the proposal's version each grant funds, kept on the
     # grant when it is made. The grants' count and total are the sums of the districts' rows.
     by_theme = defaultdict(lambda: ZERO)
-    for name, amount in grants.order_by().values_list(translated("themes__name")).annotate(total=Sum("amount")):
+    for name, amount in rows(_by_theme):
         if name is not None:  # a version without a theme
             by_theme[name] += amount
     by_district = defaultdict(lambda: ZERO)
     count, committed = 0, ZERO
-    for number, name, amount, n in (grants.order_by().values_list("district__number", translated("district__name"))
-                                    .annotate(total=Sum("amount"), n=Count("pk"))):
+    for number, name, amount, n in rows(_by_district):
         by_district[name if number else "—"] += amount
         count, committed = count + n, committed + amount
 
-    # Tranche timeline: paid by payment date; the others by when they are expected. The paid and
-    # payable totals are its sums.
-    when = Case(When(status=TrancheStatus.PAID, then=F("paid_on")),
-                default=Coalesce("report__due_date", "grant__signed_on", "grant__start_date"), output_field=DateField())
+    # Tranche timeline; the paid and payable totals are its sums.
     timeline = defaultdict(lambda: {"paid": ZERO, "payable": ZERO, "planned": ZERO})
     paid = payable = ZERO
-    # One truncation to the quarter's first day (the CASE written once), not a year and a quarter.
-    for status, start, amount in (
-            Tranche.objects.filter(live("grant")).order_by()
-            .values_list("status", TruncQuarter(when)).annotate(total=Sum("amount"))):
+    for status, start, amount in rows(_timeline):
         if start is not None:  # a paid tranche without its date counts in the totals only
             timeline[f"{start.year}-T{(start.month + 2) // 3}"][status] += amount
         if status == TrancheStatus.PAID:

@@ -2,7 +2,7 @@
 (kept on the grant by every path that makes grants, and filled for the grants made before), and
 the page's lists and charts as a person reads them."""
 import importlib
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -85,6 +85,53 @@ def test_portfolio_lists_the_reports_and_draws_the_charts(client, call, staff_us
     assert '<title id="districts-title">Budget by city district</title>' in html
     assert "District 3</text>" in html  # the bar's label: the district's short name
     assert '<title id="timeline-title">Tranches by quarter: paid, payable and planned</title>' in html
+    # the charts' tables: the amounts to the cent, grouped by thousands
+    assert f'<tr><td>{theme.name}</td><td class="text-end">100,000.00</td></tr>' in html
+    data = selectors.portfolio()
+    quarter, v = data["timeline"][0]
+    assert (f'<tr><td>{quarter}</td><td class="text-end">{v["paid"]:,.2f}</td><td class="text-end">{v["payable"]:,.2f}'
+            f'</td><td class="text-end">{v["planned"]:,.2f}</td></tr>') in html
     # staff's panel in "my area" shows the same rows
     panel = client.get(reverse("accounts:my_area")).content.decode()
     assert row in panel
+
+
+def test_an_empty_portfolio_shows_dashes_in_its_tables(client, call, staff_user):
+    client.force_login(staff_user)
+    html = client.get(reverse("grants:portfolio")).content.decode()
+    assert html.count('<tbody><tr><td colspan="2">—</td></tr></tbody>') == 2  # themes and districts
+    assert '<tbody><tr><td colspan="4">—</td></tr></tbody>' in html  # the timeline
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_the_prepared_queries_give_the_rows_the_querysets_give(call, staff_user, lang):
+    """The portfolio's queries are compiled once per process and run again with each request's call
+    and day (`selectors._prepared_rows`): for every call or one, in either language, on any day, the
+    rows are those the querysets give when built afresh."""
+    from django.utils import translation
+
+    from grants.models import Report, Tranche
+
+    other = past_call(slug="altro-bando")
+    grants = [make_grant(c, by=staff_user, signed=True, start=date(2025, m, 10), district=d, theme=t)
+              for c, m, d, t in ((call, 1, 3, 0), (call, 4, 5, 1), (other, 7, 8, 2))]
+    Report.objects.filter(grant=grants[1], number=1).update(status="submitted", submitted_at=datetime(2025, 9, 1, 10, tzinfo=UTC))
+    paid = Tranche.objects.filter(grant=grants[0], status="payable").first()
+    Tranche.objects.filter(pk=paid.pk).update(status="paid", paid_on=date(2025, 5, 2))
+    builders = (selectors._calls, selectors._overdue, selectors._due_soon, selectors._to_review,
+                selectors._by_theme, selectors._by_district, selectors._timeline)
+    # a report due on the first day after "today" that is not overdue, and on the 45th
+    edge = Report.objects.filter(status="due").order_by("due_date").first().due_date
+    selectors._PREPARED.clear()
+    with translation.override(lang):
+        for call_pk in (None, call.pk, other.pk):
+            for today in (date(2025, 3, 1), date(2025, 7, 20), date(2026, 2, 1), edge, edge - timedelta(days=45)):
+                for build in builders:
+                    expected = sorted(map(tuple, build(call_pk, today)), key=repr)
+                    rows = selectors._prepared_rows(build.__name__, build, call_pk=call_pk, today=today)
+                    assert sorted(map(tuple, rows), key=repr) == expected, (build.__name__, call_pk, today)
+        # the lists, the sums and the dates were there to compare
+        assert selectors._prepared_rows("_timeline", selectors._timeline, call_pk=None, today=date(2025, 3, 1))
+        assert any(selectors._prepared_rows(b.__name__, b, call_pk=None, today=today)
+                   for b in (selectors._overdue, selectors._due_soon) for today in (date(2025, 7, 20), date(2026, 2, 1)))
+        assert selectors._prepared_rows("_to_review", selectors._to_review, call_pk=call.pk, today=date(2025, 3, 1))
