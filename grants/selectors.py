@@ -208,8 +208,8 @@ def _prepared_rows(name, build, *, call_pk, today):
     this request's values in their place. The rows go through the converters the queryset would
     apply (dates and sums on SQLite). Only for querysets whose SQL depends on nothing else: fixed
     statuses, `translated()` columns (hence the language), the call and the day, and whose rows
-    Django's own `values_list()` gives as the database returns them (not a translated model's, whose
-    manager rearranges them: those are built on each request)."""
+    Django's own `values_list()` gives as the database returns them (a translated model's manager
+    rearranges them: such a queryset is built on each request, or takes `rewrite(False)`)."""
     key = (name, call_pk is None, get_language())
     prepared = _PREPARED.get(key)
     if prepared is False:  # rows that the queryset's own iterator rearranges
@@ -244,7 +244,7 @@ def _prepared_rows(name, build, *, call_pk, today):
         for pos, (functions, expression) in converters:
             for convert in functions:
                 row[pos] = convert(row[pos], expression, connection)
-        converted.append(row)
+        converted.append(tuple(row))
     return converted
 
 
@@ -299,7 +299,10 @@ def _timeline(call_pk, today):
 
 
 def _calls(call_pk, today):
-    return calls_with_grants().values_list("pk", "slug", translated("title"), "total_budget")
+    # Django's own values_list (rewrite(False): modeltranslation's would rearrange the columns and
+    # build the query on each request); the title in the reader's language is translated()'s.
+    return (Call.objects.rewrite(False).filter(Exists(Grant.objects.filter(call=OuterRef("pk"))))
+            .values_list("pk", "slug", translated("title"), "total_budget"))
 
 
 def portfolio(call=None, today=None):

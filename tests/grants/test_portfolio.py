@@ -112,7 +112,7 @@ def test_the_prepared_queries_give_the_rows_the_querysets_give(call, staff_user,
 
     from grants.models import Report, Tranche
 
-    other = past_call(slug="altro-bando")
+    other = past_call(slug="altro-bando", title_it="Altro bando", title_en="Another call")
     grants = [make_grant(c, by=staff_user, signed=True, start=date(2025, m, 10), district=d, theme=t)
               for c, m, d, t in ((call, 1, 3, 0), (call, 4, 5, 1), (other, 7, 8, 2))]
     Report.objects.filter(grant=grants[1], number=1).update(status="submitted", submitted_at=datetime(2025, 9, 1, 10, tzinfo=UTC))
@@ -130,6 +130,10 @@ def test_the_prepared_queries_give_the_rows_the_querysets_give(call, staff_user,
                     expected = sorted(map(tuple, build(call_pk, today)), key=repr)
                     rows = selectors._prepared_rows(build.__name__, build, call_pk=call_pk, today=today)
                     assert sorted(map(tuple, rows), key=repr) == expected, (build.__name__, call_pk, today)
+        # the calls as the translated model's own manager gives them (the title in the reader's language)
+        from tsf.core.model_i18n import translated
+        assert sorted(selectors._prepared_rows("_calls", selectors._calls, call_pk=None, today=date(2025, 3, 1))) == sorted(
+            selectors.calls_with_grants().values_list("pk", "slug", translated("title"), "total_budget"))
         # the lists, the sums and the dates were there to compare
         assert selectors._prepared_rows("_timeline", selectors._timeline, call_pk=None, today=date(2025, 3, 1))
         assert any(selectors._prepared_rows(b.__name__, b, call_pk=None, today=today)
