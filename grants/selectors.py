@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -21,16 +20,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncQuarter
-from django.db.models.query import ValuesListIterable
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 
 from assessment.selectors import funded_items
 from calls.models import Call
 from projects.models import ProposalVersion
-from tsf.accounts import my_area
 from tsf.core.model_i18n import translated
+from tsf.core.statements import Statement
 
 from .models import ZERO, Expense, Grant, GrantStatus, Report, ReportStatus, Tranche, TrancheStatus
 
@@ -88,7 +85,7 @@ def grants_for_team(user):
 STATUS_BADGES = {GrantStatus.AWARDED: "bg-secondary", GrantStatus.REVOKED: "bg-danger", GrantStatus.CLOSED: "bg-dark"}
 
 
-def _team_grants(user, now, today):
+def _team_grants(user, today):
     open_reports = Report.objects.filter(OPEN_REPORT, grant=OuterRef("pk"))
     return (
         Grant.objects.filter(proposal__organisation__memberships__user=user)
@@ -98,9 +95,9 @@ def _team_grants(user, now, today):
     )
 
 
-# "My area" asks on every visit of a promoter: its SQL is made once per process (my_area.Statement).
+# "My area" asks on every visit of a promoter: its SQL is made once per process (tsf.core.statements).
 TEAM_GRANTS_READ = 5
-_TEAM_GRANTS = my_area.Statement(_team_grants)
+_TEAM_GRANTS = Statement(_team_grants, user=-7_000_000_017, today=date(1901, 2, 3))
 
 
 def team_grant_rows(user, limit=5, today=None):
@@ -109,7 +106,7 @@ def team_grant_rows(user, limit=5, today=None):
     assert limit <= TEAM_GRANTS_READ, "the statement reads at most TEAM_GRANTS_READ grants"
     today = today or timezone.localdate()
     keys = ("pk", "title", "amount", "status", "next_due", "overdue")
-    rows = [dict(zip(keys, row, strict=True)) for row in _TEAM_GRANTS.rows(user.pk, today=today)[:limit]]
+    rows = [dict(zip(keys, row, strict=True)) for row in _TEAM_GRANTS.rows(user=user.pk, today=today)[:limit]]
     labels = dict(GrantStatus.choices)
     for r in rows:
         r["status_label"] = labels.get(r["status"], r["status"])
@@ -194,63 +191,6 @@ def _report_lines(rows):
     return lines
 
 
-# Stand-ins for the values a prepared query takes on each request (`_prepared_rows`): no call has
-# this id and no report is due on these days.
-_CALL = -7_340_021
-_TODAY = date(1111, 1, 1)
-_SOON = _TODAY + timedelta(days=45)  # the last day of "due in the next 45 days"
-
-
-def _prepared_rows(name, build, *, call_pk, today):
-    """The rows of the queryset `build(call_pk, today)` makes, without building and compiling it
-    again on every request (about 0.5 ms of the ORM's work each): its SQL is made once per process,
-    language and shape (all calls or one) with stand-ins for the call and the day, and run again with
-    this request's values in their place. The rows go through the converters the queryset would
-    apply (dates and sums on SQLite). Only for querysets whose SQL depends on nothing else: fixed
-    statuses, `translated()` columns (hence the language), the call and the day, and whose rows
-    Django's own `values_list()` gives as the database returns them (a translated model's manager
-    rearranges them: such a queryset is built on each request, or takes `rewrite(False)`)."""
-    key = (name, call_pk is None, get_language())
-    prepared = _PREPARED.get(key)
-    if prepared is False:  # rows that the queryset's own iterator rearranges
-        return list(build(call_pk, today))
-    if prepared is None:
-        qs = build(None if call_pk is None else _CALL, _TODAY)
-        if qs._iterable_class is not ValuesListIterable:  # e.g. modeltranslation's, which reorders the columns
-            _PREPARED[key] = False
-            return list(build(call_pk, today))
-        compiler = qs.query.get_compiler(qs.db)
-        sql, params = compiler.as_sql()
-        converters = compiler.get_converters([col for col, _sql, _alias in compiler.select[:compiler.col_count]])
-        ops = connections[qs.db].ops
-        stand_ins = {ops.adapt_datefield_value(_TODAY): "today", ops.adapt_datefield_value(_SOON): "soon"}
-        slots = [stand_ins.get(p, "call" if p == _CALL else None) if isinstance(p, (str, int, date)) else None
-                 for p in params]
-        prepared = _PREPARED[key] = (qs.db, sql, list(params), slots, list(converters.items()))
-    db, sql, params, slots, converters = prepared
-    connection = connections[db]  # this thread's
-    ops = connection.ops
-    values = {"call": call_pk, "today": ops.adapt_datefield_value(today),
-              "soon": ops.adapt_datefield_value(today + timedelta(days=45))}
-    params = [p if slot is None else values[slot] for p, slot in zip(params, slots, strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not converters:  # PostgreSQL's driver gives dates and decimals as they are
-        return rows
-    converted = []
-    for row in rows:  # as the compiler's apply_converters does
-        row = list(row)
-        for pos, (functions, expression) in converters:
-            for convert in functions:
-                row[pos] = convert(row[pos], expression, connection)
-        converted.append(tuple(row))
-    return converted
-
-
-_PREPARED = {}
-
-
 def _live(path, call_pk):
     """The grants the portfolio counts (all but the revoked, of one call or all), as a condition on
     the join each of its queries makes anyway (no IN subquery)."""
@@ -263,18 +203,17 @@ def _overdue(call_pk, today):
             .values_list(*REPORT_LINE)[:50])
 
 
-def _due_soon(call_pk, today):
-    return (Report.objects.filter(_live("grant", call_pk), OPEN_REPORT, due_date__gte=today,
-                                  due_date__lte=today + timedelta(days=45))
+def _due_soon(call_pk, today, until):
+    return (Report.objects.filter(_live("grant", call_pk), OPEN_REPORT, due_date__gte=today, due_date__lte=until)
             .order_by("due_date").values_list(*REPORT_LINE)[:50])
 
 
-def _to_review(call_pk, today):
+def _to_review(call_pk):
     return (Report.objects.filter(_live("grant", call_pk), status=ReportStatus.SUBMITTED).order_by("submitted_at")
             .values_list(*REPORT_LINE)[:50])
 
 
-def _by_theme(call_pk, today):
+def _by_theme(call_pk):
     return (Grant.objects.filter(_grants_q(call_pk)).order_by()
             .values_list(translated("themes__name")).annotate(total=Sum("amount")))
 
@@ -284,12 +223,12 @@ def _grants_q(call_pk):
     return q & Q(call=call_pk) if call_pk is not None else q
 
 
-def _by_district(call_pk, today):
+def _by_district(call_pk):
     return (Grant.objects.filter(_grants_q(call_pk)).order_by()
             .values_list("district__number", translated("district__name")).annotate(total=Sum("amount"), n=Count("pk")))
 
 
-def _timeline(call_pk, today):
+def _timeline(call_pk):
     # Paid by payment date; the others by when they are expected. One truncation to the quarter's
     # first day (the CASE written once), not a year and a quarter.
     when = Case(When(status=TrancheStatus.PAID, then=F("paid_on")),
@@ -298,11 +237,23 @@ def _timeline(call_pk, today):
             .values_list("status", TruncQuarter(when)).annotate(total=Sum("amount")))
 
 
-def _calls(call_pk, today):
+def _calls():
     # Django's own values_list (rewrite(False): modeltranslation's would rearrange the columns and
     # build the query on each request); the title in the reader's language is translated()'s.
     return (Call.objects.rewrite(False).filter(Exists(Grant.objects.filter(call=OuterRef("pk"))))
             .values_list("pk", "slug", translated("title"), "total_budget"))
+
+
+# The portfolio's queries, their SQL made once per process (tsf.core.statements), with stand-ins no
+# request has: a call id, a day and the 45th day after it.
+_CALL, _DAY, _UNTIL = -7_340_021, date(1111, 1, 1), date(1111, 2, 15)
+_OVERDUE = Statement(_overdue, call_pk=_CALL, today=_DAY)
+_DUE_SOON = Statement(_due_soon, call_pk=_CALL, today=_DAY, until=_UNTIL)
+_TO_REVIEW = Statement(_to_review, call_pk=_CALL)
+_BY_THEME = Statement(_by_theme, call_pk=_CALL)
+_BY_DISTRICT = Statement(_by_district, call_pk=_CALL)
+_TIMELINE = Statement(_timeline, call_pk=_CALL)
+_CALLS = Statement(_calls)
 
 
 def portfolio(call=None, today=None):
@@ -313,35 +264,35 @@ def portfolio(call=None, today=None):
     payable totals from it); the grants' amounts by impact theme and by city district of the version
     they fund (kept on the grant: `Grant.district`, `Grant.themes`), the districts' rows adding up to
     the grants' count and total. The report lists read the first 50 rows each, on their indexes.
-    Each query's SQL is made once per process (`_prepared_rows`)."""
+    Each query's SQL is made once per process (`tsf.core.statements`)."""
     today = today or timezone.localdate()
     call_pk = None if call is None else call.pk
-    def rows(build):
-        return _prepared_rows(build.__name__, build, call_pk=call_pk, today=today)
 
     # The calls that have grants (the page's call filter), read once: an EXISTS, not a DISTINCT
     # over every column of the join with the grants; only what the page shows of them.
     all_calls = [SimpleNamespace(pk=pk, slug=slug, title=title, total_budget=total_budget)
-                 for pk, slug, title, total_budget in rows(_calls)]
+                 for pk, slug, title, total_budget in _CALLS.rows()]
     budget = sum((c.total_budget for c in all_calls if call is None or c.pk == call_pk), ZERO)
-    overdue, due_soon, to_review = (_report_lines(rows(b)) for b in (_overdue, _due_soon, _to_review))
+    overdue = _report_lines(_OVERDUE.rows(call_pk=call_pk, today=today))
+    due_soon = _report_lines(_DUE_SOON.rows(call_pk=call_pk, today=today, until=today + timedelta(days=45)))
+    to_review = _report_lines(_TO_REVIEW.rows(call_pk=call_pk))
 
     # Budget by theme and by district: those of the proposal's version each grant funds, kept on the
     # grant when it is made. The grants' count and total are the sums of the districts' rows.
     by_theme = defaultdict(lambda: ZERO)
-    for name, amount in rows(_by_theme):
+    for name, amount in _BY_THEME.rows(call_pk=call_pk):
         if name is not None:  # a version without a theme
             by_theme[name] += amount
     by_district = defaultdict(lambda: ZERO)
     count, committed = 0, ZERO
-    for number, name, amount, n in rows(_by_district):
+    for number, name, amount, n in _BY_DISTRICT.rows(call_pk=call_pk):
         by_district[name if number else "—"] += amount
         count, committed = count + n, committed + amount
 
     # Tranche timeline; the paid and payable totals are its sums.
     timeline = defaultdict(lambda: {"paid": ZERO, "payable": ZERO, "planned": ZERO})
     paid = payable = ZERO
-    for status, start, amount in rows(_timeline):
+    for status, start, amount in _TIMELINE.rows(call_pk=call_pk):
         if start is not None:  # a paid tranche without its date counts in the totals only
             timeline[f"{start.year}-T{(start.month + 2) // 3}"][status] += amount
         if status == TrancheStatus.PAID:

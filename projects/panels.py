@@ -11,7 +11,7 @@ from .models import Invitation, Organisation
 def my_proposals(request):
     proposals = selectors.proposals_of_request(request)[:10]
     memberships = [{"organisation": Organisation(pk=pk, legal_name=name)}
-                   for pk, name in selectors.MY_ORGANISATIONS.rows(request.user.pk)]
+                   for pk, name in selectors.MY_ORGANISATIONS.rows(user=request.user.pk)]
     return {
         "template": "projects/panels/my_proposals.html",
         "rows": [(p, *selectors.next_step_for(p)) for p in proposals],
@@ -27,7 +27,7 @@ def my_invitations(request):
     has only the mentor role until they join a team)."""
     # One cheap query on every visit (nothing waits, most of the time); the invitations themselves
     # are read only when there are some.
-    ids = [pk for (pk,) in selectors.PENDING_INVITATION_IDS.rows(request.user.pk, timezone.now())]
+    ids = [pk for (pk,) in selectors.PENDING_INVITATION_IDS.rows(user=request.user.pk, now=timezone.now())]
     if not ids:
         return None
     invitations = list(Invitation.objects.filter(pk__in=ids).select_related("organisation", "invited_by").order_by(

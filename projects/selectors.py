@@ -1,4 +1,5 @@
 """Reads for pages and jobs, with the joins done up front so query counts stay flat."""
+import datetime
 import hashlib
 
 from allauth.account.models import EmailAddress
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import Call, District
-from tsf.accounts import my_area
+from tsf.core.statements import Statement
 
 from .models import (
     LAB_STATUSES,
@@ -41,10 +42,10 @@ def memberships_for(user):
 
 
 # (organisation id, legal name) of the person's organisations, by name: what "my area" shows on every
-# visit of a promoter, made once per process (tsf.accounts.my_area.Statement).
-MY_ORGANISATIONS = my_area.Statement(
-    lambda user, now, today: memberships_for(user).select_related(None).values_list(
-        "organisation_id", "organisation__legal_name"))
+# visit of a promoter, made once per process (tsf.core.statements).
+MY_ORGANISATIONS = Statement(
+    lambda user: memberships_for(user).select_related(None).values_list("organisation_id", "organisation__legal_name"),
+    user=-7_000_000_017)
 
 
 def _version_prefetch(target_groups=True, texts=True, themes=True):
@@ -432,9 +433,10 @@ def pending_invitations_for(user, now=None):
 
 
 # The ids of the (at most 20 newest) invitations waiting for a person: what "my area" asks on
-# every visit of everyone, made once per process (tsf.accounts.my_area.Statement).
-PENDING_INVITATION_IDS = my_area.Statement(
-    lambda user, now, today: pending_invitations_for(user, now).select_related(None).values_list("pk")[:20])
+# every visit of everyone, made once per process (tsf.core.statements).
+PENDING_INVITATION_IDS = Statement(
+    lambda user, now: pending_invitations_for(user, now).select_related(None).values_list("pk")[:20],
+    user=-7_000_000_017, now=datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC))
 
 
 def admissibility_checks(call):

@@ -106,7 +106,7 @@ def test_an_empty_portfolio_shows_dashes_in_its_tables(client, call, staff_user)
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_the_prepared_queries_give_the_rows_the_querysets_give(call, staff_user, lang):
     """The portfolio's queries are compiled once per process and run again with each request's call
-    and day (`selectors._prepared_rows`): for every call or one, in either language, on any day, the
+    and day (`tsf.core.statements`): for every call or one, in either language, on any day, the
     rows are those the querysets give when built afresh."""
     from django.utils import translation
 
@@ -118,24 +118,33 @@ def test_the_prepared_queries_give_the_rows_the_querysets_give(call, staff_user,
     Report.objects.filter(grant=grants[1], number=1).update(status="submitted", submitted_at=datetime(2025, 9, 1, 10, tzinfo=UTC))
     paid = Tranche.objects.filter(grant=grants[0], status="payable").first()
     Tranche.objects.filter(pk=paid.pk).update(status="paid", paid_on=date(2025, 5, 2))
-    builders = (selectors._calls, selectors._overdue, selectors._due_soon, selectors._to_review,
-                selectors._by_theme, selectors._by_district, selectors._timeline)
+    # (statement, the function that builds its queryset, its values for a call and a day)
+    queries = (
+        (selectors._CALLS, selectors._calls, lambda c, d: {}),
+        (selectors._OVERDUE, selectors._overdue, lambda c, d: {"call_pk": c, "today": d}),
+        (selectors._DUE_SOON, selectors._due_soon,
+         lambda c, d: {"call_pk": c, "today": d, "until": d + timedelta(days=45)}),
+        (selectors._TO_REVIEW, selectors._to_review, lambda c, d: {"call_pk": c}),
+        (selectors._BY_THEME, selectors._by_theme, lambda c, d: {"call_pk": c}),
+        (selectors._BY_DISTRICT, selectors._by_district, lambda c, d: {"call_pk": c}),
+        (selectors._TIMELINE, selectors._timeline, lambda c, d: {"call_pk": c}),
+    )
     # a report due on the first day after "today" that is not overdue, and on the 45th
     edge = Report.objects.filter(status="due").order_by("due_date").first().due_date
-    selectors._PREPARED.clear()
     with translation.override(lang):
         for call_pk in (None, call.pk, other.pk):
             for today in (date(2025, 3, 1), date(2025, 7, 20), date(2026, 2, 1), edge, edge - timedelta(days=45)):
-                for build in builders:
-                    expected = sorted(map(tuple, build(call_pk, today)), key=repr)
-                    rows = selectors._prepared_rows(build.__name__, build, call_pk=call_pk, today=today)
-                    assert sorted(map(tuple, rows), key=repr) == expected, (build.__name__, call_pk, today)
+                for statement, build, values in queries:
+                    expected = sorted(map(tuple, build(**values(call_pk, today))), key=repr)
+                    rows = statement.rows(**values(call_pk, today))
+                    assert sorted(rows, key=repr) == expected, (build.__name__, call_pk, today)
         # the calls as the translated model's own manager gives them (the title in the reader's language)
         from tsf.core.model_i18n import translated
-        assert sorted(selectors._prepared_rows("_calls", selectors._calls, call_pk=None, today=date(2025, 3, 1))) == sorted(
+        assert sorted(selectors._CALLS.rows()) == sorted(
             selectors.calls_with_grants().values_list("pk", "slug", translated("title"), "total_budget"))
         # the lists, the sums and the dates were there to compare
-        assert selectors._prepared_rows("_timeline", selectors._timeline, call_pk=None, today=date(2025, 3, 1))
-        assert any(selectors._prepared_rows(b.__name__, b, call_pk=None, today=today)
-                   for b in (selectors._overdue, selectors._due_soon) for today in (date(2025, 7, 20), date(2026, 2, 1)))
-        assert selectors._prepared_rows("_to_review", selectors._to_review, call_pk=call.pk, today=date(2025, 3, 1))
+        assert selectors._TIMELINE.rows(call_pk=None)
+        assert any(selectors._OVERDUE.rows(call_pk=None, today=today)
+                   or selectors._DUE_SOON.rows(call_pk=None, today=today, until=today + timedelta(days=45))
+                   for today in (date(2025, 7, 20), date(2026, 2, 1)))
+        assert selectors._TO_REVIEW.rows(call_pk=call.pk)

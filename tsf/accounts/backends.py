@@ -12,8 +12,6 @@ cache, the database is read with that one query. `TSF_USER_SNAPSHOT_SECONDS` (30
 default; 0 turns it off: the test suite does, so that its query counts do not depend on whether
 a snapshot happened to be fresh; tests/tsf/test_private_cache.py turns it on).
 """
-import functools
-
 from allauth.account.auth_backends import AuthenticationBackend as AllauthAuthenticationBackend
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +20,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from tsf.core import pagecache
+from tsf.core.statements import Statement
 
 
 class SnapshotUserMixin:
@@ -39,14 +38,12 @@ class SnapshotUserMixin:
         return super().get_all_permissions(user_obj, obj)
 
     def _load_user(self, user_id):
-        """The person with their two-factor state, their roles and unread notifications, in one query (one EXISTS per role:
-        the same SQL on SQLite and PostgreSQL). The statement is the same on every request but the
-        id: it is made by the ORM once per process (`_user_statement`), not compiled again each time."""
+        """The person with their two-factor state, their roles and unread notifications, in one query
+        (one EXISTS per role: the same SQL on SQLite and PostgreSQL). The statement is the same on
+        every request but the id: it is made by the ORM once per process (`tsf.core.statements`)."""
         from .models import Role
 
-        sql, params, position = _user_statement()
-        params = list(params)
-        params[position] = user_id
+        sql, params = USER_STATEMENT.sql(user=user_id)
         user = next(iter(get_user_model()._default_manager.raw(sql, params)), None)
         if user is None or not self.user_can_authenticate(user):
             return None
@@ -56,13 +53,8 @@ class SnapshotUserMixin:
         return user
 
 
-# A user id no account has: it marks, in the statement's parameters, where the id goes.
-_ID_MARK = -7_000_000_017
-
-
-@functools.cache
-def _user_statement():
-    """(sql, params, index of the id in params) of the query `_load_user` runs."""
+def _user_query(user):
+    """The query `_load_user` runs: the user row with its two-factor state, roles and unread count."""
     from allauth.mfa.models import Authenticator
 
     from tsf.notifications.models import Notification
@@ -75,11 +67,13 @@ def _user_statement():
     # The layout's "Notifications" badge (tsf.core.context_processors.portal) reads it from here.
     unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).order_by()
               .values("recipient").annotate(n=Count("pk")).values("n"))
-    query = (get_user_model()._default_manager
-             .annotate(tsf_totp=Exists(totp), tsf_unread=Coalesce(Subquery(unread), 0), **roles)
-             .filter(pk=_ID_MARK).order_by().query)
-    sql, params = query.sql_with_params()
-    return sql, tuple(params), list(params).index(_ID_MARK)
+    return (get_user_model()._default_manager
+            .annotate(tsf_totp=Exists(totp), tsf_unread=Coalesce(Subquery(unread), 0), **roles)
+            .filter(pk=user).order_by())
+
+
+# (a user id no account has: where the id goes in the statement's parameters)
+USER_STATEMENT = Statement(_user_query, user=-7_000_000_017)
 
 
 class ModelBackend(SnapshotUserMixin, DjangoModelBackend):
