@@ -184,16 +184,22 @@ class RankedProposal:
 
 
 @dataclass
-class RankingRow:
-    proposal: "Proposal | RankedProposal"
-    title: str
-    totals: list = field(default_factory=list)  # [(assignment_id, assessor (full_name, email), Decimal)]
+class Figures:
+    """A proposal's figures in a round, from its assessments (`figures`)."""
+    totals: list = field(default_factory=list)  # [(assignment_id, Assessor, Decimal)] of the submitted ones
     combined: Decimal | None = None
     top_criterion: Decimal | None = None
     spread: Decimal | None = None
     disputed: bool = False
     assigned: int = 0
     submitted: int = 0
+
+
+@dataclass(kw_only=True)
+class RankingRow(Figures):
+    """A row of the ranking: the proposal, its title and the page's columns beside its figures."""
+    proposal: "Proposal | RankedProposal"
+    title: str
     rank: int = 0
     outcome: str = ""
     outcome_label: str = ""
@@ -233,18 +239,6 @@ def decision_of(rnd):
 
 
 Assessor = namedtuple("Assessor", "full_name email")
-
-
-@dataclass
-class Figures:
-    """A proposal's figures in a round, from its assessments (`figures`)."""
-    totals: list = field(default_factory=list)  # [(assignment_id, Assessor, Decimal)] of the submitted ones
-    combined: Decimal | None = None
-    top_criterion: Decimal | None = None
-    spread: Decimal | None = None
-    disputed: bool = False
-    assigned: int = 0
-    submitted: int = 0
 
 
 def figures(rnd, crit, *, proposal_ids=None):
