@@ -53,3 +53,26 @@ def test_a_call_page_shares_its_own_title_and_description(world, as_role):
     assert call.title in meta["og:title"] and "Torino Social Factory" not in meta["og:title"].replace(call.title, "")
     assert meta["twitter:card"] == "summary_large_image"
     assert meta["og:image"].endswith("/static/blog/share-default.png")
+
+
+def test_a_page_served_from_the_page_cache_keeps_its_one_card(world, as_role, settings):
+    """The anonymous page cache keeps the page with its card: served again, it carries the card once,
+    with the same values, and the card is not added a second time."""
+    settings.TSF_PAGE_CACHE_SECONDS = 60
+    client = as_role("anonymous")
+    path = urlmap.path_for("calls:detail", urlmap.url_kwargs(world.objects))
+    first, again = client.get(path), client.get(path)
+    assert "X-Page-Cache" not in first and again["X-Page-Cache"] == "hit"
+    body = again.content.decode()
+    assert body.count('property="og:title"') == 1
+    assert dict(META.findall(body))["og:title"] == dict(META.findall(first.content.decode()))["og:title"]
+    assert world.objects.open_call.title in dict(META.findall(body))["og:title"]
+
+
+def test_a_page_as_a_signed_in_person_sees_it_has_no_card_added(world, as_role):
+    """A network's crawler never signs in: the pages a signed-in person is shown are not read through
+    to add a card (on the call page, the card is there for visitors who are not signed in)."""
+    path = urlmap.path_for("calls:detail", urlmap.url_kwargs(world.objects))
+    assert 'property="og:title"' in as_role("anonymous").get(path).content.decode()
+    response = as_role("staff").get(path)
+    assert response.status_code == 200 and 'property="og:title"' not in response.content.decode()

@@ -1,6 +1,16 @@
+from functools import lru_cache
+
 from django.conf import settings
+from django.urls import get_urlconf, translate_url
 
 from .sharing import site_url
+
+
+@lru_cache(maxsize=4096)
+def _alternate_paths(path, urlconf):
+    """The path of this page in each language (resolving a path costs more than the rest of the frame;
+    the answer depends only on the path and the URLconf, so it is kept per process)."""
+    return tuple((code, translate_url(path, code)) for code, _name in settings.LANGUAGES)
 
 
 def portal(request):
@@ -15,10 +25,7 @@ def portal(request):
     alternates = []
     site = site_url(request)
     if request is not None and hasattr(request, "path"):
-        from django.urls import translate_url
-
-        for code, _name in settings.LANGUAGES:
-            alternates.append((code, site + translate_url(request.path, code)))
+        alternates = [(code, site + path) for code, path in _alternate_paths(request.path, get_urlconf())]
     return {
         "unread_notifications": unread,
         "SITE_URL": site,

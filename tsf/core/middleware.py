@@ -69,38 +69,46 @@ class SocialCardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if (request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming
-                or not response.get("Content-Type", "").startswith("text/html")):
-            return response
-        body = response.content
-        if b"</head>" not in body or b'property="og:title"' in body:
-            return response
-        from html import unescape
+        return with_social_card(request, self.get_response(request))
 
-        from django.template.loader import render_to_string
 
-        from tsf.core.sharing import absolute
-
-        text = body.decode(response.charset or "utf-8", "replace")
-        title = self.TITLE.search(text)
-        title = unescape(" ".join(title.group(1).split())) if title else "Torino Social Factory"
-        if title.endswith(self.SUFFIX):
-            title = title[: -len(self.SUFFIX)]
-        description = self.DESCRIPTION.search(text)
-        from django.utils import translation
-
-        from tsf.core.sharing import site_url
-
-        # Without the request: its context processors (the unread notifications) would query the
-        # database on every page, a page served from the private cache included.
-        card = render_to_string("includes/social_meta.html", {
-            "og_type": "website", "og_title": title or "Torino Social Factory",
-            "og_description": unescape(description.group(1)) if description else "",
-            "canonical_url": absolute(request.path, request),
-            "SITE_URL": site_url(request), "LANGUAGE_CODE": translation.get_language(),
-        })
-        response.content = text.replace("</head>", card + "\n</head>", 1).encode(response.charset or "utf-8")
-        if response.has_header("Content-Length"):
-            response["Content-Length"] = str(len(response.content))
+def with_social_card(request, response):
+    """`response` with its social card (SocialCardMiddleware); the anonymous page cache keeps a page with
+    its card, so a page served from it is not read through again."""
+    if (request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming
+            or not response.get("Content-Type", "").startswith("text/html")):
         return response
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return response  # a page as a signed-in person sees it: no network's crawler ever gets it
+    body = response.content
+    if b"</head>" not in body or b'property="og:title"' in body:
+        return response
+    from html import unescape
+
+    from django.template.loader import render_to_string
+
+    from tsf.core.sharing import absolute
+
+    text = body.decode(response.charset or "utf-8", "replace")
+    title = SocialCardMiddleware.TITLE.search(text)
+    title = unescape(" ".join(title.group(1).split())) if title else "Torino Social Factory"
+    if title.endswith(SocialCardMiddleware.SUFFIX):
+        title = title[: -len(SocialCardMiddleware.SUFFIX)]
+    description = SocialCardMiddleware.DESCRIPTION.search(text)
+    from django.utils import translation
+
+    from tsf.core.sharing import site_url
+
+    # Without the request: its context processors (the unread notifications) would query the
+    # database on every page, a page served from the private cache included.
+    card = render_to_string("includes/social_meta.html", {
+        "og_type": "website", "og_title": title or "Torino Social Factory",
+        "og_description": unescape(description.group(1)) if description else "",
+        "canonical_url": absolute(request.path, request),
+        "SITE_URL": site_url(request), "LANGUAGE_CODE": translation.get_language(),
+    })
+    response.content = text.replace("</head>", card + "\n</head>", 1).encode(response.charset or "utf-8")
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+    return response

@@ -44,6 +44,8 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
+from .middleware import with_social_card
+
 logger = logging.getLogger(__name__)
 
 CONTENT_APPS = {"calls", "projects", "assessment", "incubation", "grants", "acceleration", "blog"}
@@ -232,6 +234,7 @@ def anonymous_page_cache(view):
             return _serve(request, entry)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and getattr(response, "is_rendered", True):
+            response = with_social_card(request, response)  # kept with its card: not added on every hit
             content = _without_csrf_token(response.content)
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
             base_etag = response.get("ETag")
