@@ -1,6 +1,7 @@
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.urls import get_urlconf, translate_url
 
 from .sharing import site_url
@@ -11,6 +12,13 @@ def _alternate_paths(path, urlconf):
     """The path of this page in each language (resolving a path costs more than the rest of the frame;
     the answer depends only on the path and the URLconf, so it is kept per process)."""
     return tuple((code, translate_url(path, code)) for code, _name in settings.LANGUAGES)
+
+
+def _forget_alternates(**_kwargs):  # another URLconf or list of languages (the tests' override_settings)
+    _alternate_paths.cache_clear()
+
+
+setting_changed.connect(_forget_alternates, dispatch_uid="tsf.core.context_processors")
 
 
 def portal(request):
