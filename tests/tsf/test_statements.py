@@ -55,3 +55,18 @@ def test_a_value_the_sql_does_not_use_is_refused():
         unused.rows(number=1)
     with pytest.raises(TypeError):
         DISTRICTS.rows()
+
+
+def test_a_window_gives_the_rows_of_the_queryset_s_slice():
+    def districts(number):
+        return District.objects.rewrite(False).filter(number__gte=number).order_by("-number").values_list("pk", "number")
+
+    statement = Statement(districts, number=32_123)
+    assert District.objects.count() >= 5
+    for offset, limit in ((0, 2), (2, 2), (3, 25), (100, 3)):
+        assert statement.rows(window=(offset, limit), number=2) == list(districts(2)[offset:offset + limit])
+    with pytest.raises(ValueError):
+        statement.rows(window=(-1, 2), number=2)
+    sliced = Statement(lambda number: districts(number)[:3], number=32_123)
+    with pytest.raises(ValueError):
+        sliced.rows(window=(0, 2), number=2)

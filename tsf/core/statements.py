@@ -11,6 +11,10 @@ with each request's values in their place:
                      user=-7_000_000_017, today=datetime.date(1111, 1, 1))
     ROWS.rows(user=request.user.pk, today=timezone.localdate())   # tuples, as values_list() gives them
     ROWS.sql(user=...)                                             # (sql, params), e.g. for raw()
+    ROWS.rows(window=(50, 25), user=...)                           # a page: 25 rows from the 51st
+
+A page's rows (`window`, for an unsliced queryset) are the backend's LIMIT and OFFSET added to the
+same SQL: one statement for every page, as the queryset's `[offset:offset + limit]` would read.
 
 A stand-in must be a value the field can hold (the ORM drops a comparison with a number out of the
 field's range from the SQL), and one that no row has.
@@ -77,12 +81,18 @@ class Statement:
         given = {name: self._adapt(connection, value) for name, value in values.items()}
         return sql, [p if slot is None else given[slot] for p, slot in zip(params, slots, strict=True)], made
 
-    def rows(self, using="default", **values) -> list[tuple]:
-        """The rows of the queryset's `values_list()` with these values."""
+    def rows(self, using="default", *, window=None, **values) -> list[tuple]:
+        """The rows of the queryset's `values_list()` with these values; `window=(offset, limit)`:
+        those of its `[offset:offset + limit]`."""
         sql, params, (qs, compiler, _sql, _params, _slots) = self._run_args(using, values)
         if qs._iterable_class is not ValuesListIterable:
             raise TypeError("rows() needs a values_list() queryset with Django's own iterable "
                             "(a translated model's manager: .rewrite(False))")
+        if window is not None:
+            offset, limit = (int(n) for n in window)
+            if qs.query.is_sliced or offset < 0 or limit <= 0:
+                raise ValueError("a window is an offset (0 or more) and a limit (1 or more) of an unsliced queryset")
+            sql = f"{sql} {connections[using].ops.limit_offset_sql(offset, offset + limit)}"
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
