@@ -1,16 +1,18 @@
 """Reads for pages and jobs, with the joins done up front so query counts stay flat."""
 import datetime
 import hashlib
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.models import Call, District
+from calls.models import Call, District, ImpactTheme, Neighbourhood, TargetGroup
+from tsf.core.model_i18n import translated
 from tsf.core.statements import Statement
 
 from .models import (
@@ -141,61 +143,150 @@ SORTS = {
 
 STAFF_ROW_FIELDS = ("pk", "protocol_number", "status", "submitted_at", "organisation__legal_name",
                     "organisation__legal_form", "cur_version_id", "cur_title", "cur_grant", "cur_district_number")
+STAFF_PAGE = 25  # rows on a page of the staff list
 
 
-def staff_proposals(call: Call, params: dict, *, target_groups=False, rows=False):
-    """The call's proposals (drafts excluded unless asked for), filtered, searched and sorted
-    as the staff list asks: status, district, neighbourhood, theme, target group, legal form, q, sort.
-    Filters apply to the current version (v2 once the revised proposal exists). The versions'
-    target groups are read only when asked for (the exports show them, the list does not).
-    `rows=True`: plain values (STAFF_ROW_FIELDS), no model instance, for the list page, which shows
-    only columns (`staff_list_rows` adds the themes and the labels)."""
+def staff_filter_values(params: dict) -> dict:
+    """The values of `_staff_filtered` for the staff list's filters (StaffFilterForm.params()): None
+    for a filter left out. Drafts are left out unless a status (or "all") is asked for."""
+    status = params.get("status") or ""
+    chosen = status in ProposalStatus.values
+    return {
+        "status": status if chosen else None,
+        "draft": None if chosen or status == "all" else ProposalStatus.DRAFT.value,
+        **{name: params.get(name) or None for name in ("district", "neighbourhood", "theme", "target_group",
+                                                       "legal_form")},
+        "q": (params.get("q") or "").strip() or None,
+    }
+
+
+def _contains(field, text):
+    # `field__icontains=text` (upper case on both sides, a text inside another), with the text as
+    # the statement's parameter itself rather than a LIKE pattern made from it (tsf.core.statements)
+    return GreaterThan(StrIndex(Upper(field), Upper(Value(text))), 0)
+
+
+def _staff_filtered(call, status, draft, district, neighbourhood, theme, target_group, legal_form, q):
+    """The call's proposals as the staff list filters them (`staff_filter_values`; None: left out).
+    Filters apply to the current version (v2 once the revised proposal exists): its columns are
+    aliases, for the filters and sorts that use them."""
     current = ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
-    qs = Proposal.objects.filter(call=call).annotate(
+    qs = Proposal.objects.filter(call=call).alias(
         cur_version_id=Subquery(current.values("pk")[:1]),
         cur_title=Subquery(current.values("title")[:1]),
         cur_grant=Subquery(current.values("requested_grant")[:1]),
         cur_district_id=Subquery(current.values("district_id")[:1]),
     )
-    if rows:
-        qs = qs.annotate(cur_district_number=Subquery(current.values("district__number")[:1]))
-    else:
-        budget = (
-            BudgetLine.objects.filter(version=OuterRef("cur_version_id"))
-            .values("version").annotate(t=Sum("amount")).values("t")
-        )
-        qs = (qs.select_related("organisation", "call", "admissibility")
-              .annotate(cur_budget=Coalesce(Subquery(budget), Value(ZERO)))
-              .prefetch_related(_version_prefetch(target_groups=target_groups)))
-    status = params.get("status") or ""
-    if status == "all":
-        pass
-    elif status in ProposalStatus.values:
+    if status is not None:
         qs = qs.filter(status=status)
-    else:
-        qs = qs.exclude(status=ProposalStatus.DRAFT)
-    if params.get("district"):
-        qs = qs.filter(cur_district_id=params["district"])
-    if params.get("neighbourhood"):
+    elif draft is not None:
+        qs = qs.exclude(status=draft)
+    if district is not None:
+        qs = qs.filter(cur_district_id=district)
+    if neighbourhood is not None:
         qs = qs.filter(Exists(ProposalVersion.neighbourhoods.through.objects.filter(
-            proposalversion_id=OuterRef("cur_version_id"), neighbourhood_id=params["neighbourhood"])))
-    if params.get("theme"):
+            proposalversion_id=OuterRef("cur_version_id"), neighbourhood_id=neighbourhood)))
+    if theme is not None:
         qs = qs.filter(Exists(ProposalVersion.themes.through.objects.filter(
-            proposalversion_id=OuterRef("cur_version_id"), impacttheme_id=params["theme"])))
-    if params.get("target_group"):
+            proposalversion_id=OuterRef("cur_version_id"), impacttheme_id=theme)))
+    if target_group is not None:
         qs = qs.filter(Exists(ProposalVersion.target_groups.through.objects.filter(
-            proposalversion_id=OuterRef("cur_version_id"), targetgroup_id=params["target_group"])))
-    if params.get("legal_form"):
-        qs = qs.filter(organisation__legal_form=params["legal_form"])
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(cur_title__icontains=q) | Q(protocol_number__icontains=q) | Q(organisation__legal_name__icontains=q)
-            | Q(organisation__codice_fiscale__icontains=q)
-        )
-    sort = params.get("sort") or "protocol"
-    qs = qs.order_by(*SORTS.get(sort, SORTS["protocol"]))
-    return qs.values(*STAFF_ROW_FIELDS) if rows else qs
+            proposalversion_id=OuterRef("cur_version_id"), targetgroup_id=target_group)))
+    if legal_form is not None:
+        qs = qs.filter(organisation__legal_form=legal_form)
+    if q is not None:
+        qs = qs.filter(_contains("cur_title", q) | _contains("protocol_number", q)
+                       | _contains("organisation__legal_name", q) | _contains("organisation__codice_fiscale", q))
+    return qs
+
+
+def staff_proposals(call_pk: int, params: dict, *, target_groups=False):
+    """The call's (`call_pk`) proposals for the exports, as the staff list filters and sorts them (status,
+    district, neighbourhood, theme, target group, legal form, q, sort), with the organisation, the
+    current version's columns and budget, the versions, and their target groups when asked for."""
+    budget = (
+        BudgetLine.objects.filter(version=OuterRef("cur_version_id"))
+        .values("version").annotate(t=Sum("amount")).values("t")
+    )
+    qs = (_staff_filtered(call_pk, **staff_filter_values(params))
+          .annotate(cur_version_id=F("cur_version_id"), cur_title=F("cur_title"), cur_grant=F("cur_grant"),
+                    cur_district_id=F("cur_district_id"))
+          .select_related("organisation", "call", "admissibility")
+          .annotate(cur_budget=Coalesce(Subquery(budget), Value(ZERO)))
+          .prefetch_related(_version_prefetch(target_groups=target_groups)))
+    return qs.order_by(*SORTS.get(params.get("sort") or "protocol", SORTS["protocol"]))
+
+
+def _staff_rows(sort, **values):
+    current = ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
+    return (_staff_filtered(**values)
+            .annotate(cur_version_id=F("cur_version_id"), cur_title=F("cur_title"), cur_grant=F("cur_grant"),
+                      cur_district_number=Subquery(current.values("district__number")[:1]))
+            .order_by(*SORTS[sort]).values_list(*STAFF_ROW_FIELDS))
+
+
+def _staff_count(**values):
+    # one row (the call's) with the number, none when no proposal matches
+    return _staff_filtered(**values).order_by().values("call").annotate(n=Count("pk")).values_list("n")
+
+
+def _staff_calls():
+    # Django's own values_list (rewrite(False)); the title in the reader's language is translated()'s
+    return Call.objects.rewrite(False).order_by("-opens_at").values_list("pk", "slug", translated("title"))
+
+
+_STAFF_CALLS = Statement(_staff_calls)
+
+
+def staff_calls():
+    """Every call, the latest opened first: (pk, slug, title in the reader's language)."""
+    return _STAFF_CALLS.rows()
+
+
+# The staff list's queries, their SQL made once per process for each sort and each set of filters
+# left out (tsf.core.statements), with stand-ins no request has.
+_STAFF_STAND_INS = {"call": -7_000_000_101, "status": "tsf-status-7000000102", "draft": "tsf-status-7000000103",
+                    "district": -7_000_000_104, "neighbourhood": -7_000_000_105, "theme": -7_000_000_106,
+                    "target_group": -7_000_000_107, "legal_form": "tsf-form-7000000108", "q": "tsf-text-7000000109"}
+_STAFF_ROWS = {sort: Statement(partial(_staff_rows, sort), **_STAFF_STAND_INS) for sort in SORTS}
+_STAFF_COUNT = Statement(_staff_count, **_STAFF_STAND_INS)
+
+
+class StaffRows:
+    """The rows of the staff list (`staff_filter_values`, a sort) for Django's Paginator: `count()`
+    and a page's slice, one statement each; a row is a dict of STAFF_ROW_FIELDS."""
+
+    def __init__(self, call_pk, params: dict):
+        self._values = {"call": call_pk, **staff_filter_values(params)}
+        self._rows = _STAFF_ROWS.get(params.get("sort") or "protocol", _STAFF_ROWS["protocol"])
+
+    def count(self):
+        found = _STAFF_COUNT.rows(**self._values)
+        return found[0][0] if found else 0
+
+    def __getitem__(self, page):
+        start, stop = page.start or 0, page.stop
+        if stop <= start:
+            return []
+        return [dict(zip(STAFF_ROW_FIELDS, row, strict=True))
+                for row in self._rows.rows(window=(start, stop - start), **self._values)]
+
+
+def _filter_choices():
+    def part(model, kind, key, label):
+        # Django's own values_list (rewrite(False): modeltranslation's would rearrange the columns)
+        objects = model.objects.rewrite(False) if hasattr(model.objects, "rewrite") else model.objects
+        return (objects.order_by().annotate(tsf_kind=Value(kind), tsf_pk=F("pk"), tsf_key=F(key), tsf_label=label)
+                .values_list("tsf_kind", "tsf_pk", "tsf_key", "tsf_label"))
+
+    return part(District, "district", "number", translated("name")).union(
+        part(Neighbourhood, "neighbourhood", "district__number", F("name")),
+        part(ImpactTheme, "theme", "order", translated("name")),
+        part(TargetGroup, "target_group", "order", translated("name")), all=True)
+
+
+# the options of the staff list's four reference selects, made once per process (tsf.core.statements)
+_FILTER_CHOICES = Statement(_filter_choices)
 
 
 def staff_filter_choices():
@@ -204,28 +295,9 @@ def staff_filter_choices():
     querysets would give (districts by number; neighbourhoods by district and name, "Name (3)"; themes
     and target groups by their order, then name), read in one query (UNION ALL of the four small
     tables) instead of one per select."""
-    from calls.models import ImpactTheme, Neighbourhood, TargetGroup
-    from tsf.core.model_i18n import translated
-
-    def part(model, kind, key, label):
-        sql, params = (model.objects.order_by().annotate(tsf_kind=Value(kind), tsf_key=F(key), tsf_label=label)
-                       .values("tsf_kind", "pk", "tsf_key", "tsf_label").query.sql_with_params())
-        # the columns by their names, in one order (the ORM may write a model's columns in another)
-        # (sql: the ORM's statement, its values as parameters; kind: one of the four constants below)
-        return f'SELECT "tsf_kind", "pk", "tsf_key", "tsf_label" FROM ({sql}) AS "{kind}"', params  # noqa: S608
-
-    parts = [
-        part(District, "district", "number", translated("name")),
-        part(Neighbourhood, "neighbourhood", "district__number", F("name")),
-        part(ImpactTheme, "theme", "order", translated("name")),
-        part(TargetGroup, "target_group", "order", translated("name")),
-    ]
     rows = {"district": [], "neighbourhood": [], "theme": [], "target_group": []}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(sql for sql, _params in parts),
-                       [param for _sql, params in parts for param in params])
-        for kind, pk, key, label in cursor.fetchall():
-            rows[kind].append((key, label, pk))
+    for kind, pk, key, label in _FILTER_CHOICES.rows():
+        rows[kind].append((key, label, pk))
     out = {}
     for kind, items in rows.items():
         items.sort(key=lambda item: (item[0], item[1], item[2]))
@@ -236,20 +308,30 @@ def staff_filter_choices():
     return out
 
 
+def _page_themes(**versions):
+    # None (a page of fewer rows) leaves the version out of the list
+    return (ProposalVersion.themes.through.objects.filter(proposalversion_id__in=list(versions.values()))
+            .annotate(theme_name=translated("impacttheme__name"))
+            .order_by("impacttheme__order", "impacttheme__name", "impacttheme_id")
+            .values_list("proposalversion_id", "theme_name"))
+
+
+# the themes of the current versions of a page of the list (at most STAFF_PAGE), made once per process
+_PAGE_THEMES = Statement(_page_themes, **{f"v{i}": -7_000_000_200 - i for i in range(STAFF_PAGE)})
+
+
 def staff_list_rows(rows):
-    """The staff list's rows (dicts of `staff_proposals(..., rows=True)`, one page of them) with
+    """The staff list's rows (a page of `StaffRows`) with
     what they show besides the columns: the current version's themes in the active language (one
     query for the page), the labels of legal form and status."""
-    from tsf.core.model_i18n import translated
-
     rows = list(rows)
+    assert len(rows) <= STAFF_PAGE, "the themes' statement reads the versions of STAFF_PAGE rows"
+    versions = [r["cur_version_id"] for r in rows if r["cur_version_id"]]
     themes = {}
-    through = ProposalVersion.themes.through.objects.filter(
-        proposalversion_id__in=[r["cur_version_id"] for r in rows if r["cur_version_id"]])
-    for version_id, name in (through.annotate(theme_name=translated("impacttheme__name"))
-                             .order_by("impacttheme__order", "impacttheme__name", "impacttheme_id")
-                             .values_list("proposalversion_id", "theme_name")):
-        themes.setdefault(version_id, []).append(name)
+    if versions:
+        versions += [None] * (STAFF_PAGE - len(versions))
+        for version_id, name in _PAGE_THEMES.rows(**{f"v{i}": pk for i, pk in enumerate(versions)}):
+            themes.setdefault(version_id, []).append(name)
     legal_forms = dict(Organisation._meta.get_field("legal_form").flatchoices)
     statuses = dict(ProposalStatus.choices)
     for r in rows:

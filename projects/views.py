@@ -17,7 +17,6 @@ from calls.models import Call
 from tsf.accounts.permissions import staff_required
 from tsf.core.exports import export_response
 from tsf.core.files import private_file_url
-from tsf.core.model_i18n import translated
 from tsf.core.models import AuditEntry
 from tsf.core.pagecache import private_page_cache
 from tsf.core.pdf import pdf_response
@@ -347,31 +346,34 @@ def _export_row(p):
 @staff_required
 @private_page_cache
 def staff_proposals(request, slug):
-    call = get_object_or_404(Call, slug=slug)
+    # every call (the links above the list), this one among them: one query for both
+    calls = [{"pk": pk, "slug": call_slug, "title_shown": title} for pk, call_slug, title in selectors.staff_calls()]
+    call = next((c for c in calls if c["slug"] == slug), None)
+    if call is None:
+        raise Http404
+    call = {"pk": call["pk"], "slug": call["slug"], "title": call["title_shown"]}
     fmt = request.GET.get("format")
     exporting = fmt in ("csv", "xlsx")
     filters = StaffFilterForm(request.GET or None, choices=None if exporting else selectors.staff_filter_choices())
     params = filters.params() if request.GET else {}
     if exporting:
-        qs = selectors.staff_proposals(call, params, target_groups=True)
+        qs = selectors.staff_proposals(call["pk"], params, target_groups=True)
         headers = [str(h) for h in EXPORT_HEADERS]
-        return export_response(fmt, f"proposals-{call.slug}", headers, (_export_row(p) for p in qs))
+        return export_response(fmt, f"proposals-{call['slug']}", headers, (_export_row(p) for p in qs))
     # The list shows only columns: plain rows (no model instance), their themes in one query.
-    page_obj = Paginator(selectors.staff_proposals(call, params, rows=True), 25).get_page(request.GET.get("page"))
+    page_obj = Paginator(selectors.StaffRows(call["pk"], params), selectors.STAFF_PAGE).get_page(request.GET.get("page"))
     page_obj.object_list = selectors.staff_list_rows(page_obj.object_list)
     current = request.GET.get("sort") or "protocol"
     sort_links = {}
+    base = request.GET.copy()
+    base.pop("page", None)
+    base.pop("format", None)
     for key in ("protocol", "title", "organisation", "grant", "submitted", "status"):
-        params = request.GET.copy()
-        params.pop("page", None)
-        params.pop("format", None)
-        params["sort"] = f"-{key}" if current == key and f"-{key}" in selectors.SORTS else key
+        base["sort"] = f"-{key}" if current == key and f"-{key}" in selectors.SORTS else key
         direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
-        sort_links[key] = {"url": "?" + params.urlencode(), "aria": direction}
+        sort_links[key] = {"url": "?" + base.urlencode(), "aria": direction}
     return render(request, "projects/staff/list.html", {"call": call, "filters": filters, "page_obj": page_obj,
-                                                        "calls": Call.objects.order_by("-opens_at").values(
-                                                            "pk", "slug", title_shown=translated("title")),
-                                                        "sort_links": sort_links})
+                                                        "calls": calls, "sort_links": sort_links})
 
 
 @staff_required
