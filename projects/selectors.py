@@ -6,8 +6,7 @@ from functools import partial
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, StrIndex, Upper
-from django.db.models.lookups import GreaterThan
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -160,12 +159,6 @@ def staff_filter_values(params: dict) -> dict:
     }
 
 
-def _contains(field, text):
-    # `field__icontains=text` (upper case on both sides, a text inside another), with the text as
-    # the statement's parameter itself rather than a LIKE pattern made from it (tsf.core.statements)
-    return GreaterThan(StrIndex(Upper(field), Upper(Value(text))), 0)
-
-
 def _staff_filtered(call, status, draft, district, neighbourhood, theme, target_group, legal_form, q):
     """The call's proposals as the staff list filters them (`staff_filter_values`; None: left out).
     Filters apply to the current version (v2 once the revised proposal exists): its columns are
@@ -195,8 +188,11 @@ def _staff_filtered(call, status, draft, district, neighbourhood, theme, target_
     if legal_form is not None:
         qs = qs.filter(organisation__legal_form=legal_form)
     if q is not None:
-        qs = qs.filter(_contains("cur_title", q) | _contains("protocol_number", q)
-                       | _contains("organisation__legal_name", q) | _contains("organisation__codice_fiscale", q))
+        # Value(q): Django's icontains with the text as the statement's parameter (escaped by the SQL)
+        # rather than as a LIKE pattern made from it in Python
+        text = Value(q)
+        qs = qs.filter(Q(cur_title__icontains=text) | Q(protocol_number__icontains=text)
+                       | Q(organisation__legal_name__icontains=text) | Q(organisation__codice_fiscale__icontains=text))
     return qs
 
 

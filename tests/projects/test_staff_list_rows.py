@@ -109,3 +109,121 @@ def test_the_filters_offer_every_option_in_the_reader_s_language_read_in_one_que
     options = body.split('name="district"')[1].split("</select>")[0]
     numbers = [int(n) for n in re.findall(r'<option value="(\d+)"', options)]
     assert numbers == list(District.objects.order_by("number").values_list("pk", flat=True))
+
+
+def _mixed_proposals(call):
+    """Proposals of every kind the filters tell apart: statuses, districts, neighbourhoods, themes,
+    target groups, legal forms, titles in upper and lower case, a revised version, a draft."""
+    import datetime
+    from decimal import Decimal
+
+    from calls.models import Neighbourhood, TargetGroup
+    from projects.models import ProposalVersion
+
+    themes, groups = list(ImpactTheme.objects.order_by("pk")[:2]), list(TargetGroup.objects.order_by("pk")[:2])
+    neighbourhood = Neighbourhood.objects.order_by("pk").first()
+    made = []
+    for i, (status, district, form, title) in enumerate([
+            ("submitted", 6, "aps", "Forno di Comunità"), ("admissible", 7, "coop_b", "L'orto SOSPESO"),
+            ("submitted", 6, "odv", "Città 100% solidale"), ("funded", 1, "aps", "forno_bis"),
+            ("not_admissible", 7, "odv", "Hub"), ("submitted", 3, "coop_b", "Übung"), ("draft", 6, "aps", "")]):
+        org = OrganisationFactory(legal_form=form, legal_name=f"Ente {i} {'Forno' if i == 5 else 'Alfa'}")
+        p = complete(ProposalFactory(call=call, organisation=org), title=title or None,
+                     grant=Decimal(f"{(i * 7919) % 50000 + 1000}.50"))
+        v = p.versions.get()
+        v.district = District.objects.get(number=district)
+        v.title = title
+        v.save()
+        v.themes.set(themes[: i % 3])
+        v.target_groups.set(groups[i % 2:])
+        if i % 2:
+            v.neighbourhoods.set([neighbourhood])
+        Proposal.objects.filter(pk=p.pk).update(
+            status=status, protocol_seq=i + 1 if status != "draft" else None,
+            protocol_number=f"TSF-2030-{i + 1:04d}" if status != "draft" else "",
+            submitted_at=datetime.datetime(2030, 3, 1 + i, 10, tzinfo=datetime.UTC) if status != "draft" else None)
+        made.append(p)
+    revised = ProposalVersion.objects.create(proposal=made[1], number=2, title="Orto rivisto",
+                                             district=District.objects.get(number=1), requested_grant=Decimal("9999"))
+    revised.themes.set(themes[1:])
+    return made, themes, groups, neighbourhood
+
+
+def test_the_list_s_statements_give_the_rows_of_its_querysets_for_each_sort_filter_and_page(open_call):
+    """The statements (made once per process) against the querysets built afresh: every sort, filters
+    left out or given, pages of three; the search as `icontains` on title, protocol, name and codice
+    fiscale finds them."""
+    from django.db.models import OuterRef, Q, Subquery
+
+    from projects import selectors
+    from projects.models import ProposalVersion
+
+    made, themes, groups, neighbourhood = _mixed_proposals(open_call)
+    filters = [{}, {"status": "all"}, {"status": "submitted"}, {"district": District.objects.get(number=6).pk},
+               {"neighbourhood": neighbourhood.pk}, {"theme": themes[1].pk}, {"target_group": groups[1].pk},
+               {"legal_form": "aps"}, {"q": "forno"}, {"q": "SOSPESO", "status": "all"}, {"q": "100%"},
+               {"q": "_"}, {"q": "übung"}, {"q": "tsf-2030-000"}, {"q": made[2].organisation.codice_fiscale[3:9]},
+               {"status": "all", "district": District.objects.get(number=6).pk, "theme": themes[0].pk, "q": "o"}]
+    current = ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
+    for language in ("it", "en"):
+        with translation.override(language):
+            for params in filters:
+                values = selectors.staff_filter_values(params)
+                for sort in selectors.SORTS:
+                    rows = selectors.StaffRows(open_call.pk, {**params, "sort": sort})
+                    expected = list(selectors._staff_rows(sort, call=open_call.pk, **values))
+                    assert rows.count() == len(expected), (params, sort)
+                    got = [row for start in range(0, len(expected) + 3, 3) for row in rows[start:start + 3]]
+                    assert got == [dict(zip(selectors.STAFF_ROW_FIELDS, row, strict=True)) for row in expected]
+                if params.get("q") and set(params) <= {"q", "status"}:
+                    q = params["q"]
+                    found = (Proposal.objects.filter(call=open_call)
+                             .annotate(t=Subquery(current.values("title")[:1]))
+                             .filter(Q(t__icontains=q) | Q(protocol_number__icontains=q)
+                                     | Q(organisation__legal_name__icontains=q)
+                                     | Q(organisation__codice_fiscale__icontains=q)))
+                    if params.get("status") != "all":
+                        found = found.exclude(status="draft")
+                    expected_pks = set(found.values_list("pk", flat=True))
+                    assert {r["pk"] for r in rows[0:100]} == expected_pks, params
+    assert [r["pk"] for r in selectors.StaffRows(open_call.pk, {"q": "forno", "sort": "protocol"})[0:25]] == [
+        made[0].pk, made[3].pk, made[5].pk]
+    assert selectors.StaffRows(open_call.pk, {"q": "nothing like it"}).count() == 0
+    assert selectors.StaffRows(open_call.pk, {})[4:4] == []
+
+
+def test_the_rows_themes_are_those_of_the_page_s_current_versions(open_call):
+    from projects import selectors
+
+    made, themes, _groups, _neighbourhood = _mixed_proposals(open_call)
+    with translation.override("en"):
+        rows = selectors.staff_list_rows(selectors.StaffRows(open_call.pk, {"status": "all"})[0:25])
+    by_pk = {r["pk"]: r["themes"] for r in rows}
+    assert by_pk[made[1].pk] == (themes[1].name_en or themes[1].name_it)  # the revised version's
+    assert by_pk[made[2].pk] == ", ".join(t.name_en or t.name_it for t in themes[:2])
+    assert by_pk[made[0].pk] == "" and len(rows) == 7
+
+
+def test_amounts_and_times_are_written_as_floatformat_and_date_format_write_them():
+    import datetime
+    from decimal import Decimal
+
+    from django.template.defaultfilters import floatformat
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from projects.templatetags.staff_rows import _amount, _short_datetime
+
+    amounts = [Decimal("50000.00"), Decimal("1234567.50"), Decimal("999.49"), Decimal("0"), Decimal("-0.4"),
+               Decimal("-1234.5"), Decimal("12"), None, 7, Decimal("NaN")]
+    times = [datetime.datetime(2030, 3, 31, 22, 30, tzinfo=datetime.UTC),
+             datetime.datetime(2030, 12, 31, 23, 5, 59, tzinfo=datetime.UTC),
+             datetime.datetime(987, 1, 2, 3, 4, tzinfo=datetime.UTC)]
+    for language in ("it", "en"):
+        with translation.override(language):
+            amount, short = _amount(), _short_datetime()
+            assert [amount(a) for a in amounts] == [floatformat(a, "0g") for a in amounts]
+            assert [short(t) for t in times] == [date_format(timezone.localtime(t), "SHORT_DATETIME_FORMAT")
+                                                 for t in times]
+    with translation.override("it"):
+        assert _amount()(Decimal("1234567.50")) == "1.234.568"

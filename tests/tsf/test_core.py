@@ -395,3 +395,23 @@ def test_csv_opens_in_a_spreadsheet_set_to_the_readers_language():
         response = export_response("csv", "test", ["Org", "Amount (EUR)", "Date", "N"], rows)
     assert b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1] == (
         "Cooperativa Łódź,85000.50,15/03/2027,3")
+
+
+def test_quick_select_escapes_as_django_s_select_does():
+    from django import forms
+    from django.utils import translation
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from tsf.core.forms import QuickSelect
+
+    class Form(forms.Form):
+        kind = forms.ChoiceField(required=False, widget=QuickSelect, choices=[
+            ("", gettext_lazy("All")), ("a&b", 'Bar & "Forno" <b>\'s</b>'), (3, mark_safe("<i>kept</i>")),
+            ("<x>", gettext_lazy("Status"))])
+
+    with translation.override("it"):
+        html = str(Form({"kind": "a&b"})["kind"])
+    assert html == ('<select id="id_kind" name="kind"><option value="">Tutti</option>'
+                    '<option value="a&amp;b" selected>Bar &amp; &quot;Forno&quot; &lt;b&gt;&#x27;s&lt;/b&gt;</option>'
+                    '<option value="3"><i>kept</i></option><option value="&lt;x&gt;">Stato</option></select>')

@@ -1,7 +1,9 @@
 """Form fields shared by every stage's forms."""
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -174,8 +176,15 @@ class QuickSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "", '<option value="{}"{}>{}</option>',
-            ((option, mark_safe(" selected") if str(option) in chosen else "", label)  # noqa: S308 - a constant
-             for option, label in ((("" if v is None else v), lbl) for v, lbl in choices)))
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+        options = "".join(
+            f'<option value="{_escaped(option)}"{" selected" if str(option) in chosen else ""}>{_escaped(label)}</option>'
+            for option, label in ((("" if v is None else v), lbl) for v, lbl in choices))
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308 - every value escaped
+
+
+def _escaped(value) -> str:
+    """conditional_escape(value) as a str: HTML kept, anything else through html.escape (what
+    django.utils.html.escape does, without its check for lazy strings on each call)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
