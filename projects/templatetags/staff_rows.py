@@ -1,5 +1,6 @@
-"""`{% staff_proposal_rows rows %}`: the rows of the staff list of a call's proposals
-(projects/staff/list.html), from `selectors.staff_list_rows`.
+"""`{% staff_proposal_rows rows %}`, `{% staff_call_links calls call.pk %}`: the rows of the staff
+list of a call's proposals (projects/staff/list.html), from `selectors.staff_list_rows`, and the
+calls above it.
 
 Written in Python rather than as a template loop, as the staff ranking's rows are
 (assessment/templatetags/assessment_ranking.py): the same HTML, about three times faster for a
@@ -21,6 +22,7 @@ register = template.Library()
 
 DASH = "—"
 _MARK = 987654321  # a pk in the reversed address, replaced by each row's
+_SLUG = "tsf-slug-7000000301"  # a call's slug in the reversed address, replaced by each call's
 _ONE = Decimal(1)
 
 
@@ -72,3 +74,18 @@ def staff_proposal_rows(rows):
             f'      <td><span class="badge {escape(p["badge"])}">{escape(str(p["status_label"]))}</span></td>\n'
             f'      <td class="small">{escape(short_datetime(submitted)) if submitted else DASH}</td></tr>')
     return mark_safe("\n    ".join(out))  # noqa: S308 (every value in it went through escape())
+
+
+@register.simple_tag
+def staff_call_links(calls, current_pk):
+    """The calls above the list, " · " between them: this one's title in bold, the others' a link
+    to their list (`calls`: dicts of pk, slug, title_shown)."""
+    address = reverse("projects:staff_proposals", kwargs={"slug": _SLUG})
+    out = []
+    for c in calls:
+        title = escape(str(c["title_shown"]))
+        if c["pk"] == current_pk:
+            out.append(f"<strong>{title}</strong>")
+        else:
+            out.append(f'<a href="{escape(address.replace(_SLUG, c["slug"]))}">{title}</a>')
+    return mark_safe(" · ".join(out))  # noqa: S308 (every value in it went through escape())
