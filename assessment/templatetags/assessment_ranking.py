@@ -4,11 +4,11 @@ Written in Python rather than as a template loop: the same HTML, several times f
 staff page's 50 rows and the printable page's whole round (a template spends a few microseconds
 on each of the twenty values of a row). Numbers are localised as a template localises them."""
 from decimal import Decimal
+from html import escape
 
 from django import template
 from django.conf import settings
 from django.utils.formats import get_format, localize
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -17,6 +17,7 @@ from tsf.core import money
 register = template.Library()
 
 DASH = "—"
+WARNING = ' class="table-warning"'
 
 
 def _localizer():
@@ -37,30 +38,36 @@ def _localizer():
 
 @register.simple_tag
 def ranking_rows(rows):
+    # Plain `html.escape` of the str values (what Django's `escape` gives, without its lazy-string wrapper
+    # on each of the ~20 values of a row): none of them is a SafeString (text from the database, labels
+    # made str, numbers).
     localize = _localizer()
 
     def number(value):
-        return DASH if value is None else localize(value)
+        return DASH if value is None else esc(localize(value))
 
-    disputed = format_html(' <span class="badge bg-warning">{}</span>', gettext("disputed"))
+    disputed = f' <span class="badge bg-warning">{esc(gettext("disputed"))}</span>'
     out = []
     for r in rows:
-        totals = format_html_join(" · ", '<span title="{}">{}</span>',
-                                  ((u.full_name or u.email, localize(t)) for _a, u, t in r.totals)) or DASH
-        outcome = conditional_escape(r.outcome_label or DASH)
+        totals = " · ".join(f'<span title="{esc(u.full_name or u.email)}">{esc(localize(t))}</span>'
+                            for _a, u, t in r.totals) or DASH
+        outcome = esc(str(r.outcome_label or DASH))
         if r.grant_amount:
-            outcome += format_html('<br><span class="small">{}</span>', money.euro(r.grant_amount, 2))
-        out.append(format_html(
-            '<tr{}><td class="text-end">{}</td><td>{}</td><td>{}</td><td>{}</td>\n'
-            '    <td class="text-end small">{}</td>\n'
-            '    <td class="text-end fw-bold">{}</td>\n'
-            '    <td class="text-end">{}{}</td>\n'
-            '    <td class="text-end">{}</td>\n'
-            '    <td class="text-end">{}/{}</td>\n'
-            '    <td>{}</td></tr>',
-            mark_safe(' class="table-warning"') if r.disputed else "", localize(r.rank), r.proposal.protocol_number,
-            r.title, r.proposal.organisation.legal_name, totals, number(r.combined), number(r.spread),
-            disputed if r.disputed else "", number(r.top_criterion), localize(r.submitted), localize(r.assigned),
-            outcome,
-        ))
-    return mark_safe("\n  ".join(out))  # noqa: S308 (every row made by format_html)
+            outcome += f'<br><span class="small">{esc(money.euro(r.grant_amount, 2))}</span>'
+        proposal = r.proposal
+        out.append(
+            f'<tr{WARNING if r.disputed else ""}><td class="text-end">{esc(localize(r.rank))}</td>'
+            f'<td>{esc(proposal.protocol_number)}</td><td>{esc(r.title)}</td>'
+            f'<td>{esc(proposal.organisation.legal_name)}</td>\n'
+            f'    <td class="text-end small">{totals}</td>\n'
+            f'    <td class="text-end fw-bold">{number(r.combined)}</td>\n'
+            f'    <td class="text-end">{number(r.spread)}{disputed if r.disputed else ""}</td>\n'
+            f'    <td class="text-end">{number(r.top_criterion)}</td>\n'
+            f'    <td class="text-end">{esc(localize(r.submitted))}/{esc(localize(r.assigned))}</td>\n'
+            f'    <td>{outcome}</td></tr>'
+        )
+    return mark_safe("\n  ".join(out))  # noqa: S308 (every value escaped)
+
+
+def esc(value):
+    return escape(str(value))
