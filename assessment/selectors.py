@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 
 from projects.models import Organisation, Proposal, ProposalVersion
+from tsf.core.statements import Statement
 
 from .models import (
     AssessmentRound,
@@ -487,13 +488,14 @@ def progress(rnd):
     return out
 
 
-def assignment_rows_for(user, status=""):
-    """The assessor's list ("my assignments") as plain rows, one query, no model instance: what
-    `assignments_for` gives the page, with the title of the version the round assesses; `status`
-    "todo" or "done" keeps the assessments still to submit or the submitted ones. `assignment_rows`
-    adds what depends on the clock and the labels, for the page's rows."""
+ASSIGNMENT_COLUMNS = ("pk", "status", "declared", "title", "round__title", "round__opens_at", "round__closes_at",
+                      "proposal__protocol_number")
+
+
+def _assignments_of(user, status=""):
     declared = ConflictDeclaration.objects.filter(round=OuterRef("round"), proposal=OuterRef("proposal"),
                                                   assessor=OuterRef("assessor"), has_conflict=False)
+    # (one version per proposal and number: no order, so no join of the proposal for the versions' default one)
     title = ProposalVersion.objects.filter(proposal=OuterRef("proposal"), number=OuterRef("round__version_number"))
     qs = Assignment.objects.filter(assessor=user)
     if status == "todo":
@@ -501,11 +503,47 @@ def assignment_rows_for(user, status=""):
     elif status == "done":
         qs = qs.filter(status=Assignment.Status.SUBMITTED)
     return (
-        qs.annotate(declared=Exists(declared), title=Subquery(title.values("title")[:1]))
+        qs.annotate(declared=Exists(declared), title=Subquery(title.order_by().values("title")[:1]))
         .order_by("-round__opens_at", "round", "proposal__protocol_seq", "pk")
-        .values("pk", "status", "declared", "title", "round__title", "round__opens_at", "round__closes_at",
-                "proposal__protocol_number")
     )
+
+
+def assignment_rows_for(user, status=""):
+    """The assessor's list ("my assignments") as plain rows, one query, no model instance: what
+    `assignments_for` gives the page, with the title of the version the round assesses; `status`
+    "todo" or "done" keeps the assessments still to submit or the submitted ones. `assignment_rows`
+    adds what depends on the clock and the labels, for the page's rows."""
+    return _assignments_of(user, status).values(*ASSIGNMENT_COLUMNS)
+
+
+# the page's rows with, in each, the count of all (a window aggregate, so no second COUNT); per status
+_ASSIGNMENT_PAGE = {
+    status: Statement(lambda user, status=status: _assignments_of(user, status).annotate(n=Window(Count("pk")))
+                      .values_list(*ASSIGNMENT_COLUMNS, "n"), user=-7_000_000_017)
+    for status in ("", "todo", "done")
+}
+
+
+def assignment_page(user, status, number, per_page=25):
+    """One page of `assignment_rows_for(user, status)` (`assignment_rows` not applied), as
+    `Paginator.get_page(number)` gives it, in one query made once per process when the page exists
+    (one COUNT more and the page's query from the ORM otherwise)."""
+    statement = _ASSIGNMENT_PAGE.get(status, _ASSIGNMENT_PAGE[""])
+    paginator = Paginator(assignment_rows_for(user, status if status in _ASSIGNMENT_PAGE else ""), per_page)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    found = (statement.rows(window=((wanted - 1) * per_page, per_page), user=user.pk)
+             if 1 <= wanted <= 2**31 // per_page else [])
+    if found:
+        paginator.count = found[0][-1]  # (no COUNT query)
+        page = paginator.page(wanted)
+        page.object_list = [dict(zip(ASSIGNMENT_COLUMNS, row, strict=False)) for row in found]
+    else:  # out of range, or no assignment
+        page = paginator.get_page(number)
+        page.object_list = list(page.object_list)
+    return page
 
 
 def assignment_rows(rows, now=None):

@@ -432,7 +432,7 @@ def publish(request, pk):
 @private_page_cache
 def mine(request):
     status = request.GET.get("status", "")
-    page_obj = Paginator(selectors.assignment_rows_for(request.user, status), 25).get_page(request.GET.get("page"))
+    page_obj = selectors.assignment_page(request.user, status, request.GET.get("page"))
     page_obj.object_list = selectors.assignment_rows(page_obj.object_list)
     return render(request, "assessment/mine.html", {
         "summary": selectors.assessor_summary(request.user), "page_obj": page_obj, "status": status,
