@@ -381,20 +381,17 @@ def ranking_order():
             Coalesce("protocol_seq", 0).asc(), F("pk").asc()]
 
 
-def ranking_page(rnd, number, per_page=50):
-    """One page of the round's ranking, from the kept `RankingEntry` rows: (page, disputed count).
+def _ranked_proposals(round_pk, call_pk, kind):
+    """The proposals of a round's ranking with its kept entry joined as `entry` (`ranking_page`)."""
+    entry = FilteredRelation("ranking_entries", condition=Q(ranking_entries__round=round_pk))
+    return (Proposal.objects.filter(call_id=call_pk).annotate(entry=entry)
+            .filter(Q(status__in=AssessmentRound(kind=kind).entry_statuses()) | Q(entry__isnull=False)))
 
-    One query gives the page's rows in the tie-break order (the rank is the position), with their
-    shown columns and, over the whole round, the count of proposals and of disputed ones (window
-    aggregates, so no second COUNT); one more names the assessors of the totals shown and, once
-    decided, one reads the outcomes. A fixed number of queries, however many rows. A page number
-    out of range gives the last page, as `Paginator.get_page` does (one COUNT more)."""
-    entry = FilteredRelation("ranking_entries", condition=Q(ranking_entries__round=rnd))
-    proposals = (Proposal.objects.filter(call_id=rnd.call_id).annotate(entry=entry)
-                 .filter(Q(status__in=rnd.entry_statuses()) | Q(entry__isnull=False)))
-    version = ProposalVersion.objects.filter(proposal=OuterRef("pk"), number=rnd.version_number).order_by()
+
+def _ranking_rows_of(proposals, version_number):
+    version = ProposalVersion.objects.filter(proposal=OuterRef("pk"), number=version_number).order_by()
     latest = ProposalVersion.objects.filter(proposal=OuterRef("pk")).order_by("-number")
-    ordered = proposals.annotate(
+    return proposals.annotate(
         n=Window(Count("pk")),
         n_disputed=Window(Sum(Case(When(entry__disputed=True, then=Value(1)), default=Value(0)))),
         # (PostgreSQL computes these only for the rows of the page, after the sort and the limit)
@@ -406,13 +403,36 @@ def ranking_page(rnd, number, per_page=50):
         "pk", "protocol_seq", "protocol_number", "organisation_name", "v_title", "latest_title", "v_grant",
         "entry__combined", "entry__top_criterion", "entry__spread", "entry__disputed", "entry__assigned",
         "entry__submitted", "entry__totals", "n", "n_disputed")
-    paginator = Paginator(ordered, per_page)
+
+
+# The ranking page's rows, its SQL made once per process for each kind of round (the statuses it
+# ranks), with stand-ins no request has: a round, a call and a version number.
+_RANKING_PAGE = {
+    kind: Statement(lambda round_pk, call_pk, version, kind=kind: _ranking_rows_of(
+        _ranked_proposals(round_pk, call_pk, kind), version),
+        round_pk=-7_000_000_101, call_pk=-7_000_000_103, version=32_109)
+    for kind in AssessmentRound.Kind.values
+}
+
+
+def ranking_page(rnd, number, per_page=50):
+    """One page of the round's ranking, from the kept `RankingEntry` rows: (page, disputed count).
+
+    One query gives the page's rows in the tie-break order (the rank is the position), with their
+    shown columns and, over the whole round, the count of proposals and of disputed ones (window
+    aggregates, so no second COUNT); one more names the assessors of the totals shown and, once
+    decided, one reads the outcomes. A fixed number of queries, however many rows. A page number
+    out of range gives the last page, as `Paginator.get_page` does (one COUNT more)."""
+    proposals = _ranked_proposals(rnd.pk, rnd.call_id, rnd.kind)
+    paginator = Paginator(_ranking_rows_of(proposals, rnd.version_number), per_page)
     try:
         wanted = int(number)
     except (TypeError, ValueError):
         wanted = 1
     # (a page far beyond any round, ?page=10**20, goes straight to the count: no offset out of range)
-    found = list(ordered[(wanted - 1) * per_page:wanted * per_page]) if 1 <= wanted <= 2**31 // per_page else []
+    found = (_RANKING_PAGE[rnd.kind].rows(window=((wanted - 1) * per_page, per_page), round_pk=rnd.pk,
+                                          call_pk=rnd.call_id, version=rnd.version_number)
+             if 1 <= wanted <= 2**31 // per_page else [])
     if found:
         paginator.count, disputed = found[0][-2], found[0][-1]  # (no COUNT query)
         page = paginator.page(wanted)
