@@ -99,17 +99,47 @@ def round_detail(pk):
     )
 
 
+def _round_for_ranking(pk):
+    top = Criterion.objects.filter(round=OuterRef("pk")).order_by("-weight", "order", "pk")
+    return (
+        AssessmentRound.objects.rewrite(False)
+        .annotate(top_criterion_name=Subquery(top.values("name")[:1]))
+        .filter(pk=pk)
+        .values_list(*_ROUND_COLUMNS, *(f"call__{name}" for name in _CALL_COLUMNS),
+                     *(f"decision__{name}" for name in _DECISION_COLUMNS), "top_criterion_name")
+    )
+
+
+# every column of the round, its call and its decision, as select_related reads them
+_ROUND_COLUMNS = [f.attname for f in AssessmentRound._meta.concrete_fields]
+_CALL_COLUMNS = [f.attname for f in AssessmentRound._meta.get_field("call").related_model._meta.concrete_fields]
+_DECISION_COLUMNS = [f.attname for f in Decision._meta.concrete_fields]
+# the ranking page's round, its SQL made once per process, with a round id no request has
+_ROUND_FOR_RANKING = Statement(_round_for_ranking, pk=-7_000_000_107)
+
+
 def round_for_ranking(pk):
     """A round with what its ranking page reads beside the ranking, in one query: the call, the
     decision and, as `top_criterion_name`, the name of the criterion with the highest weight (the
-    tie-break rule); not the committee (`round_detail`)."""
-    top = Criterion.objects.filter(round=OuterRef("pk")).order_by("-weight", "order", "pk")
-    return (
-        AssessmentRound.objects.select_related("call", "decision")
-        .annotate(top_criterion_name=Subquery(top.values("name")[:1]))
-        .filter(pk=pk)
-        .first()
-    )
+    tie-break rule); not the committee (`round_detail`). The instances are made from the row as
+    `select_related("call", "decision")` makes them (Model.from_db), the SQL made once per process."""
+    if not -2**63 <= int(pk) < 2**63:
+        return None
+    found = _ROUND_FOR_RANKING.rows(pk=int(pk))
+    if not found:
+        return None
+    values = found[0]
+    n_round, n_call = len(_ROUND_COLUMNS), len(_CALL_COLUMNS)
+    rnd = AssessmentRound.from_db("default", _ROUND_COLUMNS, values[:n_round])
+    rnd.call = AssessmentRound.call.field.related_model.from_db(
+        "default", _CALL_COLUMNS, values[n_round:n_round + n_call])
+    decision = values[n_round + n_call:-1]
+    if decision[_DECISION_COLUMNS.index("id")] is None:  # no decision: known, as select_related knows it
+        AssessmentRound.decision.related.set_cached_value(rnd, None)
+    else:
+        rnd.decision = Decision.from_db("default", _DECISION_COLUMNS, decision)
+    rnd.top_criterion_name = values[-1]
+    return rnd
 
 
 def version_prefetch(number):

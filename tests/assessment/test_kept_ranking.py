@@ -6,10 +6,13 @@ threshold edited. On SQLite and PostgreSQL alike (the order is the database's th
 from decimal import Decimal
 
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import OuterRef, Subquery
+from django.test.utils import CaptureQueriesContext
 
 from assessment import selectors, services
 from assessment.forms import CriterionFormSet, RoundForm
-from assessment.models import Assignment, RankingEntry
+from assessment.models import AssessmentRound, Assignment, Criterion, RankingEntry
 from projects.models import Proposal
 from tests.assessment.factories import close, make_proposal
 from tests.factories import SERVICE_ACT, office
@@ -34,8 +37,32 @@ def _kept(rnd, per_page):
         number += 1
 
 
+def _fields(instance):
+    return {name: value for name, value in vars(instance).items() if name != "_state"}
+
+
+def assert_round_as_select_related_reads_it(pk):
+    """`round_for_ranking` (made from a row made once per process) gives the round, its call and its
+    decision (or none, known without a query) as the ORM's select_related gives them."""
+    top = Criterion.objects.filter(round=OuterRef("pk")).order_by("-weight", "order", "pk")
+    expected = (AssessmentRound.objects.select_related("call", "decision")
+                .annotate(top_criterion_name=Subquery(top.values("name")[:1])).get(pk=pk))
+    got = selectors.round_for_ranking(pk)
+    assert _fields(got) == _fields(expected) and _fields(got.call) == _fields(expected.call)
+    assert not got._state.adding and got._state.db == "default" and got.call_id == expected.call_id
+    with CaptureQueriesContext(connection) as queries:
+        decision = selectors.decision_of(got)
+        assert got.title == expected.title and got.call.title == expected.call.title
+    assert len(queries) == 0
+    if decision is None:
+        assert selectors.decision_of(expected) is None
+    else:
+        assert _fields(decision) == _fields(expected.decision) and decision.round is got
+    return got
+
+
 def assert_kept_equals_computed(rnd):
-    rnd = selectors.round_for_ranking(rnd.pk)
+    rnd = assert_round_as_select_related_reads_it(rnd.pk)
     computed = selectors.ranking(rnd, instances=False)
     for per_page in (3, 50):
         kept, disputed = _kept(rnd, per_page)
@@ -176,6 +203,7 @@ def test_page_numbers_as_the_paginator_reads_them(rnd, assessors):
         closes_at=rnd.closes_at).pk)
     page, disputed = selectors.ranking_page(empty, "1")
     assert list(page.object_list) == [] and page.paginator.count == 0 and disputed == 0
+    assert selectors.round_for_ranking(empty.pk + 1000) is None and selectors.round_for_ranking(10**30) is None
 
 
 def test_the_admin_keeps_the_ranking_too(rnd, assessors, rf):
