@@ -14,6 +14,7 @@ For the grants app (stage 7), the single entry point is `funded_items(call)`:
 
 Only the decision of the call's *final* round counts; the items come in ranking order.
 """
+import datetime
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -607,22 +608,44 @@ def assignment_rows(rows, now=None):
     return rows
 
 
-def assessor_summary(user, now=None):
-    """[{round, assigned, done, left}] for the rounds where the user has assignments and that
-    have opened (the "my assignments" page and the my-area panel), latest deadline first: one query,
-    the counts made by the database on the user's assignments only (the filter's join)."""
-    from projects.selectors import CALL_TEXTS
+def _summary_call_columns():
+    from projects.selectors import CALL_TEXTS  # (the call's long texts, which the summary does not show)
 
-    now = now or timezone.now()
-    rounds = (
-        AssessmentRound.objects.filter(assignments__assessor=user, opens_at__lte=now)
-        .select_related("call").defer(*(f"call__{name}" for name in CALL_TEXTS))
+    return [name for name in _CALL_COLUMNS if name not in CALL_TEXTS]
+
+
+def _assessor_summary(user, now):
+    return (
+        AssessmentRound.objects.rewrite(False).filter(assignments__assessor=user, opens_at__lte=now)
         .annotate(n_assigned=Count("assignments"),
                   n_done=Count("assignments", filter=Q(assignments__status=Assignment.Status.SUBMITTED)))
         .order_by("-closes_at", "pk")
+        .values_list(*_ROUND_COLUMNS, *(f"call__{name}" for name in _summary_call_columns()), "n_assigned", "n_done")
     )
-    return [{"round": r, "assigned": r.n_assigned, "done": r.n_done, "left": r.n_assigned - r.n_done}
-            for r in rounds]
+
+
+# the assessor's rounds, their SQL made once per process, with a user and a time no request has
+_ASSESSOR_SUMMARY = Statement(_assessor_summary, user=-7_000_000_017,
+                              now=datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC))
+
+
+def assessor_summary(user, now=None):
+    """[{round, assigned, done, left}] for the rounds where the user has assignments and that
+    have opened (the "my assignments" page and the my-area panel), latest deadline first: one query,
+    made once per process, the counts made by the database on the user's assignments only (the
+    filter's join); each round with its call (without its long texts), made with Model.from_db as
+    `select_related("call").defer(...)` makes them."""
+    now = now or timezone.now()
+    call_columns = _summary_call_columns()
+    n_round, n_call = len(_ROUND_COLUMNS), len(call_columns)
+    out = []
+    for row in _ASSESSOR_SUMMARY.rows(user=user.pk, now=now):
+        rnd = AssessmentRound.from_db("default", _ROUND_COLUMNS, row[:n_round])
+        rnd.call = AssessmentRound.call.field.related_model.from_db("default", call_columns,
+                                                                    row[n_round:n_round + n_call])
+        assigned, done = row[-2:]
+        out.append({"round": rnd, "assigned": assigned, "done": done, "left": assigned - done})
+    return out
 
 
 def outcomes_for_proposal(proposal):

@@ -1,4 +1,5 @@
 """Request tests for every page and role: who gets in, who gets 403/404, what each one sees."""
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -287,6 +288,40 @@ def test_others_scores_only_as_the_round_allows(client, rnd, assessors, policy):
     submit_scores(mine, [9, 9, 9])
     page = client.get(url).content.decode()
     assert ("Segreto altrui" in page) == (policy == "after_own")
+
+
+def test_the_assessors_summary_is_what_select_related_reads(rnd, assessors):
+    """`assessor_summary` (a row made once per process) gives the rounds and their calls, without
+    the call's long texts, and the counts as the ORM's select_related and annotate give them."""
+    from django.db.models import Count, Q
+
+    from projects.selectors import CALL_TEXTS
+
+    ps = [make_proposal(rnd.call) for _ in range(3)]
+    submit_scores(assign_cleared(rnd, ps[0], assessors[0]), [1, 1, 1])
+    assign_cleared(rnd, ps[1], assessors[0])
+    assign_cleared(rnd, ps[2], assessors[1])
+    now = rnd.opens_at + timedelta(hours=1)
+
+    def fields(instance):
+        return {k: v for k, v in vars(instance).items() if k not in ("_state", "n_assigned", "n_done")}
+
+    for who, at in ((assessors[0], now), (assessors[1], now), (assessors[2], now),
+                    (assessors[0], rnd.opens_at - timedelta(hours=1))):
+        expected = list(
+            AssessmentRound.objects.filter(assignments__assessor=who, opens_at__lte=at)
+            .select_related("call").defer(*(f"call__{name}" for name in CALL_TEXTS))
+            .annotate(n_assigned=Count("assignments"),
+                      n_done=Count("assignments", filter=Q(assignments__status=Assignment.Status.SUBMITTED)))
+            .order_by("-closes_at", "pk"))
+        got = selectors.assessor_summary(who, now=at)
+        assert [(s["assigned"], s["done"], s["left"]) for s in got] == [
+            (r.n_assigned, r.n_done, r.n_assigned - r.n_done) for r in expected]
+        for s, r in zip(got, expected, strict=True):
+            assert fields(s["round"]) == fields(r) and fields(s["round"].call) == fields(r.call)
+            assert s["round"].call.get_deferred_fields() == r.call.get_deferred_fields() == set(CALL_TEXTS)
+            assert s["round"].call.title == r.call.title and s["round"].title == r.title
+    assert [s["assigned"] for s in selectors.assessor_summary(assessors[0], now=now)] == [2]
 
 
 def test_my_assignments_progress_and_deadline(client, rnd, assessors):
