@@ -1,6 +1,6 @@
-"""`{% staff_proposal_rows rows %}`, `{% staff_call_links calls call.pk %}`: the rows of the staff
-list of a call's proposals (projects/staff/list.html), from `selectors.staff_list_rows`, and the
-calls above it.
+"""`{% staff_proposal_rows rows %}`, `{% staff_call_links calls call.pk %}`,
+`{% staff_filter_fields filters %}`: the rows of the staff list of a call's proposals
+(projects/staff/list.html), from `selectors.staff_list_rows`, the calls above it and its filters.
 
 Written in Python rather than as a template loop, as the staff ranking's rows are
 (assessment/templatetags/assessment_ranking.py): the same HTML, about three times faster for a
@@ -15,6 +15,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -89,3 +90,13 @@ def staff_call_links(calls, current_pk):
         else:
             out.append(f'<a href="{escape(address.replace(_SLUG, c["slug"]))}">{title}</a>')
     return mark_safe(" · ".join(out))  # noqa: S308 (every value in it went through escape())
+
+
+@register.simple_tag
+def staff_filter_fields(form):
+    """The filter form's fields, each in its column with its label (the search wider)."""
+    return mark_safe("".join(  # noqa: S308 (every value in it went through conditional_escape())
+        f'\n  <div class="col-md-{6 if field.name == "q" else 3}">\n'
+        f'    <label for="{conditional_escape(field.id_for_label)}" class="form-label">'
+        f'{conditional_escape(field.label)}</label>\n'
+        f'    {conditional_escape(field)}\n  </div>\n  ' for field in form))
