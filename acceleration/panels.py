@@ -1,16 +1,39 @@
 """Panels of "my area": funded teams (camp, help desk, next support slot), teams not funded
 (improvement plan, matching opportunities), mentors (registration, pitches to give feedback on),
 staff (open help-desk requests, pending camp registrations)."""
+import datetime
+
 from django.db.models import Count, Min, Q, prefetch_related_objects
 from django.utils import timezone
 
 from projects.models import Proposal
 from projects.selectors import proposals_of_request
 from tsf.accounts import my_area
+from tsf.core.statements import Statement
 
 from . import selectors
-from .models import CampRegistration, HelpRequest, HelpStatus, Pitch, RegistrationStatus
+from .models import Camp, CampRegistration, HelpRequest, HelpStatus, Pitch, RegistrationStatus
 from .rules import FUNDED, NOT_FUNDED
+
+# The pitches of the person's funded teams with their camps, latest camp first; made once per process
+# (tsf.core.statements): the panel keeps those of its teams.
+_PITCH_COLUMNS = [f.attname for f in Pitch._meta.concrete_fields]
+_CAMP_COLUMNS = [f.attname for f in Camp._meta.concrete_fields]
+_TEAM_PITCHES = Statement(
+    lambda user: Pitch.objects.filter(proposal__organisation__memberships__user=user, proposal__status__in=FUNDED)
+    .order_by("-camp__date").values_list(*_PITCH_COLUMNS, *(f"camp__{name}" for name in _CAMP_COLUMNS)),
+    user=-7_000_000_017)
+
+# Per proposal of the person's teams: the help requests still open and the next support meeting (COUNT
+# DISTINCT: the two joins multiply each other's rows); made once per process (tsf.core.statements).
+_TEAM_SUPPORT = Statement(
+    lambda user, now: Proposal.objects.filter(organisation__memberships__user=user, status__in=selectors.TEAM_STATUSES)
+    .values("pk").order_by()
+    .annotate(open_requests=Count("help_requests", filter=~Q(help_requests__status=HelpStatus.RESOLVED),
+                                  distinct=True),
+              next_slot_at=Min("support_slots__starts_at", filter=Q(support_slots__starts_at__gt=now)))
+    .values_list("pk", "open_requests", "next_slot_at"),
+    user=-7_000_000_017, now=datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC))
 
 
 @my_area.panel("promoter", order=25)
@@ -24,15 +47,19 @@ def team_acceleration(request):
         return None
     pitches, open_requests, next_slot_at = [], 0, None
     if funded:  # the camp, the help desk and the support meetings are shown to a funded team only
-        pitches = list(Pitch.objects.filter(proposal_id__in=[p.pk for p in funded]).select_related("camp")
-                       .order_by("-camp__date"))
+        funded_ids = {p.pk for p in funded}
+        for row in _TEAM_PITCHES.rows(user=request.user.pk):
+            pitch = Pitch.from_db("default", _PITCH_COLUMNS, row[:len(_PITCH_COLUMNS)])
+            if pitch.proposal_id in funded_ids:
+                pitch.camp = Camp.from_db("default", _CAMP_COLUMNS, row[len(_PITCH_COLUMNS):])
+                pitches.append(pitch)
         # the help requests still open and the next support meeting of the person's teams, in one query
-        # (COUNT DISTINCT: the two joins multiply each other's rows)
-        now = timezone.now()
-        counts = Proposal.objects.filter(pk__in=[p.pk for p in teams]).aggregate(
-            open_requests=Count("help_requests", filter=~Q(help_requests__status=HelpStatus.RESOLVED), distinct=True),
-            next_slot_at=Min("support_slots__starts_at", filter=Q(support_slots__starts_at__gt=now)))
-        open_requests, next_slot_at = counts["open_requests"], counts["next_slot_at"]
+        team_ids = {p.pk for p in teams}
+        for pk, n_open, slot_at in _TEAM_SUPPORT.rows(user=request.user.pk, now=timezone.now()):
+            if pk in team_ids:
+                open_requests += n_open
+                if slot_at is not None and (next_slot_at is None or slot_at < next_slot_at):
+                    next_slot_at = slot_at
     # Opportunities match a team's themes: read for these teams only, in one query.
     prefetch_related_objects(others, "versions__themes")
     not_funded = [(p, list(selectors.opportunities_for(p)[:3])) for p in others]

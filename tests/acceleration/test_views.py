@@ -335,6 +335,28 @@ def test_my_area_panels(client, world, make_user):
     assert url("pitch_feedback", pk=world["pitch_a"].pk) in body
 
 
+def test_my_area_reads_the_teams_pitches_as_the_orm_does(rf, world):
+    """The panel's statement gives the pitches (with their camps) the ORM gave, latest camp first,
+    of the person's funded teams only."""
+    from acceleration.models import Pitch
+    from acceleration.panels import team_acceleration
+
+    earlier = make_camp(world["call"], days_from_today=-20)
+    pitch_for(earlier, world["pa"])
+    request = rf.get("/")
+    request.user = world["a"]
+    panel = team_acceleration(request)
+
+    def seen(pitches):
+        return [(p.pk, p.order, p.proposal_id, p.get_deferred_fields(), p.camp.pk, p.camp.title, p.camp.date,
+                 p.camp.get_absolute_url(), p.camp.get_deferred_fields()) for p in pitches]
+
+    expected = seen(Pitch.objects.filter(proposal_id__in=[world["pa"].pk]).select_related("camp")
+                    .order_by("-camp__date"))
+    assert seen(panel["pitches"]) == expected and len(expected) == 2
+    assert expected[0][4] == world["camp"].pk and world["pitch_b"].pk not in [row[0] for row in expected]
+
+
 def test_my_area_shows_the_team_not_funded_the_opportunities_of_its_themes(client, world, make_user):
     nf_user = make_user("nf@example.org", roles=["promoter"])
     _rnd, _f, (nf,) = final_round_with_outcomes(world["call"], funded=1, not_funded=1, member=nf_user)
