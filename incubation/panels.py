@@ -2,9 +2,10 @@
 proposal is in a lab's cohort (next session, what is due, the revised proposal)."""
 from django.utils import timezone
 
-from projects.models import ProposalStatus
+from projects.models import Proposal, ProposalStatus
 from projects.selectors import proposals_of_request
 from tsf.accounts import my_area
+from tsf.core.statements import Statement
 
 from .models import COHORT_STATUSES, Deliverable, Lab, ProgressEntry, Session, Submission, TutorAssignment
 
@@ -37,12 +38,24 @@ def tutor_teams(request):
     return {"template": "incubation/panels/tutor.html", "rows": rows, "next_session": next_session}
 
 
+# The labs of the calls of the person's proposals (every column: the panel shows lab instances), made once
+# per process (tsf.core.statements); the panel keeps those of its proposals.
+_LAB_COLUMNS = [f.attname for f in Lab._meta.concrete_fields]
+_LABS = Statement(
+    lambda user: Lab.objects.rewrite(False).filter(
+        call__in=Proposal.objects.filter(organisation__memberships__user=user).values("call_id"))
+    .order_by().values_list(*_LAB_COLUMNS),
+    user=-7_000_000_017)
+
+
 @my_area.panel("promoter", order=12)
 def my_lab(request):
     proposals = [p for p in proposals_of_request(request) if p.status in COHORT_STATUSES]
     if not proposals:
         return None
-    labs = {lab.call_id: lab for lab in Lab.objects.filter(call_id__in={p.call_id for p in proposals})}
+    call_ids = {p.call_id for p in proposals}
+    labs = {lab.call_id: lab for lab in (Lab.from_db("default", _LAB_COLUMNS, row)
+                                         for row in _LABS.rows(user=request.user.pk)) if lab.call_id in call_ids}
     proposals = [p for p in proposals if p.call_id in labs]
     if not proposals:
         return None

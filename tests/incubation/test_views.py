@@ -311,6 +311,22 @@ def test_my_area_panels(client, world):
     assert reverse("incubation:revised", kwargs={"pk": world["team"].pk}) in html
 
 
+def test_my_area_reads_the_labs_as_the_orm_does(rf, world):
+    """The panel's statement gives the lab instance the ORM gave, of the person's teams' calls only."""
+    from incubation.models import Lab
+    from incubation.panels import my_lab
+
+    make_lab()  # another call's lab
+    request = rf.get("/")
+    request.user = world["members"][0]
+
+    def seen(lab):
+        return (lab.pk, [getattr(lab, f.attname) for f in Lab._meta.concrete_fields], lab.name, lab.description,
+                lab.get_absolute_url(), lab.get_deferred_fields())
+
+    assert [seen(row["lab"]) for row in my_lab(request)["rows"]] == [seen(Lab.objects.get(pk=world["lab"].pk))]
+
+
 def test_my_area_lab_panel_query_count_is_flat_for_1_and_4_teams(client, make_user):
     """A promoter in several teams of a lab (a consortium's member) gets the panel in the same number
     of queries: its next session, what is due and the revised proposal for each team."""
