@@ -16,9 +16,14 @@ def my_assessments(request):
 @my_area.panel("promoter", order=15)
 def my_outcomes(request):
     proposals = {p.pk: p for p in proposals_of_request(request)}
-    items = list(selectors.outcome_items_for(list(proposals))[:10])
+    items = []
+    for row in selectors.PERSON_OUTCOME_ITEMS.rows(user=request.user.pk):
+        item = selectors.outcome_item_of_row(row)
+        if item.proposal_id in proposals:
+            item.proposal = proposals[item.proposal_id]  # the protocol number shown: from the proposals read
+            items.append(item)
+            if len(items) == 10:
+                break
     if not items:
         return None
-    for item in items:  # the protocol number shown: from the proposals already read
-        item.proposal = proposals[item.proposal_id]
     return {"template": "assessment/panels/outcomes.html", "items": items}

@@ -578,6 +578,28 @@ def test_publish_and_public_ranking(client, decided, staff_user):
     assert title in page and ps[0].organisation.legal_name in page and "Admitted to the Incubation Lab" in page
 
 
+def test_my_area_reads_the_outcomes_as_the_orm_does(rf, decided):
+    """The panel's statement gives the decision items (decision, round) outcome_items_for gave, of the
+    person's proposals only, in its order."""
+    from assessment.panels import my_outcomes
+    from tests.projects.conftest import add_member
+
+    rnd, ps, promoter = decided
+    add_member(promoter, ps[2].organisation)
+    request = rf.get("/")
+    request.user = promoter
+
+    def seen(items):
+        return [(i.pk, i.proposal_id, i.outcome, i.get_outcome_display(), i.rank, i.combined_score, i.grant_amount,
+                 i.get_deferred_fields(), i.decision.pk, i.decision.decided_at, i.decision.get_deferred_fields(),
+                 i.decision.round.pk, i.decision.round.title, i.decision.round.get_deferred_fields()) for i in items]
+
+    expected = seen(selectors.outcome_items_for([ps[0].pk, ps[2].pk]))
+    panel = my_outcomes(request)
+    assert seen(panel["items"]) == expected and len(expected) == 2
+    assert [i.proposal.protocol_number for i in panel["items"]] == [ps[0].protocol_number, ps[2].protocol_number]
+
+
 def test_team_reads_outcome_score_and_feedback(client, decided, make_user, assessors, staff_user):
     rnd, ps, promoter = decided
     url = reverse("assessment:outcome", kwargs={"proposal_pk": ps[0].pk})
