@@ -285,6 +285,40 @@ def test_mine_and_my_area_panel(promoter_client, submitted):
     assert "Admissibility check" in body or "ammissibilit" in body.lower()
 
 
+def test_my_area_reads_the_persons_proposals_as_the_orm_does(rf, promoter_user, submitted, other_promoter):
+    """proposals_of_request's statement gives the instances the ORM's select_related + only() gave,
+    with their versions, for the person's organisations only, newest first."""
+    from django.db.models import Prefetch
+
+    from projects.models import ProposalVersion
+    from projects.selectors import REQUEST_PROPOSAL_FIELDS, REQUEST_VERSION_FIELDS, proposals_of_request
+
+    second = OrganisationFactory(legal_name="Seconda APS")
+    MembershipFactory(user=promoter_user, organisation=second)
+    ProposalFactory(organisation=second, call=submitted.call)
+    ProposalFactory(organisation=other_promoter.memberships.get().organisation, call=submitted.call)
+    request = rf.get("/")
+    request.user = promoter_user
+
+    def seen(proposals):
+        return [(p.pk, p.get_deferred_fields(), [getattr(p, f) for f in REQUEST_PROPOSAL_FIELDS if "__" not in f],
+                 p.call.get_deferred_fields(), p.call.title, p.call.title_en, p.call.year, p.call.closes_at,
+                 p.organisation.get_deferred_fields(), p.organisation.legal_name, p.organisation.legal_form,
+                 [(v.pk, v.number, v.title, v.frozen) for v in p.versions.all()], p.title)
+                for p in proposals]
+
+    expected = seen(Proposal.objects.filter(organisation__memberships__user=promoter_user)
+                    .select_related("call", "organisation").only(*REQUEST_PROPOSAL_FIELDS)
+                    .prefetch_related(Prefetch("versions", queryset=ProposalVersion.objects.only(
+                        *REQUEST_VERSION_FIELDS))).order_by("-created_at", "-pk"))
+    with CaptureQueriesContext(connection) as ctx:
+        proposals = proposals_of_request(request)
+        assert proposals_of_request(request) is proposals  # read once per request
+        got = seen(proposals)
+    assert len(ctx.captured_queries) == 2  # the proposals, their versions
+    assert got == expected and len(got) == 2
+
+
 def test_index_redirects_by_role(client, promoter_client, open_call):
     assert promoter_client.get(reverse("projects:index")).url == reverse("projects:mine")
     promoter_client.logout()
