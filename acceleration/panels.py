@@ -6,8 +6,7 @@ import datetime
 from django.db.models import Count, Min, Q, prefetch_related_objects
 from django.utils import timezone
 
-from projects.models import Proposal
-from projects.selectors import proposals_of_request
+from projects.selectors import member_proposals, proposals_of_request
 from tsf.accounts import my_area
 from tsf.core.statements import Statement
 
@@ -20,14 +19,14 @@ from .rules import FUNDED, NOT_FUNDED
 _PITCH_COLUMNS = [f.attname for f in Pitch._meta.concrete_fields]
 _CAMP_COLUMNS = [f.attname for f in Camp._meta.concrete_fields]
 _TEAM_PITCHES = Statement(
-    lambda user: Pitch.objects.filter(proposal__organisation__memberships__user=user, proposal__status__in=FUNDED)
+    lambda user: Pitch.objects.filter(proposal__in=member_proposals(user).filter(status__in=FUNDED).values("pk"))
     .order_by("-camp__date").values_list(*_PITCH_COLUMNS, *(f"camp__{name}" for name in _CAMP_COLUMNS)),
     user=-7_000_000_017)
 
 # Per proposal of the person's teams: the help requests still open and the next support meeting (COUNT
 # DISTINCT: the two joins multiply each other's rows); made once per process (tsf.core.statements).
 _TEAM_SUPPORT = Statement(
-    lambda user, now: Proposal.objects.filter(organisation__memberships__user=user, status__in=selectors.TEAM_STATUSES)
+    lambda user, now: member_proposals(user).filter(status__in=selectors.TEAM_STATUSES)
     .values("pk").order_by()
     .annotate(open_requests=Count("help_requests", filter=~Q(help_requests__status=HelpStatus.RESOLVED),
                                   distinct=True),

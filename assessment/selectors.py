@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 
 from projects.models import Organisation, Proposal, ProposalVersion
+from projects.selectors import member_proposals
 from tsf.core.statements import Statement
 
 from .models import (
@@ -692,7 +693,7 @@ _ROUND_COLUMNS = _columns(AssessmentRound, {"id", "title", *(f"title_{code}" for
 # outcome_items_for's columns, for the decision items of all the person's proposals: made once per process
 # (tsf.core.statements); the panel of "my area" keeps those of the proposals it has read.
 PERSON_OUTCOME_ITEMS = Statement(
-    lambda user: DecisionItem.objects.filter(proposal__organisation__memberships__user=user)
+    lambda user: DecisionItem.objects.filter(proposal__in=member_proposals(user).values("pk"))
     .order_by("-decision__decided_at", "rank")
     .values_list(*_ITEM_COLUMNS, *(f"decision__{name}" for name in _DECISION_COLUMNS),
                  *(f"decision__round__{name}" for name in _ROUND_COLUMNS)),

@@ -2,8 +2,8 @@
 proposal is in a lab's cohort (next session, what is due, the revised proposal)."""
 from django.utils import timezone
 
-from projects.models import Proposal, ProposalStatus
-from projects.selectors import proposals_of_request
+from projects.models import ProposalStatus
+from projects.selectors import member_proposals, proposals_of_request
 from tsf.accounts import my_area
 from tsf.core.statements import Statement
 
@@ -43,7 +43,7 @@ def tutor_teams(request):
 _LAB_COLUMNS = [f.attname for f in Lab._meta.concrete_fields]
 _LABS = Statement(
     lambda user: Lab.objects.rewrite(False).filter(
-        call__in=Proposal.objects.filter(organisation__memberships__user=user).values("call_id"))
+        call__in=member_proposals(user).values("call_id"))
     .order_by().values_list(*_LAB_COLUMNS),
     user=-7_000_000_017)
 

@@ -54,6 +54,13 @@ def memberships_for(user):
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__legal_name")
 
 
+def member_proposals(user):
+    """The proposals of the user's organisations, for a subquery of a statement of "my area": the
+    organisations as a subquery (PostgreSQL plans it in a fraction of the join through organisation
+    and membership)."""
+    return Proposal.objects.filter(organisation__in=Membership.objects.filter(user=user).values("organisation_id"))
+
+
 # (organisation id, legal name) of the person's organisations, by name: what "my area" shows on every
 # visit of a promoter, made once per process (tsf.core.statements).
 MY_ORGANISATIONS = Statement(
