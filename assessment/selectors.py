@@ -686,26 +686,26 @@ def _columns(model, names):
     return [f.attname for f in model._meta.concrete_fields if f.attname in names]
 
 
-_ITEM_COLUMNS = _columns(DecisionItem, {"id", "proposal_id", "decision_id", "outcome", "rank", "combined_score",
-                                        "grant_amount"})
-_DECISION_COLUMNS = _columns(Decision, {"id", "round_id", "decided_at"})
-_ROUND_COLUMNS = _columns(AssessmentRound, {"id", "title", *(f"title_{code}" for code, _name in settings.LANGUAGES)})
+_OUTCOME_ITEM_COLUMNS = _columns(DecisionItem, {"id", "proposal_id", "decision_id", "outcome", "rank",
+                                                "combined_score", "grant_amount"})
+_OUTCOME_DECISION_COLUMNS = _columns(Decision, {"id", "round_id", "decided_at"})
+_OUTCOME_ROUND_COLUMNS = _columns(AssessmentRound, {"id", "title", *(f"title_{code}" for code, _name in settings.LANGUAGES)})
 # outcome_items_for's columns, for the decision items of all the person's proposals: made once per process
 # (tsf.core.statements); the panel of "my area" keeps those of the proposals it has read.
 PERSON_OUTCOME_ITEMS = Statement(
     lambda user: DecisionItem.objects.filter(proposal__in=member_proposals(user).values("pk"))
     .order_by("-decision__decided_at", "rank")
-    .values_list(*_ITEM_COLUMNS, *(f"decision__{name}" for name in _DECISION_COLUMNS),
-                 *(f"decision__round__{name}" for name in _ROUND_COLUMNS)),
+    .values_list(*_OUTCOME_ITEM_COLUMNS, *(f"decision__{name}" for name in _OUTCOME_DECISION_COLUMNS),
+                 *(f"decision__round__{name}" for name in _OUTCOME_ROUND_COLUMNS)),
     user=-7_000_000_017)
 
 
 def outcome_item_of_row(row):
     """A decision item of PERSON_OUTCOME_ITEMS with its decision and round, as outcome_items_for reads it."""
-    n, m = len(_ITEM_COLUMNS), len(_ITEM_COLUMNS) + len(_DECISION_COLUMNS)
-    item = DecisionItem.from_db("default", _ITEM_COLUMNS, row[:n])
-    item.decision = Decision.from_db("default", _DECISION_COLUMNS, row[n:m])
-    item.decision.round = AssessmentRound.from_db("default", _ROUND_COLUMNS, row[m:])
+    n, m = len(_OUTCOME_ITEM_COLUMNS), len(_OUTCOME_ITEM_COLUMNS) + len(_OUTCOME_DECISION_COLUMNS)
+    item = DecisionItem.from_db("default", _OUTCOME_ITEM_COLUMNS, row[:n])
+    item.decision = Decision.from_db("default", _OUTCOME_DECISION_COLUMNS, row[n:m])
+    item.decision.round = AssessmentRound.from_db("default", _OUTCOME_ROUND_COLUMNS, row[m:])
     return item
 
 
