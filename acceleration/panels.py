@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from projects.selectors import member_proposals, proposals_of_request
 from tsf.accounts import my_area
-from tsf.core.statements import Statement
+from tsf.core.statements import Statement, columns, instances
 
 from . import selectors
 from .models import Camp, CampRegistration, HelpRequest, HelpStatus, Pitch, RegistrationStatus
@@ -16,8 +16,8 @@ from .rules import FUNDED, NOT_FUNDED
 
 # The pitches of the person's funded teams with their camps, latest camp first; made once per process
 # (tsf.core.statements): the panel keeps those of its teams.
-_PITCH_COLUMNS = [f.attname for f in Pitch._meta.concrete_fields]
-_CAMP_COLUMNS = [f.attname for f in Camp._meta.concrete_fields]
+_PITCH_COLUMNS = columns(Pitch)
+_CAMP_COLUMNS = columns(Camp)
 _TEAM_PITCHES = Statement(
     lambda user: Pitch.objects.filter(proposal__in=member_proposals(user).filter(status__in=FUNDED).values("pk"))
     .order_by("-camp__date").values_list(*_PITCH_COLUMNS, *(f"camp__{name}" for name in _CAMP_COLUMNS)),
@@ -48,9 +48,9 @@ def team_acceleration(request):
     if funded:  # the camp, the help desk and the support meetings are shown to a funded team only
         funded_ids = {p.pk for p in funded}
         for row in _TEAM_PITCHES.rows(user=request.user.pk):
-            pitch = Pitch.from_db("default", _PITCH_COLUMNS, row[:len(_PITCH_COLUMNS)])
+            pitch, camp = instances(row, (Pitch, _PITCH_COLUMNS), (Camp, _CAMP_COLUMNS))
             if pitch.proposal_id in funded_ids:
-                pitch.camp = Camp.from_db("default", _CAMP_COLUMNS, row[len(_PITCH_COLUMNS):])
+                pitch.camp = camp
                 pitches.append(pitch)
         # the help requests still open and the next support meeting of the person's teams, in one query
         team_ids = {p.pk for p in teams}

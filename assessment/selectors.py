@@ -45,7 +45,7 @@ from django.utils.encoding import force_str
 
 from projects.models import Organisation, Proposal, ProposalVersion
 from projects.selectors import member_proposals
-from tsf.core.statements import Statement
+from tsf.core.statements import Statement, columns, instances
 
 from .models import (
     AssessmentRound,
@@ -113,9 +113,10 @@ def _round_for_ranking(pk):
 
 
 # every column of the round, its call and its decision, as select_related reads them
-_ROUND_COLUMNS = [f.attname for f in AssessmentRound._meta.concrete_fields]
-_CALL_COLUMNS = [f.attname for f in AssessmentRound._meta.get_field("call").related_model._meta.concrete_fields]
-_DECISION_COLUMNS = [f.attname for f in Decision._meta.concrete_fields]
+_CALL_MODEL = AssessmentRound._meta.get_field("call").related_model
+_ROUND_COLUMNS = columns(AssessmentRound)
+_CALL_COLUMNS = columns(_CALL_MODEL)
+_DECISION_COLUMNS = columns(Decision)
 # the ranking page's round, its SQL made once per process, with a round id no request has
 _ROUND_FOR_RANKING = Statement(_round_for_ranking, pk=-7_000_000_107)
 
@@ -131,15 +132,12 @@ def round_for_ranking(pk):
     if not found:
         return None
     values = found[0]
-    n_round, n_call = len(_ROUND_COLUMNS), len(_CALL_COLUMNS)
-    rnd = AssessmentRound.from_db("default", _ROUND_COLUMNS, values[:n_round])
-    rnd.call = AssessmentRound.call.field.related_model.from_db(
-        "default", _CALL_COLUMNS, values[n_round:n_round + n_call])
-    decision = values[n_round + n_call:-1]
-    if decision[_DECISION_COLUMNS.index("id")] is None:  # no decision: known, as select_related knows it
+    rnd, rnd.call, decision = instances(values, (AssessmentRound, _ROUND_COLUMNS), (_CALL_MODEL, _CALL_COLUMNS),
+                                        (Decision, _DECISION_COLUMNS))
+    if decision.pk is None:  # no decision: known, as select_related knows it
         AssessmentRound.decision.related.set_cached_value(rnd, None)
     else:
-        rnd.decision = Decision.from_db("default", _DECISION_COLUMNS, decision)
+        rnd.decision = decision
     rnd.top_criterion_name = values[-1]
     return rnd
 
@@ -638,12 +636,9 @@ def assessor_summary(user, now=None):
     `select_related("call").defer(...)` makes them."""
     now = now or timezone.now()
     call_columns = _summary_call_columns()
-    n_round, n_call = len(_ROUND_COLUMNS), len(call_columns)
     out = []
     for row in _ASSESSOR_SUMMARY.rows(user=user.pk, now=now):
-        rnd = AssessmentRound.from_db("default", _ROUND_COLUMNS, row[:n_round])
-        rnd.call = AssessmentRound.call.field.related_model.from_db("default", call_columns,
-                                                                    row[n_round:n_round + n_call])
+        rnd, rnd.call = instances(row, (AssessmentRound, _ROUND_COLUMNS), (_CALL_MODEL, call_columns))
         assigned, done = row[-2:]
         out.append({"round": rnd, "assigned": assigned, "done": done, "left": assigned - done})
     return out
@@ -681,15 +676,10 @@ def outcome_items_for(proposal_ids):
     )
 
 
-def _columns(model, names):
-    """The attribute names of these fields of the model, in its own order (as the ORM reads them)."""
-    return [f.attname for f in model._meta.concrete_fields if f.attname in names]
-
-
-_OUTCOME_ITEM_COLUMNS = _columns(DecisionItem, {"id", "proposal_id", "decision_id", "outcome", "rank",
+_OUTCOME_ITEM_COLUMNS = columns(DecisionItem, {"id", "proposal_id", "decision_id", "outcome", "rank",
                                                 "combined_score", "grant_amount"})
-_OUTCOME_DECISION_COLUMNS = _columns(Decision, {"id", "round_id", "decided_at"})
-_OUTCOME_ROUND_COLUMNS = _columns(AssessmentRound, {"id", "title", *(f"title_{code}" for code, _name in settings.LANGUAGES)})
+_OUTCOME_DECISION_COLUMNS = columns(Decision, {"id", "round_id", "decided_at"})
+_OUTCOME_ROUND_COLUMNS = columns(AssessmentRound, {"id", "title", *(f"title_{code}" for code, _name in settings.LANGUAGES)})
 # outcome_items_for's columns, for the decision items of all the person's proposals: made once per process
 # (tsf.core.statements); the panel of "my area" keeps those of the proposals it has read.
 PERSON_OUTCOME_ITEMS = Statement(
@@ -702,10 +692,9 @@ PERSON_OUTCOME_ITEMS = Statement(
 
 def outcome_item_of_row(row):
     """A decision item of PERSON_OUTCOME_ITEMS with its decision and round, as outcome_items_for reads it."""
-    n, m = len(_OUTCOME_ITEM_COLUMNS), len(_OUTCOME_ITEM_COLUMNS) + len(_OUTCOME_DECISION_COLUMNS)
-    item = DecisionItem.from_db("default", _OUTCOME_ITEM_COLUMNS, row[:n])
-    item.decision = Decision.from_db("default", _OUTCOME_DECISION_COLUMNS, row[n:m])
-    item.decision.round = AssessmentRound.from_db("default", _OUTCOME_ROUND_COLUMNS, row[m:])
+    item, decision, rnd = instances(row, (DecisionItem, _OUTCOME_ITEM_COLUMNS), (Decision, _OUTCOME_DECISION_COLUMNS),
+                                    (AssessmentRound, _OUTCOME_ROUND_COLUMNS))
+    item.decision, decision.round = decision, rnd
     return item
 
 

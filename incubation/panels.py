@@ -5,7 +5,7 @@ from django.utils import timezone
 from projects.models import ProposalStatus
 from projects.selectors import member_proposals, proposals_of_request
 from tsf.accounts import my_area
-from tsf.core.statements import Statement
+from tsf.core.statements import Statement, columns, instances
 
 from .models import COHORT_STATUSES, Deliverable, Lab, ProgressEntry, Session, Submission, TutorAssignment
 
@@ -40,7 +40,7 @@ def tutor_teams(request):
 
 # The labs of the calls of the person's proposals (every column: the panel shows lab instances), made once
 # per process (tsf.core.statements); the panel keeps those of its proposals.
-_LAB_COLUMNS = [f.attname for f in Lab._meta.concrete_fields]
+_LAB_COLUMNS = columns(Lab)
 _LABS = Statement(
     lambda user: Lab.objects.rewrite(False).filter(
         call__in=member_proposals(user).values("call_id"))
@@ -54,7 +54,7 @@ def my_lab(request):
     if not proposals:
         return None
     call_ids = {p.call_id for p in proposals}
-    labs = {lab.call_id: lab for lab in (Lab.from_db("default", _LAB_COLUMNS, row)
+    labs = {lab.call_id: lab for lab in (instances(row, (Lab, _LAB_COLUMNS))[0]
                                          for row in _LABS.rows(user=request.user.pk)) if lab.call_id in call_ids}
     proposals = [p for p in proposals if p.call_id in labs]
     if not proposals:

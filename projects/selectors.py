@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from calls.models import Call, District, ImpactTheme, Neighbourhood, TargetGroup
 from tsf.core.model_i18n import translated
-from tsf.core.statements import Statement
+from tsf.core.statements import Statement, instances
 
 from .models import (
     LAB_STATUSES,
@@ -134,12 +134,9 @@ def proposals_of_request(request):
     cached = getattr(request, "_tsf_user_proposals", None)
     if cached is None:
         cached = []
-        a, b = len(_REQUEST_COLUMNS[Proposal]), len(_REQUEST_COLUMNS[Proposal]) + len(_REQUEST_COLUMNS[Call])
         for row in _REQUEST_PROPOSALS.rows(user=request.user.pk):
             # the instances the ORM makes of the same columns (select_related + only)
-            proposal = Proposal.from_db("default", _REQUEST_COLUMNS[Proposal], row[:a])
-            proposal.call = Call.from_db("default", _REQUEST_COLUMNS[Call], row[a:b])
-            proposal.organisation = Organisation.from_db("default", _REQUEST_COLUMNS[Organisation], row[b:])
+            proposal, proposal.call, proposal.organisation = instances(row, *_REQUEST_COLUMNS.items())
             cached.append(proposal)
         prefetch_related_objects(
             cached, Prefetch("versions", queryset=ProposalVersion.objects.only(*REQUEST_VERSION_FIELDS)))

@@ -109,3 +109,20 @@ def _forget_all(**_kwargs):
 
 
 setting_changed.connect(_forget_all, dispatch_uid="tsf.core.statements")
+
+
+def columns(model, names=None) -> list[str]:
+    """The attribute names of the model's concrete fields (only those in `names` when given), in the model's
+    own order: the columns a statement reads with `values_list()` to make instances with `instances()`."""
+    return [f.attname for f in model._meta.concrete_fields if names is None or f.attname in names]
+
+
+def instances(row, *parts) -> list:
+    """The model instances in a statement's row whose columns are those of `parts`, one part after the
+    other: each `(model, columns)` made with `Model.from_db`, as `select_related()` and `only()` make them
+    (columns after the last part are left to the caller)."""
+    made, start = [], 0
+    for model, names in parts:
+        made.append(model.from_db("default", names, row[start:start + len(names)]))
+        start += len(names)
+    return made
