@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "tsf.spid.middleware.SpidReauthenticationMiddleware",
     "tsf.core.middleware.SecurityHeadersMiddleware",
     "tsf.core.middleware.SocialCardMiddleware",
+    # Innermost: kept public pages are served before the URL is resolved (tsf.core.pagecache).
+    "tsf.core.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "tsf.urls"

@@ -10,7 +10,6 @@ from blog.sitemaps import BlogIndexSitemap, PostSitemap
 from calls.sitemaps import CallSitemap
 from projects.sitemaps import ProjectSitemap
 from tsf.core import views as core_views
-from tsf.core.i18n import set_language
 from tsf.core.sitemaps import StaticPagesSitemap
 
 # The composition root: the only module that sees every stage.
@@ -22,11 +21,10 @@ SITEMAPS = {
     "posts": PostSitemap,
 }
 
-# Not translated: machine endpoints and the language switch.
+# Not translated: machine endpoints.
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("bench/ping", core_views.bench_ping, name="bench_ping"),
-    path("i18n/setlang/", set_language, name="set_language"),  # the same page in the other language
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("", include("tsf.spid.urls")),  # SPID/CIE: the service provider's endpoints (and the demo's test IdP)

@@ -188,14 +188,17 @@ def test_admissibility(w, data):
 @EXAMPLES
 @given(st.data())
 def test_admissibility_list(w, data):
-    from projects.models import AdmissibilityCheck
+    from projects import services as project_services
+    from projects.models import Proposal, ProposalStatus
 
-    with transaction.atomic():  # a checked outcome waits for the list's act (rolled back after the example)
-        AdmissibilityCheck.objects.create(proposal=w.to_check, outcome="admissible", eligible_applicant=True,
-                                          documents_complete=True, budget_within_limits=True, submitted_on_time=True)
+    with transaction.atomic():  # every submitted proposal checked: the act's form is open (rolled back after)
+        for proposal in Proposal.objects.filter(call=w.to_check.call, status=ProposalStatus.SUBMITTED):
+            project_services.record_admissibility(
+                proposal, by=w.staff, eligible_applicant=True, documents_complete=True, budget_within_limits=True,
+                submitted_on_time=True, outcome="admissible", reason="Requisiti verificati.")
         hammer(data.draw, _client(w.staff),
                reverse("projects:staff_admissibility_list", kwargs={"slug": w.to_check.call.slug}),
-               extra={"act_number": "2018 00514", "act_date": "2018-02-16", "act_official": "Dott.ssa Maria Bianchi"})
+               must_have="act_number", extra={"act_number": "2018 00514", "act_date": "2018-02-16", "act_official": "Dott.ssa Maria Bianchi"})
         transaction.set_rollback(True)
 
 
@@ -256,3 +259,4 @@ def test_blog_post_editor(w, data):
 def test_help_desk_request(w, data):
     hammer(data.draw, _client(w.promoter), reverse("acceleration:help_new"),
            extra={"subject": "Domanda sulla rendicontazione", "text": "Come si allega una fattura?"})
+

@@ -16,10 +16,10 @@ HSTS_SECONDS = 31536000
 PRODUCTION_HEADERS = override_settings(SECURE_HSTS_SECONDS=HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
                                        SECURE_HSTS_PRELOAD=True, SECURE_SSL_REDIRECT=False)
 
-# URLs whose POST changes only the poster's own things (their account, language, notifications, a
+# URLs whose POST changes only the poster's own things (their account, notifications, a
 # new organisation or proposal of their own, a public registration form): not "someone else's".
 OWN_POSTS = {
-    "set_language", "accounts:profile", "accounts:my_area", "notifications:mark_all_read",
+    "accounts:profile", "accounts:my_area", "notifications:mark_all_read",
     "projects:organisation_create", "projects:start", "acceleration:camp_register",
     # Anyone: an accessibility report, a newsletter subscription.
     "accessibility:feedback", "newsletter:subscribe",

@@ -1,5 +1,5 @@
 """The server-side cache of anonymous public pages (tsf.core.pagecache): served from the cache,
-refreshed when what they show changes, never shared with logged-in people, own CSRF token each."""
+refreshed when what they show changes, never shared with logged-in people, no token to share (a kept page with a form: own CSRF token each)."""
 import re
 
 import pytest
@@ -26,20 +26,40 @@ def test_anonymous_blog_list_is_cached_and_refreshed_when_a_post_is_published(cl
 
 
 @pytest.mark.django_db
-def test_cached_page_answers_fast_and_each_visitor_gets_their_own_csrf_token(django_assert_max_num_queries):
+def test_cached_page_answers_fast_with_no_token_and_no_cookie(django_assert_max_num_queries):
+    """The public pages hold no form that posts (the language switch is links): a kept page is served
+    as it was stored, with no CSRF token to make and no cookie."""
     Client().get("/")
     visitor = Client(enforce_csrf_checks=True)
     with django_assert_max_num_queries(0):
         response = visitor.get("/")
     assert response["X-Page-Cache"] == "hit"
+    body = response.content.decode()
+    assert "csrfmiddlewaretoken" not in body and "__TSF_CSRF_TOKEN__" not in body
+    assert not response.cookies
+    assert '<a href="/en/" hreflang="en" lang="en">' in body
+    # The same page, byte for byte, for the next visitor; and its ETag answers them 304.
+    other = Client().get("/")
+    assert other.content == response.content
+    if response.has_header("ETag"):
+        assert Client().get("/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.bench.form_urls")
+def test_a_kept_page_with_a_form_gives_each_visitor_their_own_token():
+    Client().get("/form/")
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.get("/form/")
+    assert response["X-Page-Cache"] == "hit"
     token = TOKEN.search(response.content.decode()).group(1)
     assert "__TSF_CSRF_TOKEN__" not in response.content.decode()
     assert "csrftoken" in response.cookies
-    other = Client().get("/")
+    other = Client().get("/form/")
     assert TOKEN.search(other.content.decode()).group(1) != token
-    # The language switch of the cached page works with this visitor's cookie.
-    switched = visitor.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
-    assert switched.status_code == 302
+    # The form of the kept page posts with this visitor's cookie.
+    assert visitor.post("/form/", {"csrfmiddlewaretoken": token}).status_code == 200
+    assert Client(enforce_csrf_checks=True).post("/form/", {"csrfmiddlewaretoken": token}).status_code == 403
 
 
 @pytest.mark.django_db
@@ -54,18 +74,28 @@ def test_logged_in_people_never_get_the_cached_page(client, promoter_user):
 
 
 @pytest.mark.django_db
-def test_cached_pages_answer_304_only_to_the_visitor_whose_token_still_works():
-    PostFactory()
+@pytest.mark.urls("tests.bench.form_urls")
+def test_a_kept_page_with_a_form_answers_304_only_to_the_visitor_whose_token_still_works():
     visitor = Client()
-    visitor.get("/blog/")  # rendered and cached; sets the visitor's CSRF cookie
-    first = visitor.get("/blog/")
-    assert first["X-Page-Cache"] == "hit" and first.has_header("ETag") and first.has_header("Last-Modified")
-    assert visitor.get("/blog/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    visitor.get("/form/")  # rendered and cached; sets the visitor's CSRF cookie
+    first = visitor.get("/form/")
+    assert first["X-Page-Cache"] == "hit" and first.has_header("ETag")
+    assert visitor.get("/form/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     # Another visitor (another CSRF secret) sending that ETag gets the whole page, with their token.
     other = Client()
-    other.get("/")
-    response = other.get("/blog/", HTTP_IF_NONE_MATCH=first["ETag"])
+    other.get("/form/")
+    response = other.get("/form/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert response.status_code == 200 and response["ETag"] != first["ETag"]
+
+
+@pytest.mark.django_db
+def test_a_kept_page_without_a_form_answers_304_to_every_visitor():
+    PostFactory()
+    Client().get("/blog/")
+    first = Client().get("/blog/")
+    assert first["X-Page-Cache"] == "hit" and first.has_header("ETag") and first.has_header("Last-Modified")
+    assert Client().get("/blog/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert Client().get("/blog/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_visitor_signs_up_in_english_and_reaches_my_area(page, live_server):
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "it"
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_url(re.compile(r"/en/$"))
     assert page.locator("html").get_attribute("lang") == "en"
 

@@ -18,15 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def switch(client, page, language, *, cookie):
-    """Open `page`, then press the header's button for `language`, as a browser does (the form's
-    hidden `next` is the page's own address); `cookie` is the language chosen on an earlier visit."""
+    """Open `page`, then follow the header's link for `language`, as a browser does; `cookie` is a
+    language chosen on an earlier visit (it must change nothing: the path says the language)."""
     client.cookies["django_language"] = cookie
     body = client.get(page).content.decode()
-    form = re.search(r'<form class="tsf-lang-form.*?</form>', body, re.S).group(0)
-    action = re.search(r'action="([^"]+)"', form).group(1)
-    next_url = re.search(r'name="next" type="hidden" value="([^"]*)"', form).group(1).replace("&amp;", "&")
-    assert f'value="{language}"' in form
-    return client.post(action, {"language": language, "next": next_url})
+    links = re.search(r'<ul class="tsf-lang-links.*?</ul>', body, re.S).group(0)
+    assert "<form" not in links and "csrfmiddlewaretoken" not in links
+    href = re.search(rf'<a href="([^"]*)" hreflang="{language}"', links).group(1)
+    return html.unescape(href)
 
 
 @pytest.fixture
@@ -47,20 +46,28 @@ def test_the_language_switch_leads_to_the_same_page_in_the_other_language_both_w
     for name, italian in pages.items():
         english = "/en" + italian
         to_italian = switch(client, english, "it", cookie=cookie)
-        assert to_italian.status_code == 302 and to_italian["Location"] == italian, name
-        page = client.get(italian)
+        assert to_italian == italian, name
+        page = client.get(to_italian)
         assert page.status_code == 200 and '<html lang="it">' in page.content.decode(), name
         to_english = switch(client, italian, "en", cookie=cookie)
-        assert to_english.status_code == 302 and to_english["Location"] == english, name
-        page = client.get(english)
+        assert to_english == english, name
+        page = client.get(to_english)
         assert page.status_code == 200 and '<html lang="en">' in page.content.decode(), name
+
+
+def test_the_switch_marks_the_language_of_the_page(client, pages):
+    body = client.get("/en/blog/").content.decode()
+    links = re.search(r'<ul class="tsf-lang-links.*?</ul>', body, re.S).group(0)
+    assert '<a href="/en/blog/" hreflang="en" lang="en" aria-current="true">' in links
+    assert '<a href="/blog/" hreflang="it" lang="it">' in links
 
 
 def test_the_language_switch_in_my_area(client, make_user):
     client.force_login(make_user(roles=["promoter"], language="it"))
-    assert switch(client, "/en/my-area/", "it", cookie="en")["Location"] == "/my-area/"
-    assert switch(client, "/my-area/", "en", cookie="it")["Location"] == "/en/my-area/"
+    assert switch(client, "/en/my-area/", "it", cookie="en") == "/my-area/"
+    assert switch(client, "/my-area/", "en", cookie="it") == "/en/my-area/"
     assert "Area personale" in client.get("/my-area/").content.decode()
+    assert "My area" in client.get("/en/my-area/").content.decode()
 
 
 def login(client, path, email):

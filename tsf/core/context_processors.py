@@ -30,15 +30,21 @@ def portal(request):
         unread = getattr(user, "tsf_unread", None)
         if unread is None:
             unread = user.notifications.filter(read_at__isnull=True).count()
-    alternates = []
+    alternates, switch = [], []
     site = site_url(request)
     if request is not None and hasattr(request, "path"):
-        alternates = [(code, site + path) for code, path in _alternate_paths(request.path, get_urlconf())]
+        paths = _alternate_paths(request.path, get_urlconf())
+        alternates = [(code, site + path) for code, path in paths]
+        query = request.META.get("QUERY_STRING", "")
+        switch = [(code, f"{path}?{query}" if query else path) for code, path in paths]
     return {
         "unread_notifications": unread,
         "SITE_URL": site,
         "DEBUG": settings.DEBUG,
         "alternate_urls": alternates,
+        # The header's language switch: links to this page (its query string kept) in each language, so
+        # a page needs no form (and no CSRF token) to offer it.
+        "language_links": switch,
         "canonical_url": site + request.path if request is not None else site,
         "PUBLISHER": settings.TSF_PUBLISHER,
         "ACCESSIBILITY": settings.TSF_ACCESSIBILITY,

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.functional import lazy
-from django.views import i18n as django_i18n
 
 
 def language_of(user) -> str:
@@ -31,14 +30,6 @@ def translate_to(url: str, lang: str) -> str:
         return url
     with translation.override(path_language(url)):
         return translate_url(url, lang)
-
-
-def set_language(request):
-    """Django's language switch, reading the page to go back to in that page's own language (the
-    active language of this unprefixed URL is the cookie's, which may be the other one)."""
-    next_url = request.POST.get("next", request.GET.get("next")) or request.META.get("HTTP_REFERER") or "/"
-    with translation.override(path_language(next_url)):
-        return django_i18n.set_language(request)
 
 
 def _interpolate(message, params):

@@ -22,11 +22,13 @@ showed a message or changed the session, and only HTML pages are kept (exports a
   entry or a notification, which moves the private generation.
 - One round trip: the generation and the page are read together (`get_many`); the page keeps the
   generation it was made in and is used only while that is still the current one.
-- CSRF: the cached HTML keeps a placeholder instead of the token, and each request gets its own
+- CSRF: the public pages hold no form that posts (the language switch is a pair of links), so a
+  kept page is served as it was stored, with no token and no cookie. Should a kept page hold a
+  form, the cached HTML keeps a placeholder instead of the token, and each request gets its own
   token (and cookie) when the page is served, so no CSRF secret is ever shared.
-- Conditional requests (public pages): the view's Last-Modified is kept; its ETag is made the
-  visitor's own (hashed with their CSRF secret, since the page carries a token tied to it), so a
-  304 is only ever answered to a visitor whose copy of the page holds a token that still works.
+- Conditional requests (public pages): the view's Last-Modified and ETag are kept; the ETag of a
+  page holding a token is made the visitor's own (hashed with their CSRF secret), so a 304 is only
+  ever answered to a visitor whose copy of the page holds a token that still works.
 - If the cache does not answer (Redis down), the page is rendered as if there were no cache.
 """
 import hashlib
@@ -37,9 +39,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import get_urlconf
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
@@ -177,14 +181,14 @@ def _path_digest(request):
 
 
 def _key(request):
-    return f"tsf:page3:{translation.get_language()}:{_path_digest(request)}"
+    return f"tsf:page4:{translation.get_language()}:{_path_digest(request)}"
 
 
 def _private_key(request):
     """Per person and per two-factor state of the session: a page made while the staff role was in
     use is never served to a session of the same person that did not use TOTP."""
     two_factor = "2f" if getattr(request.user, "session_mfa", None) else "1f"
-    return f"tsf:ppage3:{request.user.pk}:{two_factor}:{translation.get_language()}:{_path_digest(request)}"
+    return f"tsf:ppage4:{request.user.pk}:{two_factor}:{translation.get_language()}:{_path_digest(request)}"
 
 
 def _visitor_etag(request, base_etag):
@@ -204,10 +208,11 @@ def _not_modified(request, etag, last_modified):
 
 
 def _serve(request, entry):
-    status, headers, content, base_etag = entry
-    if CSRF_PLACEHOLDER.encode() in content:
+    status, headers, content, base_etag, has_token = entry
+    etag = base_etag
+    if has_token:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    etag = _visitor_etag(request, base_etag)
+        etag = _visitor_etag(request, base_etag)
     not_modified = _not_modified(request, etag, headers.get("Last-Modified"))
     if not_modified is not None:
         return not_modified
@@ -220,13 +225,56 @@ def _serve(request, entry):
     return response
 
 
+# The paths this process has seen answered by a view under @anonymous_page_cache (with the URLconf
+# they were resolved in): AnonymousPageCacheMiddleware serves their kept pages before the URL is
+# resolved. Bounded: forgotten when full, and when a setting changes (another URLconf in the tests).
+_CACHED_PATHS = set()
+_CACHED_PATHS_LIMIT = 20_000
+
+
+def _forget_paths(**_kwargs):
+    _CACHED_PATHS.clear()
+
+
+setting_changed.connect(_forget_paths, dispatch_uid="tsf.core.pagecache.paths")
+
+
+def _remember_path(request):
+    if len(_CACHED_PATHS) >= _CACHED_PATHS_LIMIT:
+        _CACHED_PATHS.clear()
+    _CACHED_PATHS.add((get_urlconf(), request.path_info))
+
+
+class AnonymousPageCacheMiddleware:
+    """The innermost middleware: an anonymous GET of a page kept by @anonymous_page_cache is served
+    from the cache here, after every other middleware has seen the request (and will see the answer)
+    but before the URL is resolved, which costs more than the rest of a kept page's answer. Only
+    paths this process has already seen answered by such a view are looked up, so no other page pays
+    for a round trip to the cache; on a miss the view's decorator reuses this lookup."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _cacheable_request(request) and (get_urlconf(), request.path_info) in _CACHED_PATHS:
+            key = _key(request)
+            found = _safe_lookup(GENERATION_KEY, key)
+            if found is not None:
+                if found[1] is not None:
+                    return _serve(request, found[1])
+                request._tsf_page_lookup = (key, found)
+        return self.get_response(request)
+
+
 def anonymous_page_cache(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
+        _remember_path(request)
         key = _key(request)
-        found = _safe_lookup(GENERATION_KEY, key)
+        looked_up = getattr(request, "_tsf_page_lookup", None)
+        found = looked_up[1] if looked_up is not None and looked_up[0] == key else _safe_lookup(GENERATION_KEY, key)
         if found is None:
             return view(request, *args, **kwargs)
         generation, entry = found
@@ -236,10 +284,11 @@ def anonymous_page_cache(view):
         if response.status_code == 200 and not response.streaming and getattr(response, "is_rendered", True):
             response = with_social_card(request, response)  # kept with its card: not added on every hit
             content = _without_csrf_token(response.content)
+            has_token = content != response.content
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
             base_etag = response.get("ETag")
-            _safe_set(key, (generation, 200, headers, content, base_etag), timeout())
-            if base_etag:
+            _safe_set(key, (generation, 200, headers, content, base_etag, has_token), timeout())
+            if base_etag and has_token:
                 response["ETag"] = _visitor_etag(request, base_etag)
                 not_modified = _not_modified(request, response["ETag"], response.get("Last-Modified"))
                 if not_modified is not None:
@@ -285,8 +334,8 @@ def private_page_cache(view):
         if (_cacheable_content(response) and not response.cookies and not _added_messages(request)
                 and not (session is not None and session.modified)):
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-            _safe_set(key, (generation, 200, headers, _without_csrf_token(response.content), None),
-                      private_timeout())
+            content = _without_csrf_token(response.content)
+            _safe_set(key, (generation, 200, headers, content, None, content != response.content), private_timeout())
         response["Cache-Control"] = "private"
         return response
 

@@ -53,7 +53,7 @@ MODULES = "sql,file,xss,permanentxss,redirect,upload,csrf,http_headers,cookiefla
 # two-factor, re-authentication, one's own roles), or switch to the English copy of every page.
 EXCLUDED = [
     "/accounts/logout/*", "/accounts/password/*", "/accounts/email/*", "/accounts/2fa/*",
-    "/accounts/reauthenticate/*", "/staff/people/*/roles/*", "/profile/*", "/i18n/setlang/*", "/en/*",
+    "/accounts/reauthenticate/*", "/staff/people/*/roles/*", "/profile/*", "/en/*",
 ]
 # Signed in, the public pages (scanned anonymously) are left out, so the time goes to the role's pages.
 PUBLIC = [
