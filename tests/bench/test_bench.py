@@ -54,8 +54,11 @@ def test_bench_pipeline_runs_at_a_tiny_scale(tmp_path):
         assert 1 <= row["queries_large"] <= 15, row
         assert row["cold_ms"] > 0, row
         assert row["page"] in result.stdout
+        # Its ratio is to /bench/ping driven in turns with it (the machine in the same state).
+        assert row["ceiling_rps"] > 0 and row["ratio"] == round(row["rps"] / row["ceiling_rps"], 3), row
         if row["role"] != "anonymous":  # driven again, built on every request
             assert row["off"]["requests"] > 0 and row["off"]["errors"] == 0, row
+            assert row["off"]["ratio"] == round(row["off"]["rps"] / row["off"]["ceiling_rps"], 3), row
 
     # The mixed load: the pages behind a login read while drafts are saved and assessments submitted,
     # and the private page cache's hit rate under it, with the cache and without.

@@ -7,8 +7,9 @@
    queries are counted (CaptureQueriesContext), with an empty cache.
 3. gunicorn serves the large database as in production (DEBUG off, collected static files, Redis
    cache when BENCH_REDIS_URL answers); each page is driven for --duration seconds at
-   --concurrency clients, and so is the trivial view /bench/ping (before and after the pages: its
-   mean throughput is the ceiling).
+   --concurrency clients in turns with the trivial view /bench/ping (up to four slices of each), and
+   the page's throughput is compared with the ping's in those turns: both meet the machine in the
+   same state. /bench/ping is also driven before and after the pages (the run's ceiling, shown).
 4. A table on stdout and JSON in --out (var/bench/latest.json).
 """
 import argparse
@@ -119,7 +120,8 @@ def start_server(database_url, redis_url, workers, port, *, collect=True, **sett
 
 
 def drive_pages(port, large, only, args, roles=None):
-    """Each page of `large` (those of `roles` when given) driven for --duration s: {name: run}."""
+    """Each page of `large` (those of `roles` when given) driven for --duration s, in turns with
+    /bench/ping for as long (its own ceiling, `run["ceiling"]`): {name: run}."""
     results = {}
     for page in large["pages"]:
         if only and page["name"] not in only:
@@ -133,9 +135,12 @@ def drive_pages(port, large, only, args, roles=None):
             continue
         for _ in range(3):  # warm: the worker's imports, templates and the cache
             load.get("127.0.0.1", port, page["url"], cookie=cookie, timeout=60)
-        run = load.drive("127.0.0.1", port, page["url"], cookie=cookie, concurrency=args.concurrency,
-                         duration=args.duration)
-        log(f"  {page['name']}: {run['rps']} req/s, p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms")
+        run, ceiling = load.drive_paired("127.0.0.1", port, page["url"], PING, cookie=cookie,
+                                         concurrency=args.concurrency, duration=args.duration,
+                                         slices=max(1, min(4, int(args.duration // 2))))
+        run["ceiling"] = ceiling
+        log(f"  {page['name']}: {run['rps']} req/s, p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms; "
+            f"/bench/ping in turns with it {ceiling['rps']} req/s")
         results[page["name"]] = run
     return results
 

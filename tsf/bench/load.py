@@ -17,9 +17,8 @@ def _percentile(sorted_values, p):
     return sorted_values[k]
 
 
-def drive(host, port, path, *, cookie=None, concurrency=8, duration=5.0, timeout=30.0):
-    """Request `path` from `concurrency` clients for `duration` seconds. Returns a dict with
-    requests, errors (non-200 or exceptions), rps, p50_ms, p95_ms, mean_ms."""
+def _drive(host, port, path, *, cookie=None, concurrency=8, duration=5.0, timeout=30.0):
+    """(latencies in s, errors, elapsed s) of `concurrency` clients requesting `path` for `duration` s."""
     headers = {"Host": host, "Accept-Language": "it"}
     if cookie:
         headers["Cookie"] = cookie
@@ -61,17 +60,44 @@ def drive(host, port, path, *, cookie=None, concurrency=8, duration=5.0, timeout
     start_gate.wait()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - began
-    latencies.sort()
+    return latencies, errors[0], time.perf_counter() - began
+
+
+def _summary(latencies, errors, elapsed):
+    latencies = sorted(latencies)
     return {
         "requests": len(latencies),
-        "errors": errors[0],
+        "errors": errors,
         "seconds": round(elapsed, 2),
         "rps": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
         "p50_ms": round(_percentile(latencies, 50) * 1000, 1) if latencies else None,
         "p95_ms": round(_percentile(latencies, 95) * 1000, 1) if latencies else None,
         "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
     }
+
+
+def drive(host, port, path, *, cookie=None, concurrency=8, duration=5.0, timeout=30.0):
+    """Request `path` from `concurrency` clients for `duration` seconds. Returns a dict with
+    requests, errors (non-200 or exceptions), rps, p50_ms, p95_ms, mean_ms."""
+    return _summary(*_drive(host, port, path, cookie=cookie, concurrency=concurrency, duration=duration,
+                            timeout=timeout))
+
+
+def drive_paired(host, port, path, ceiling_path, *, cookie=None, concurrency=8, duration=5.0, slices=4,
+                 timeout=30.0):
+    """`path` and the trivial `ceiling_path` driven in turns, `slices` times each for duration/slices
+    seconds, so that both meet the machine in the same state (its speed drifts over a run: other
+    work, the host's neighbours). Returns (the page's run, the ceiling's run), as `drive` gives them."""
+    runs = {path: [[], 0, 0.0], ceiling_path: [[], 0, 0.0]}
+    for _ in range(max(1, slices)):
+        for which, with_cookie in ((path, cookie), (ceiling_path, None)):
+            latencies, errors, elapsed = _drive(host, port, which, cookie=with_cookie, concurrency=concurrency,
+                                                duration=duration / max(1, slices), timeout=timeout)
+            acc = runs[which]
+            acc[0].extend(latencies)
+            acc[1] += errors
+            acc[2] += elapsed
+    return _summary(*runs[path]), _summary(*runs[ceiling_path])
 
 
 def get(host, port, path, cookie=None, timeout=10.0):
