@@ -3,7 +3,6 @@ today: tests/bench/test_page_cache.py checks that one would still give each visi
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
-from django.utils.http import http_date
 from django.views.decorators.http import condition
 
 from tsf.core.pagecache import anonymous_page_cache
