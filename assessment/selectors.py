@@ -453,8 +453,7 @@ def ranking_page(rnd, number, per_page=50):
     aggregates, so no second COUNT); one more names the assessors of the totals shown and, once
     decided, one reads the outcomes. A fixed number of queries, however many rows. A page number
     out of range gives the last page, as `Paginator.get_page` does (one COUNT more)."""
-    proposals = _ranked_proposals(rnd.pk, rnd.call_id, rnd.kind)
-    paginator = Paginator(_ranking_rows_of(proposals, rnd.version_number), per_page)
+    paginator = Paginator([], per_page)  # its count is set below: the rows come from the statement
     try:
         wanted = int(number)
     except (TypeError, ValueError):
@@ -466,8 +465,10 @@ def ranking_page(rnd, number, per_page=50):
     if found:
         paginator.count, disputed = found[0][-2], found[0][-1]  # (no COUNT query)
         page = paginator.page(wanted)
-    else:  # out of range, or nothing to rank
+    else:  # out of range, or nothing to rank: the querysets, built only here
+        proposals = _ranked_proposals(rnd.pk, rnd.call_id, rnd.kind)
         counts = proposals.aggregate(n=Count("pk"), disputed=Count("pk", filter=Q(entry__disputed=True)))
+        paginator = Paginator(_ranking_rows_of(proposals, rnd.version_number), per_page)
         paginator.count, disputed = counts["n"], counts["disputed"]
         page = paginator.get_page(number)
         found = list(page.object_list)
