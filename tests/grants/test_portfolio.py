@@ -148,3 +148,17 @@ def test_the_prepared_queries_give_the_rows_the_querysets_give(call, staff_user,
                    or selectors._DUE_SOON.rows(call_pk=None, today=today, until=today + timedelta(days=45))
                    for today in (date(2025, 7, 20), date(2026, 2, 1)))
         assert selectors._TO_REVIEW.rows(call_pk=call.pk)
+
+
+@pytest.mark.parametrize(("paid_on", "quarter"), [
+    (date(2025, 12, 31), "2025-T4"), (date(2026, 1, 1), "2026-T1"), (date(2026, 3, 31), "2026-T1"),
+    (date(2026, 4, 1), "2026-T2"), (date(2026, 9, 30), "2026-T3"), (date(2026, 10, 1), "2026-T4"),
+])
+def test_a_paid_tranche_counts_in_the_quarter_of_its_payment_date(call, staff_user, paid_on, quarter):
+    """The timeline's quarter is the payment date's, on its first and last day (on PostgreSQL the date is
+    truncated without passing through a time zone)."""
+    grant = make_grant(call, by=staff_user, district=3, theme=1)
+    tranche = grant.tranches.order_by("order").first()
+    grant.tranches.filter(pk=tranche.pk).update(status="paid", paid_on=paid_on)
+    paid = {q: v["paid"] for q, v in selectors.portfolio()["timeline"] if v["paid"]}
+    assert paid == {quarter: tranche.amount}
