@@ -96,11 +96,15 @@ def test_editor_writes_an_article_with_an_image_and_a_gallery_of_ten(page, live_
     page.get_by_role("link", name="Galleria fotografica", exact=True).click()
     field(page, "Titolo").fill("Dieci foto del Camp")
     field(page, "Sintesi").fill("La giornata del Social Innovation Camp.")
-    page.get_by_label("Aggiungi immagini (può sceglierne molte insieme)").set_input_files(files=[
+    chooser = page.get_by_label("Aggiungi immagini (può sceglierne molte insieme)")
+    # The chooser shows once the gallery's script has run (it listens to it): a person cannot pick files
+    # before, and files set on the hidden input would not be taken (seen on a busy CI machine).
+    expect(chooser).to_be_visible(timeout=60_000)
+    chooser.set_input_files(files=[
         {"name": f"camp-{i}.png", "mimeType": "image/png", "buffer": png_bytes(f"#{i * 20:02x}6090", (300, 200))}
         for i in range(10)
     ])
-    expect(page.locator("[data-gallery-status]")).to_contain_text("10 immagini aggiunte")
+    expect(page.locator("[data-gallery-status]")).to_contain_text("10 immagini aggiunte", timeout=30_000)
     alts = field(page, "Testo alternativo")
     for i in range(10):
         alts.nth(i).fill(f"Foto {i + 1} del Camp")

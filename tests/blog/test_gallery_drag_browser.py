@@ -15,7 +15,9 @@ def test_gallery_rows_are_reordered_by_drag_and_drop(page, make_user):
     make_user("redazione@example.org", roles=["editor"], full_name="Sara Redattrice")
     browser_login(page, "redazione@example.org")
     page.goto("/blog/manage/new/?kind=gallery")
-    page.get_by_label("Aggiungi immagini (può sceglierne molte insieme)").set_input_files(files=[
+    chooser = page.get_by_label("Aggiungi immagini (può sceglierne molte insieme)")
+    expect(chooser).to_be_visible(timeout=60_000)  # shown once the gallery's script listens to it
+    chooser.set_input_files(files=[
         {"name": f"foto-{i}.png", "mimeType": "image/png", "buffer": png_bytes(f"#{i * 60:02x}6090", (120, 80))}
         for i in range(3)
     ])
