@@ -4,7 +4,6 @@ Written in Python rather than as a template loop: the same HTML, several times f
 staff page's 50 rows and the printable page's whole round (a template spends a few microseconds
 on each of the twenty values of a row). Numbers are localised as a template localises them."""
 from decimal import Decimal
-from html import escape
 
 from django import template
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from tsf.core import money
+from tsf.core.rows import esc
 
 register = template.Library()
 
@@ -68,6 +68,3 @@ def ranking_rows(rows):
         )
     return mark_safe("\n  ".join(out))  # noqa: S308 (every value escaped)
 
-
-def esc(value):
-    return escape(str(value))

@@ -5,32 +5,22 @@ Written in Python rather than as a template loop, as the staff ranking's rows ar
 (assessment_ranking.py): the same HTML, a few times faster for the page's rows built on every
 request. Values are shown as the template showed them: escaped, the deadline in the local zone with
 the date filter's "j F Y, H:i"."""
-from html import escape
-
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from tsf.core.rows import addresses, esc
+
 register = template.Library()
-
-_MARK = 987654321  # a pk in the reversed address, replaced by each row's
-
-
-def esc(value):
-    return escape(str(value))
-
 
 @register.simple_tag
 def assignment_rows(rows):
-    score = esc(reverse("assessment:score", kwargs={"pk": _MARK}))
-    declare = esc(reverse("assessment:declare", kwargs={"pk": _MARK}))
+    score, declare = addresses("assessment:score"), addresses("assessment:declare")
     not_open = esc(gettext("the round has not opened yet"))
     declare_first = esc(gettext("declare first: conflict of interest"))
     to_make = esc(gettext("Declaration to make"))
-    mark = str(_MARK)
     out = []
     for a in rows:
         protocol = esc(a["proposal__protocol_number"])
@@ -38,9 +28,9 @@ def assignment_rows(rows):
             proposal = f'{protocol} <span class="small text-muted">({not_open})</span>'
         elif a["declared"]:
             title = "" if a["title"] is None else esc(a["title"])
-            proposal = f'<a href="{score.replace(mark, str(a["pk"]))}">{protocol} · {title}</a>'
+            proposal = f'<a href="{esc(score(a["pk"]))}">{protocol} · {title}</a>'
         else:
-            proposal = (f'<a href="{declare.replace(mark, str(a["pk"]))}">{protocol}</a> '
+            proposal = (f'<a href="{esc(declare(a["pk"]))}">{protocol}</a> '
                         f'<span class="small">({declare_first})</span>')
         closes = a["round__closes_at"]
         deadline = "" if closes in (None, "") else esc(date_format(timezone.localtime(closes), "j F Y, H:i"))

@@ -6,18 +6,15 @@ from html import escape as _escape
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from grants import charts
+from tsf.core.rows import addresses
 
 register = template.Library()
-
-_PK = 987654321  # a report id no URL prefix contains: replaced by each row's own
-
 
 @register.simple_tag
 def report_rows(reports):
@@ -26,7 +23,7 @@ def report_rows(reports):
     instances, or `selectors.report_lines`)."""
     if not reports:
         return format_html('<div class="tsf-empty"><p class="mb-0">{}</p></div>\n', _("None."))
-    url = reverse("grants:report", kwargs={"pk": _PK})
+    url = addresses("grants:report")
     due = escape(_("due"))
     dates = {}
     out = ['<ul class="list-unstyled">']
@@ -35,7 +32,7 @@ def report_rows(reports):
         if d not in dates:
             dates[d] = escape(date_format(d, "j F Y"))
         # html.escape: what django.utils.html.escape does, without its check for lazy strings per call
-        out.append(f'\n<li class="mb-1"><a href="{url.replace(str(_PK), str(r.pk))}">{_escape(str(r.label))} · '
+        out.append(f'\n<li class="mb-1"><a href="{url(r.pk)}">{_escape(str(r.label))} · '
                    f'{_escape(r.grant.cup)}</a> — {_escape(r.grant.proposal.organisation.legal_name)} · {due} '
                    f'{dates[d]}</li>')
     out.append("</ul>\n")

@@ -6,12 +6,13 @@ same HTML, built on every visit of "my area". Values are shown as the template s
 title's fallback, the status badge of projects/status_badge.html (selectors.STATUS_BADGES), the
 next step's "—" when there is none and its date in the local zone as "j F Y"."""
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+
+from tsf.core.rows import addresses
 
 from ..models import ProposalStatus
 from ..selectors import STATUS_BADGES
@@ -19,7 +20,6 @@ from ..selectors import STATUS_BADGES
 register = template.Library()
 
 DASH = "—"
-_MARK = 987654321  # a pk in the reversed address, replaced by each row's
 
 
 def _local(value):
@@ -30,7 +30,7 @@ def _local(value):
 def proposal_table_rows(rows):
     if not rows:
         return ""
-    address = reverse("projects:proposal", kwargs={"pk": _MARK})
+    address = addresses("projects:proposal")
     untitled = gettext("Untitled proposal")
     organisation, status, next_step, by = (gettext("Organisation"), gettext("Status"), gettext("Next step"),
                                            gettext("by"))
@@ -45,7 +45,7 @@ def proposal_table_rows(rows):
             '      <td data-label="{}">{}</td>\n'
             '      <td data-label="{}"><span class="badge {}">{}</span>\n</td>\n'
             '      <td data-label="{}" class="fw-semibold">{}{}</td></tr>\n  ',
-            address.replace(str(_MARK), str(p.pk)), p.title or untitled, protocol, p.call.title,
+            address(p.pk), p.title or untitled, protocol, p.call.title,
             organisation, p.organisation.legal_name,
             status, STATUS_BADGES.get(p.status, "bg-primary"), statuses.get(p.status, p.status),
             next_step, next_label or DASH, when,

@@ -12,18 +12,17 @@ from html import escape
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from tsf.core.rows import addresses
+
 register = template.Library()
 
 DASH = "—"
-_MARK = 987654321  # a pk in the reversed address, replaced by each row's
-_SLUG = "tsf-slug-7000000301"  # a call's slug in the reversed address, replaced by each call's
 _ONE = Decimal(1)
 
 
@@ -55,7 +54,7 @@ def _short_datetime():
 
 @register.simple_tag
 def staff_proposal_rows(rows):
-    address = reverse("projects:staff_proposal", kwargs={"pk": _MARK})
+    address = addresses("projects:staff_proposal")
     untitled = gettext("Untitled proposal")
     amount, short_datetime = _amount(), _short_datetime()
     out = []
@@ -65,7 +64,7 @@ def staff_proposal_rows(rows):
         submitted = p["submitted_at"]
         out.append(
             f'<tr><td>{escape(p["protocol_number"] or DASH)}</td>\n'
-            f'      <td><a href="{escape(address.replace(str(_MARK), str(p["pk"])))}">'
+            f'      <td><a href="{escape(address(p["pk"]))}">'
             f'{escape(p["cur_title"] or untitled)}</a></td>\n'
             f'      <td>{escape(p["organisation__legal_name"])}<br>'
             f'<span class="small text-muted">{escape(str(p["legal_form_label"]))}</span></td>\n'
@@ -81,14 +80,14 @@ def staff_proposal_rows(rows):
 def staff_call_links(calls, current_pk):
     """The calls above the list, " · " between them: this one's title in bold, the others' a link
     to their list (`calls`: dicts of pk, slug, title_shown)."""
-    address = reverse("projects:staff_proposals", kwargs={"slug": _SLUG})
+    address = addresses("projects:staff_proposals", key="slug")
     out = []
     for c in calls:
         title = escape(str(c["title_shown"]))
         if c["pk"] == current_pk:
             out.append(f"<strong>{title}</strong>")
         else:
-            out.append(f'<a href="{escape(address.replace(_SLUG, c["slug"]))}">{title}</a>')
+            out.append(f'<a href="{escape(address(c["slug"]))}">{title}</a>')
     return mark_safe(" · ".join(out))  # noqa: S308 (every value in it went through escape())
 
 
